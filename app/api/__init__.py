@@ -1,0 +1,1 @@
+"""HTTP and WebSocket routes: thin, each one module per resource."""

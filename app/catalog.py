@@ -1,0 +1,235 @@
+"""The round catalog: interview rounds as data.
+
+A round is two files with the same stem:
+  rubrics/<round_id>.yaml        title, description, duration, phases, scored dimensions
+  prompts/rounds/<round_id>.yaml persona, rules and question bank of the interviewer
+
+Adding a round means adding those two files; no Python changes. Everything is validated at start-up
+and a bad file stops start-up with one message naming the file, the field and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Level = Literal["mid", "senior", "staff"]
+LEVELS: tuple[str, ...] = ("mid", "senior", "staff")
+KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class CatalogError(Exception):
+    """A round file is missing or invalid. The message names file, field and problem."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Phase(Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1)
+    minutes: float = Field(gt=0)
+
+
+class Signal(Strict):
+    """A concept a strong answer contains, with the phrases (synonyms) that express it."""
+
+    name: str = Field(min_length=1)
+    phrases: list[str] = Field(min_length=1)
+
+    @field_validator("phrases")
+    @classmethod
+    def _phrases_not_blank(cls, phrases: list[str]) -> list[str]:
+        if any(not p.strip() for p in phrases):
+            raise ValueError("phrases must not be blank")
+        return phrases
+
+
+class Dimension(Strict):
+    key: str = Field(pattern=KEY_PATTERN)
+    name: str = Field(min_length=1)
+    weight: float = Field(gt=0, le=1)
+    assesses: str = Field(min_length=10)
+    anchors: dict[int, str]
+    signals: list[Signal] = Field(min_length=3)
+    red_flags: list[str] = Field(min_length=1)
+
+    @field_validator("anchors")
+    @classmethod
+    def _four_anchors(cls, anchors: dict[int, str]) -> dict[int, str]:
+        if sorted(anchors) != [1, 2, 3, 4]:
+            raise ValueError("anchors must have exactly the levels 1, 2, 3 and 4")
+        if any(len(text.strip()) < 10 for text in anchors.values()):
+            raise ValueError("every anchor must describe observable behaviour (10+ characters)")
+        return anchors
+
+
+class Rubric(Strict):
+    id: str = Field(pattern=KEY_PATTERN)
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=10)
+    duration_minutes: float = Field(gt=0)
+    phases: list[Phase] = Field(min_length=2)
+    dimensions: list[Dimension] = Field(min_length=4, max_length=6)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        if self.phases[0].key != "intro" or self.phases[-1].key != "wrap_up":
+            raise ValueError("the first phase must be 'intro' and the last 'wrap_up'")
+        total = sum(p.minutes for p in self.phases)
+        if abs(total - self.duration_minutes) > 1e-6:
+            raise ValueError(f"phase minutes add up to {total:g}, not duration_minutes {self.duration_minutes:g}")
+        for what, keys in (("phase", [p.key for p in self.phases]), ("dimension", [d.key for d in self.dimensions])):
+            dupes = sorted({k for k in keys if keys.count(k) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {what} keys: {', '.join(dupes)}")
+        weight = sum(d.weight for d in self.dimensions)
+        if abs(weight - 1.0) > 0.011:
+            raise ValueError(f"dimension weights add up to {weight:.3f}, not 1.0")
+        return self
+
+
+class Probe(Strict):
+    dimension: str = Field(pattern=KEY_PATTERN)
+    text: str = Field(min_length=5)
+
+
+class Question(Strict):
+    id: str = Field(pattern=KEY_PATTERN)
+    levels: list[Level] = Field(min_length=1)
+    text: str = Field(min_length=10)
+    hint: str = Field(min_length=5)
+    probes: list[Probe] = Field(min_length=3)
+
+
+class RoundPrompt(Strict):
+    round: str = Field(pattern=KEY_PATTERN)
+    persona: str = Field(min_length=20)
+    rules: list[str] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=8)
+
+
+class Round(BaseModel):
+    """A validated round: its rubric and its interviewer prompt together."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rubric: Rubric
+    prompt: RoundPrompt
+
+    @property
+    def id(self) -> str:
+        return self.rubric.id
+
+    @cached_property
+    def dimension_keys(self) -> list[str]:
+        return [d.key for d in self.rubric.dimensions]
+
+    def dimension(self, key: str) -> Dimension:
+        for dim in self.rubric.dimensions:
+            if dim.key == key:
+                return dim
+        raise KeyError(key)
+
+    def questions_for(self, level: str) -> list[Question]:
+        return [q for q in self.prompt.questions if level in q.levels]
+
+    @cached_property
+    def vocabulary(self) -> list[str]:
+        """Domain terms (signal phrases) used to bias speech recognition toward this round."""
+        seen: dict[str, None] = {}
+        for dim in self.rubric.dimensions:
+            for signal in dim.signals:
+                for phrase in signal.phrases:
+                    seen.setdefault(phrase.strip(), None)
+        return list(seen)
+
+
+class Catalog:
+    def __init__(self, rounds: dict[str, Round]):
+        self.rounds = rounds
+
+    def get(self, round_id: str) -> Round | None:
+        return self.rounds.get(round_id)
+
+    def __iter__(self):
+        return iter(self.rounds.values())
+
+    def __len__(self) -> int:
+        return len(self.rounds)
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _parse(model: type[BaseModel], path: Path) -> BaseModel:
+    try:
+        return model.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
+        raise CatalogError(f"{path}: field '{_field_path(err['loc'])}': {err['msg']}{more}") from exc
+
+
+def _check_pair(rubric: Rubric, prompt: RoundPrompt, rubric_path: Path, prompt_path: Path) -> None:
+    if rubric.id != rubric_path.stem:
+        raise CatalogError(f"{rubric_path}: field 'id': '{rubric.id}' must match the file name")
+    if prompt.round != rubric.id:
+        raise CatalogError(f"{prompt_path}: field 'round': '{prompt.round}' must be '{rubric.id}'")
+    keys = {d.key for d in rubric.dimensions}
+    ids: set[str] = set()
+    for i, q in enumerate(prompt.questions):
+        if q.id in ids:
+            raise CatalogError(f"{prompt_path}: field 'questions[{i}].id': duplicate question id '{q.id}'")
+        ids.add(q.id)
+        for j, probe in enumerate(q.probes):
+            if probe.dimension not in keys:
+                raise CatalogError(
+                    f"{prompt_path}: field 'questions[{i}].probes[{j}].dimension': "
+                    f"'{probe.dimension}' is not a dimension of rubric {rubric_path.name}"
+                )
+    for level in {lvl for q in prompt.questions for lvl in q.levels} ^ set(LEVELS):
+        raise CatalogError(f"{prompt_path}: field 'questions': no question for level '{level}'")
+
+
+def load_round(rubric_path: Path, prompts_dir: Path) -> Round:
+    rubric = _parse(Rubric, rubric_path)
+    prompt_path = prompts_dir / "rounds" / f"{rubric_path.stem}.yaml"
+    if not prompt_path.is_file():
+        raise CatalogError(f"{prompt_path}: missing prompt file for rubric {rubric_path.name}")
+    prompt = _parse(RoundPrompt, prompt_path)
+    _check_pair(rubric, prompt, rubric_path, prompt_path)
+    return Round(rubric=rubric, prompt=prompt)
+
+
+def load_catalog(rubrics_dir: Path, prompts_dir: Path) -> Catalog:
+    paths = sorted(Path(rubrics_dir).glob("*.yaml"))
+    if not paths:
+        raise CatalogError(f"{rubrics_dir}: no rubric files (*.yaml) found")
+    rounds = {}
+    for path in paths:
+        if not re.fullmatch(KEY_PATTERN, path.stem):
+            raise CatalogError(f"{path}: file name must be a round id (lowercase letters, digits, _)")
+        rnd = load_round(path, Path(prompts_dir))
+        rounds[rnd.id] = rnd
+    return Catalog(rounds)

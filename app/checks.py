@@ -1,0 +1,56 @@
+"""`viva check`: a short diagnosis of what Viva needs to run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import text
+
+from app.catalog import CatalogError, load_catalog
+from app.config import Settings
+from app.db import make_engine
+from app.voice.model_path import ModelNotFound, resolve_stt_model
+
+Check = tuple[str, bool, str]
+
+
+def check_catalog(settings: Settings) -> Check:
+    try:
+        catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
+    except CatalogError as exc:
+        return ("catalog", False, str(exc))
+    return ("catalog", True, f"{len(catalog)} rounds: {', '.join(r.id for r in catalog)}")
+
+
+def check_stt(settings: Settings) -> Check:
+    if settings.stt_base_url:
+        return ("stt", True, f"remote transcription at {settings.stt_base_url}")
+    try:
+        return ("stt", True, f"faster-whisper model {resolve_stt_model(settings.stt_model)}")
+    except ModelNotFound as exc:
+        return ("stt", False, str(exc))
+
+
+def check_database(settings: Settings) -> Check:
+    url = settings.resolved_database_url
+    try:
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # any driver error is a failed check, reported without the URL's password
+        return ("database", False, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+    return ("database", True, f"{engine.dialect.name} reachable")
+
+
+def check_llm(settings: Settings) -> Check:
+    if not settings.llm_configured:
+        return ("llm", True, "not configured: offline interviewer and scorer")
+    return ("llm", True, f"{settings.llm_model} at {settings.llm_base_url or 'api.openai.com'}")
+
+
+def run_checks(settings: Settings) -> Iterator[Check]:
+    yield check_catalog(settings)
+    yield check_stt(settings)
+    yield check_database(settings)
+    yield check_llm(settings)

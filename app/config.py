@@ -1,0 +1,79 @@
+"""Settings: one place for configuration, read from `VIVA_*` environment variables and `.env`.
+
+Every setting here is listed in the README's configuration table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import Depends
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VIVA_", env_file=".env", extra="ignore")
+
+    # --- service -----------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "info"
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is a SQLite file data_dir/viva.db"
+    )
+    rubrics_dir: Path = ROOT / "rubrics"
+    prompts_dir: Path = ROOT / "prompts"
+    frontend_dir: Path = ROOT / "frontend"
+
+    # --- speech to text ----------------------------------------------------------------------
+    stt_model: str | None = Field(
+        default=None, description="faster-whisper model name or path; default: bundled tiny.en"
+    )
+    stt_device: str = "cpu"
+    stt_compute_type: str = "int8"
+    stt_threads: int = 2
+    stt_workers: int = 1
+    stt_beam_size: int = 1
+    stt_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible server for /audio/transcriptions"
+    )
+    stt_api_key: SecretStr | None = None
+    stt_remote_model: str = "whisper-1"
+    stt_timeout_s: float = 30.0
+
+    # --- turn taking -------------------------------------------------------------------------
+    turn_silence_ms: int = 700
+    max_turn_s: float = 90.0
+
+    # --- interviewer and scorer ----------------------------------------------------------------
+    brain: Literal["auto", "offline", "llm"] = "auto"
+    scorer: Literal["auto", "offline", "llm"] = "auto"
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = 20.0
+    llm_max_tokens: int = 300
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'viva.db').as_posix()}"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url or self.llm_api_key)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]

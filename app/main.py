@@ -1,0 +1,44 @@
+"""The FastAPI application: routers, the static frontend, and a lifespan that loads shared parts once."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlmodel import Session
+
+from app import __version__, repository
+from app.api import health, interviews, rounds
+from app.catalog import load_catalog
+from app.config import Settings, get_settings
+from app.db import init_db, make_engine
+
+log = logging.getLogger("viva")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.settings = settings
+        app.state.catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
+        app.state.engine = make_engine(settings.resolved_database_url)
+        init_db(app.state.engine)
+        with Session(app.state.engine) as session:
+            repository.ensure_local_user(session)
+        log.info("viva ready: %d rounds, database %s", len(app.state.catalog), app.state.engine.dialect.name)
+        try:
+            yield
+        finally:
+            app.state.engine.dispose()
+
+    app = FastAPI(title="Viva", version=__version__, lifespan=lifespan,
+                  description="Voice mock interviewer for backend-engineering interviews")
+    for module in (health, rounds, interviews):
+        app.include_router(module.router)
+    if settings.frontend_dir.is_dir():
+        app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")
+    return app

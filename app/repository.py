@@ -1,0 +1,122 @@
+"""Queries on the store, always scoped to the owning user. Routes and the stream use these."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from app.models import Interview, Scorecard, Speaker, Turn, User
+
+LOCAL_USER = "local"
+
+
+def ensure_local_user(session: Session) -> User:
+    user = session.exec(select(User).where(User.name == LOCAL_USER)).first()
+    if user is None:
+        user = User(name=LOCAL_USER)
+        session.add(user)
+        session.commit()
+        session.refresh(user)
+    return user
+
+
+def create_interview(session: Session, user: User, round_id: str, level: str) -> Interview:
+    interview = Interview(user_id=user.id, round_id=round_id, level=level)
+    session.add(interview)
+    session.commit()
+    session.refresh(interview)
+    return interview
+
+
+def get_owned_interview(session: Session, user: User, interview_id: int) -> Interview | None:
+    interview = session.get(Interview, interview_id)
+    if interview is None or interview.user_id != user.id:
+        return None
+    return interview
+
+
+def encode_cursor(interview_id: int) -> str:
+    return base64.urlsafe_b64encode(f"i:{interview_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """Raises ValueError for a cursor this service did not make."""
+    raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    kind, _, value = raw.partition(":")
+    if kind != "i" or not value.isdigit():
+        raise ValueError("bad cursor")
+    return int(value)
+
+
+def list_interviews(
+    session: Session, user: User, limit: int, cursor: str | None = None, round_id: str | None = None
+) -> tuple[list[Interview], str | None]:
+    """The user's interviews, newest first (ids only grow), with a cursor for the next page."""
+    query = select(Interview).where(Interview.user_id == user.id)
+    if round_id:
+        query = query.where(Interview.round_id == round_id)
+    if cursor:
+        query = query.where(col(Interview.id) < decode_cursor(cursor))
+    rows = list(session.exec(query.order_by(col(Interview.id).desc()).limit(limit + 1)))
+    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def list_turns(session: Session, interview_id: int) -> list[Turn]:
+    query = select(Turn).where(Turn.interview_id == interview_id).order_by(col(Turn.seq))
+    return list(session.exec(query))
+
+
+def add_turn(
+    session: Session,
+    interview_id: int,
+    speaker: Speaker,
+    text: str,
+    *,
+    start_ms: int = 0,
+    end_ms: int = 0,
+    words: list[dict[str, Any]] | None = None,
+    typed: bool = False,
+    meta: dict[str, Any] | None = None,
+) -> Turn:
+    """Append a turn with the next sequence number and commit it."""
+    last = session.exec(select(func.max(Turn.seq)).where(Turn.interview_id == interview_id)).one()
+    turn = Turn(
+        interview_id=interview_id,
+        seq=(last or 0) + 1,
+        speaker=speaker,
+        text=text,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        words=words or [],
+        typed=typed,
+        meta=meta or {},
+    )
+    session.add(turn)
+    session.commit()
+    session.refresh(turn)
+    return turn
+
+
+def get_scorecard(session: Session, interview_id: int) -> Scorecard | None:
+    return session.exec(select(Scorecard).where(Scorecard.interview_id == interview_id)).first()
+
+
+def overall_scores(session: Session, interview_ids: list[int]) -> dict[int, float]:
+    if not interview_ids:
+        return {}
+    query = select(Scorecard.interview_id, Scorecard.overall).where(
+        col(Scorecard.interview_id).in_(interview_ids)
+    )
+    return dict(session.exec(query).all())
+
+
+def delete_interview(session: Session, interview: Interview) -> None:
+    """Delete an interview with its turns and scorecard (explicitly, whatever the backend's FK support)."""
+    session.exec(delete(Turn).where(col(Turn.interview_id) == interview.id))
+    session.exec(delete(Scorecard).where(col(Scorecard.interview_id) == interview.id))
+    session.delete(interview)
+    session.commit()

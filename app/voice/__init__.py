@@ -1,0 +1,1 @@
+"""The ear of Viva: audio frames in, endpointed utterances, transcripts out."""
