@@ -1,0 +1,22 @@
+# Viva on its embedded defaults: bundled tiny.en Whisper model, offline interviewer and scorer, SQLite.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    VIVA_HOST=0.0.0.0 VIVA_PORT=8000 VIVA_DATA_DIR=/data
+
+WORKDIR /srv/viva
+COPY pyproject.toml README.md ./
+COPY app ./app
+COPY rubrics ./rubrics
+COPY prompts ./prompts
+COPY frontend ./frontend
+RUN pip install --no-cache-dir '.[postgres]' \
+    && useradd --create-home --uid 1000 viva && mkdir -p /data && chown viva /data
+
+# rubrics/, prompts/ and frontend/ are read from the working directory
+ENV VIVA_RUBRICS_DIR=/srv/viva/rubrics VIVA_PROMPTS_DIR=/srv/viva/prompts VIVA_FRONTEND_DIR=/srv/viva/frontend
+USER viva
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/health')"
+CMD ["viva", "serve"]
