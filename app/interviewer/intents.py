@@ -1,0 +1,123 @@
+"""What a candidate's short utterance asks for: a repeat, a hint, time to think, to stop...
+
+Input is a speech transcript, so punctuation, apostrophes and casing are unreliable ("dont", "Im",
+"could you repeat the question", "say that again"). Intents are only read from short utterances: a long
+answer that happens to contain "I'm not sure" is an answer, not a request.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_INTENT_WORDS = 14
+# a few intents are common words in real answers ("let me see, I'd shard..."): only very short turns
+_MAX_WORDS = {"think": 8, "dont_know": 10, "done": 8}
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("repeat", re.compile(
+        r"\b((can|could|would) you (please )?(repeat|rephrase)|repeat (that|the question|it|please|again)|"
+        r"please repeat|^(sorry )?repeat$|say (that|it|this) (again|one more time)|come again|pardon|"
+        r"(didnt|did not|couldnt|could not) (catch|hear|get) (that|it|the question)|what was the question|"
+        r"sorry what|what did you say)\b")),
+    ("hint", re.compile(
+        r"\b(hint|clue|point me|nudge|some help|little help|(can|could) (you )?help me|help me out|"
+        r"where (should|do) i start|any (pointers|tips))\b")),
+    ("think", re.compile(
+        r"\b(let me think|let me (gather|collect|organi[sz]e) my thoughts|give me (a|one) "
+        r"(second|sec|moment|minute|min)|(one|a|just a) (second|sec|moment|minute)|hold on|bear with me|"
+        r"thinking about it|need (a|some) time|let me see)\b")),
+    ("dont_know", re.compile(
+        r"\b(i (really |just |honestly )?(dont|do not) know|(im|i am) (really |just )?not sure|"
+        r"not really sure|no idea|(i have|ive got) no clue|"
+        r"(dont|do not|cant|cannot) (remember|recall|think of)|(im|i am) stuck|drawing a blank|"
+        r"(never|havent|have not) (done|worked on|dealt with)|(ill|i will|i have to|id have to) pass)\b")),
+    ("end", re.compile(
+        r"\b((end|stop|finish|wrap up|close) (the|this) (interview|session|call)|lets (stop|end|finish) "
+        r"(here|now|the interview)|(i want|id like|i would like) to (stop|end|finish)|"
+        r"i (have|need) to go)\b")),
+    ("done", re.compile(
+        r"^(so )?(yeah |yes |ok |okay )*(thats (all|it|about it|everything)|(im|i am) (done|finished)|"
+        r"nothing (more|else)|i think that covers it|that would be (all|it))\b")),
+]
+_NO_QUESTIONS = re.compile(
+    r"\b(no( more)? questions|(dont|do not) have (any|more)( more)? questions|nothing (from me|else)|"
+    r"no thanks|no thank you|nope|(im|i am) (good|fine|all set)|thats (all|it)|not really|no)\b")
+_QUESTION_START = re.compile(
+    r"^(so |and |ok |okay |yes |yeah |um |uh )*(what|how|why|who|when|where|which|is|are|do|does|did|can|"
+    r"could|would|will|should|have|has|i was wondering|i wonder|id like to know|tell me)\b")
+
+
+def normalize(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("'", "")
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def word_count(text: str) -> int:
+    return len(normalize(text).split())
+
+
+def detect_intent(text: str) -> str | None:
+    """One of repeat, hint, think, dont_know, end, done — or None for an ordinary answer."""
+    norm = normalize(text)
+    words = len(norm.split())
+    if not norm or words > MAX_INTENT_WORDS:
+        return None
+    for name, pattern in _PATTERNS:
+        if words <= _MAX_WORDS.get(name, MAX_INTENT_WORDS) and pattern.search(norm):
+            return name
+    return None
+
+
+def is_no_questions(text: str) -> bool:
+    """In the wrap-up: does the candidate decline to ask anything?"""
+    norm = normalize(text)
+    if not norm:
+        return True
+    if asks_question(text) and not norm.startswith("no"):
+        return False
+    return len(norm.split()) <= 10 and bool(_NO_QUESTIONS.search(norm))
+
+
+def asks_question(text: str) -> bool:
+    return text.strip().endswith("?") or bool(_QUESTION_START.search(normalize(text)))
+
+
+_CLARIFY_START = re.compile(
+    r"^(so |and |ok |okay |um |uh )*(can|could|may|should|do|does|is|are|will|would|am) "
+    r"(i|we|you|it|there|the|they|this|that|users)\b")
+MAX_CLARIFY_WORDS = 30
+
+
+def is_clarifying_question(text: str) -> bool:
+    """A short question back to the interviewer ("Can I assume reads outnumber writes?")."""
+    norm = normalize(text)
+    if not norm or len(norm.split()) > MAX_CLARIFY_WORDS:
+        return False
+    return text.strip().endswith("?") or bool(_CLARIFY_START.search(norm))
+
+
+# --- how specific is an answer? --------------------------------------------------------------------
+SHORT_ANSWER_WORDS = 15
+_NUMBER = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|hundreds|thousand|"
+    r"thousands|million|millions|billion|billions|percent|dozen|half|twice|double|triple|p99|p95|ms|"
+    r"milliseconds|seconds|minutes|hours|days|weeks|months|gb|tb|mb|qps)\b")
+_EXAMPLE = re.compile(
+    r"\b(for example|for instance|e g|such as|when i|in my (last|previous|current)|at my (last|previous|"
+    r"current)|last (year|quarter|month)|we had|i once|one time|in one case|like when|say we|imagine|"
+    r"specifically|concretely)\b")
+_TRADEOFF = re.compile(
+    r"\b(trade ?offs?|but|however|on the other hand|downsides?|instead of|versus|vs|at the (cost|expense)|"
+    r"whereas|although|drawbacks?|pros and cons|cost of|the catch|alternatively|rather than|compared to)\b")
+
+
+def specificity(text: str) -> dict[str, bool]:
+    """Which kinds of specifics an answer has: numbers, an example, a trade-off."""
+    norm = normalize(text)
+    return {"numbers": bool(_NUMBER.search(norm)), "example": bool(_EXAMPLE.search(norm)),
+            "tradeoff": bool(_TRADEOFF.search(norm))}
+
+
+def is_vague(text: str) -> bool:
+    """Short, or with no number, no example and no trade-off."""
+    return word_count(text) < SHORT_ANSWER_WORDS or not any(specificity(text).values())

@@ -1,0 +1,167 @@
+"""The Interviewer: one interview's conversation, as the stream session sees it (docs/contracts.md).
+
+    iv = Interviewer(rnd, level, brain, state=interview.state or None, clock=time.monotonic)
+    iv.start()
+    async for chunk in iv.opening(): ...
+    async for chunk in iv.respond(text): ...
+    async for chunk in iv.on_silence(silence_s): ...     # usually yields nothing
+    interview.state = iv.snapshot()                      # after every turn
+
+It keeps the state, runs the connected-time clock (elapsed seconds live in the snapshot, so a resumed
+interview continues from there; `pause()` stops the clock when the stream disconnects), updates rubric
+coverage with the shared SignalMatcher, detects intents, and asks the brain for the words. If a consumer
+stops iterating early (barge-in), close the generator (`aclose()` / `contextlib.aclosing`) so the
+partial utterance is recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
+from typing import Any
+
+from app.catalog import Round
+from app.interviewer import planner
+from app.interviewer import timekeeping as T
+from app.interviewer.brain import Brain
+from app.interviewer.intents import detect_intent
+from app.interviewer.state import Event, HistoryEntry, InterviewState
+from app.rubric_signals import SignalMatcher
+
+log = logging.getLogger("viva.interviewer")
+
+# Intents that are also ordinary words in a real answer: with rubric signals in the turn, it's an answer.
+_SOFT_INTENTS = {"think", "dont_know", "done"}
+
+
+class Interviewer:
+    def __init__(self, rnd: Round, level: str, brain: Brain,
+                 state: dict[str, Any] | InterviewState | None = None,
+                 clock: Callable[[], float] = time.monotonic):
+        self.round = rnd
+        self.brain = brain
+        self._clock = clock
+        if state:
+            self.state = state if isinstance(state, InterviewState) else InterviewState.model_validate(state)
+            if self.state.round_id != rnd.id:
+                raise ValueError(f"state is for round {self.state.round_id!r}, not {rnd.id!r}")
+        else:
+            self.state = InterviewState.new(rnd.id, level)
+        self.matcher = SignalMatcher(rnd)
+        self._t0: float | None = None  # clock reading when the clock was (re)started; None while paused
+        self._base = self.state.elapsed_s
+
+    # --- clock ----------------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start, or resume, the interview clock (from the elapsed time in the state)."""
+        if self._t0 is None:
+            self._base = self.state.elapsed_s
+            self._t0 = self._clock()
+
+    def pause(self) -> None:
+        """Stop the clock (the stream disconnected); `start()` continues it."""
+        self._sync()
+        self._t0 = None
+
+    @property
+    def elapsed_s(self) -> float:
+        if self._t0 is None:
+            return self.state.elapsed_s
+        return self._base + max(0.0, self._clock() - self._t0)
+
+    def _sync(self) -> None:
+        self.state.elapsed_s = round(self.elapsed_s, 3)
+        self.state.remaining_s = round(T.remaining_s(self.round, self.state.elapsed_s), 3)
+
+    def phase(self) -> tuple[str, float]:
+        """(phase key, remaining seconds of the whole round)."""
+        elapsed = self.elapsed_s
+        return T.phase_at(self.round, elapsed).key, T.remaining_s(self.round, elapsed)
+
+    # --- state ----------------------------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        return self.state.finished
+
+    @property
+    def last_meta(self) -> dict[str, Any]:
+        return dict(self.state.last_meta)
+
+    def snapshot(self) -> dict[str, Any]:
+        self._sync()
+        return self.state.model_dump(mode="json")
+
+    def interrupted(self) -> None:
+        """The candidate barged in while the interviewer spoke."""
+        self.state.interruptions += 1
+        for entry in reversed(self.state.history):
+            if entry.speaker == "interviewer":
+                entry.interrupted = True
+                break
+
+    # --- turns ----------------------------------------------------------------------------------------
+    async def opening(self) -> AsyncIterator[str]:
+        """The first words of a new interview, or a short resume line for one that was interrupted."""
+        self.start()
+        kind = "resume" if self.state.interviewer_turns else "open"
+        async with aclosing(self._speak(Event(kind=kind))) as chunks:
+            async for chunk in chunks:
+                yield chunk
+
+    async def respond(self, text: str, typed: bool = False) -> AsyncIterator[str]:
+        """The reply to one final candidate turn."""
+        if not text.strip() or self.state.finished:
+            return
+        self._sync()
+        st = self.state
+        hits = self.matcher.find(text)
+        new = st.record_signals([(h.dimension, h.signal) for h in hits])
+        intent = detect_intent(text)
+        if intent in _SOFT_INTENTS and hits:
+            intent = None
+        st.candidate_turns += 1
+        st.nudges = 0
+        st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
+                                    question_id=st.question_id))
+        event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new)
+        async with aclosing(self._speak(event)) as chunks:
+            async for chunk in chunks:
+                yield chunk
+
+    async def on_silence(self, silence_s: float) -> AsyncIterator[str]:
+        """Called about once a second while nobody speaks; usually yields nothing."""
+        self._sync()
+        if not planner.silence_due(self.state, self.round, silence_s):
+            return
+        async with aclosing(self._speak(Event(kind="silence", silence_s=silence_s))) as chunks:
+            async for chunk in chunks:
+                yield chunk
+
+    async def _speak(self, event: Event) -> AsyncIterator[str]:
+        st = self.state
+        self._sync()
+        st.event = event
+        st.last_meta = {}
+        said: list[str] = []
+        started = time.perf_counter()
+        try:
+            async with aclosing(self.brain.reply(st, self.round)) as chunks:
+                async for chunk in chunks:
+                    if chunk:
+                        said.append(chunk)
+                        yield chunk
+        finally:
+            st.event = None
+            text = "".join(said).strip()
+            if text:
+                st.interviewer_turns += 1
+                st.add_history(HistoryEntry(
+                    speaker="interviewer", text=text, move=st.last_meta.get("move"),
+                    question_id=st.last_meta.get("question_id"), elapsed_s=st.elapsed_s))
+            if st.last_meta.get("fallback"):
+                st.fallbacks += 1
+            log.info("interviewer turn: round=%s event=%s move=%s question=%s fallback=%s chars=%d ms=%d",
+                     self.round.id, event.kind, st.last_meta.get("move"), st.last_meta.get("question_id"),
+                     bool(st.last_meta.get("fallback")), len(text), (time.perf_counter() - started) * 1000)

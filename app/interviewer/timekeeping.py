@@ -1,0 +1,73 @@
+"""The round's clock: which phase we are in, how much time is left, when to wrap up.
+
+Pure functions of the rubric's phase plan and the connected time (seconds), so the offline brain, the
+LLM brain and the tests all agree, and a fake clock drives them in tests.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.catalog import Phase, Round
+
+WRAP_UP_S = 180.0  # ask "any questions for me?" once this little time is left (or in the wrap-up phase)
+CLOSE_S = 45.0  # with this little left, answer a candidate's question and close
+MIN_QUESTION_S = 240.0
+MAX_QUESTION_S = 900.0
+QUESTIONS_PER_ROUND = 3  # target main questions in the main phases; a fast candidate gets more
+_STOP = {"and", "the", "of", "for", "with", "design", "phase", "round"}
+
+
+def total_s(rnd: Round) -> float:
+    return rnd.rubric.duration_minutes * 60.0
+
+
+def remaining_s(rnd: Round, elapsed_s: float) -> float:
+    return max(0.0, total_s(rnd) - elapsed_s)
+
+
+def phase_at(rnd: Round, elapsed_s: float) -> Phase:
+    end = 0.0
+    for phase in rnd.rubric.phases:
+        end += phase.minutes * 60.0
+        if elapsed_s < end:
+            return phase
+    return rnd.rubric.phases[-1]
+
+
+def is_questions_phase(phase: Phase) -> bool:
+    """The wrap-up, or a phase for the candidate's questions (e.g. behavioral 'candidate_questions')."""
+    return phase.key == "wrap_up" or "question" in phase.key
+
+
+def in_wrap_up(rnd: Round, elapsed_s: float) -> bool:
+    return is_questions_phase(phase_at(rnd, elapsed_s)) or remaining_s(rnd, elapsed_s) <= WRAP_UP_S
+
+
+def main_s(rnd: Round) -> float:
+    """Seconds of the phases where main questions are asked (not intro, not questions/wrap-up)."""
+    return sum(p.minutes * 60.0 for p in rnd.rubric.phases[1:] if not is_questions_phase(p))
+
+
+def question_budget_s(rnd: Round) -> float:
+    """Time one main question may take before we move on even if it is not covered."""
+    return min(MAX_QUESTION_S, max(MIN_QUESTION_S, main_s(rnd) / QUESTIONS_PER_ROUND))
+
+
+def _words(text: str) -> set[str]:
+    words = re.findall(r"[a-z]+", text.lower().replace("_", " "))
+    return {w[:4] for w in words if len(w) >= 3 and w not in _STOP}
+
+
+def phase_dimensions(rnd: Round) -> dict[str, list[str]]:
+    """Dimensions that a phase is about, by shared words in keys and names (a preference, not a rule)."""
+    out: dict[str, list[str]] = {}
+    for phase in rnd.rubric.phases:
+        pw = _words(f"{phase.key} {phase.name}")
+        out[phase.key] = [d.key for d in rnd.rubric.dimensions if pw & _words(f"{d.key} {d.name}")]
+    return out
+
+
+def minutes_phrase(seconds: float) -> str:
+    minutes = max(1, round(seconds / 60.0))
+    return "a minute" if minutes == 1 else f"{minutes} minutes"

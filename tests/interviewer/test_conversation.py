@@ -1,0 +1,174 @@
+"""Single behaviours of the offline interviewer: hints, repeats, thinking, silence, wrap-up, time."""
+
+from __future__ import annotations
+
+from app.interviewer import timekeeping as T
+from app.interviewer.planner import NUDGE_S, THINK_S
+from tests.interviewer.conftest import VAGUE, opened, say
+
+
+async def started(catalog, round_id="system_design", level="senior"):
+    return await opened(catalog.get(round_id), level)
+
+
+async def test_hint_once_then_encourage_then_move_on(catalog):
+    iv, clock, _ = await started(catalog)
+    q = next(q for q in iv.round.prompt.questions if q.id == iv.state.question_id)
+    clock.advance(30)
+    text = await say(iv.respond("I don't know, can I get a hint?"))
+    assert q.hint in text
+    assert iv.last_meta["move"] == "hint" and iv.last_meta["hint_used"] is True
+    assert iv.state.hints_used == [q.id]
+    text = await say(iv.respond("can I get another hint"))
+    assert iv.last_meta["move"] == "encourage" and q.hint not in text
+    await say(iv.respond("I really don't know."))
+    assert iv.last_meta["move"] == "probe" and iv.state.question_id == q.id  # another angle first
+    for _ in q.probes:
+        await say(iv.respond("No idea, sorry."))
+    assert iv.last_meta["move"] == "next_question" and iv.state.question_id != q.id
+
+
+async def test_repeat_repeats_the_last_question_not_the_acknowledgement(catalog):
+    iv, clock, opening = await started(catalog)
+    q_text = next(q.text for q in iv.round.prompt.questions if q.id == iv.state.question_id)
+    assert (await say(iv.respond("Sorry, could you repeat the question?"))).endswith(q_text)
+    assert iv.last_meta["move"] == "repeat"
+    clock.advance(60)
+    probe = await say(iv.respond(VAGUE))
+    again = await say(iv.respond("say that again please"))
+    assert again.endswith(iv.state.last_prompt) and iv.state.last_prompt in probe
+
+
+async def test_think_waits_longer_before_a_nudge(catalog):
+    iv, clock, _ = await started(catalog)
+    assert await say(iv.respond("Let me think for a second.")) != ""
+    assert iv.last_meta["move"] == "think_ack" and iv.state.waiting
+    clock.advance(NUDGE_S + 1)
+    assert await say(iv.on_silence(NUDGE_S + 1)) == ""
+    clock.advance(THINK_S - NUDGE_S)
+    assert await say(iv.on_silence(THINK_S + 1)) != ""
+    assert iv.last_meta["move"] == "nudge"
+
+
+async def test_silence_nudges_then_moves_on(catalog):
+    iv, clock, _ = await started(catalog)
+    first = iv.state.question_id
+    clock.advance(3)
+    assert await say(iv.on_silence(3)) == ""
+    nudges = []
+    for k in range(1, 3):
+        clock.advance(NUDGE_S)
+        nudges.append(await say(iv.on_silence(NUDGE_S * k + 3)))  # a caller that never resets its count
+        assert iv.last_meta["move"] == "nudge"
+        assert await say(iv.on_silence(NUDGE_S * k + 4)) == ""  # one nudge per quiet spell, not one a second
+    assert nudges[0] != nudges[1]
+    clock.advance(NUDGE_S)
+    await say(iv.on_silence(NUDGE_S))  # a caller that resets its count after each nudge
+    assert iv.last_meta["move"] == "next_question" and iv.state.question_id != first
+    # a new answer resets the nudges
+    await say(iv.respond(VAGUE))
+    assert iv.state.nudges == 0
+
+
+async def test_acknowledgements_vary(catalog):
+    iv, clock, _ = await started(catalog)
+    leads = []
+    for _ in range(4):
+        clock.advance(30)
+        leads.append((await say(iv.respond(VAGUE))).split(".")[0])
+    assert all(a != b for a, b in zip(leads, leads[1:], strict=False))
+
+
+async def test_wrap_up_questions_answer_and_close(catalog):
+    iv, clock, _ = await started(catalog)
+    rnd = iv.round
+    clock.advance(T.total_s(rnd) - T.WRAP_UP_S + 1)
+    text = await say(iv.respond("We would add read replicas, but it costs more, for example 3 of them."))
+    assert iv.last_meta["move"] == "wrap_up_questions" and text.endswith("?")
+    assert iv.phase()[0] == "wrap_up"
+    clock.advance(20)
+    text = await say(iv.respond("What does the on-call look like for the team"))
+    assert iv.last_meta["move"] == "answer_question" and not iv.finished
+    assert "teams" in text  # a generic answer, nothing invented about a company
+    clock.advance(20)
+    await say(iv.respond("No, that's all, thank you."))
+    assert iv.last_meta["move"] == "close" and iv.finished
+    assert iv.elapsed_s < T.total_s(rnd)
+    assert await say(iv.respond("bye")) == "" and await say(iv.on_silence(60)) == ""
+
+
+async def test_silence_after_any_questions_closes(catalog):
+    iv, clock, _ = await started(catalog)
+    clock.advance(T.total_s(iv.round) - 100)
+    await say(iv.respond("I'd like to end the interview now."))
+    assert iv.last_meta["move"] == "wrap_up_questions"
+    clock.advance(3)
+    assert await say(iv.on_silence(3)) == ""
+    clock.advance(12)
+    await say(iv.on_silence(15))
+    assert iv.last_meta["move"] == "close" and iv.finished
+
+
+async def test_candidate_can_end_early(catalog):
+    iv, clock, _ = await started(catalog)
+    clock.advance(120)
+    text = await say(iv.respond("Can we stop the interview here?"))
+    assert iv.last_meta["move"] == "wrap_up_questions" and text.startswith("Sure")
+
+
+async def test_out_of_time_closes(catalog):
+    iv, clock, _ = await started(catalog)
+    clock.advance(T.total_s(iv.round) + 5)
+    text = await say(iv.respond("and then we'd add a cache"))
+    assert iv.last_meta["move"] == "close" and iv.finished and "out of time" in text
+    assert iv.phase() == ("wrap_up", 0.0)
+
+
+async def test_time_up_during_silence_closes(catalog):
+    iv, clock, _ = await started(catalog)
+    clock.advance(T.total_s(iv.round))
+    assert await say(iv.on_silence(2)) != ""
+    assert iv.finished
+
+
+async def test_phase_change_is_announced(catalog):
+    iv, clock, _ = await started(catalog, "system_design")
+    phases = iv.round.rubric.phases
+    clock.advance(phases[0].minutes * 60 + 10)  # into requirements: no announcement when leaving the intro
+    await say(iv.respond("For example we need 100 million links, but short keys only, so base62."))
+    assert iv.last_meta["transition"] is None and iv.phase()[0] == phases[1].key
+    clock.advance(phases[1].minutes * 60)  # into estimation
+    text = await say(iv.respond("I would use base62 keys of 7 characters, but collisions need a check."))
+    assert iv.last_meta["transition"] == phases[2].key and "let's turn to" in text
+    assert iv.last_meta["dimension"] in T.phase_dimensions(iv.round)[phases[2].key]
+
+
+async def test_typed_code_is_not_asked_for_specifics(catalog):
+    iv, clock, _ = await started(catalog, "coding")
+    clock.advance(120)
+    await say(iv.respond("def f(xs):\n    return sorted(set(xs))", typed=True))
+    assert iv.last_meta["move"] != "specifics"
+
+
+async def test_empty_turn_gets_no_reply(catalog):
+    iv, clock, _ = await started(catalog)
+    assert await say(iv.respond("   ")) == ""
+    assert iv.state.candidate_turns == 0
+
+
+async def test_clarifying_question_is_answered_without_a_new_question(catalog):
+    iv, clock, _ = await started(catalog)
+    asked = list(iv.state.asked_questions)
+    clock.advance(40)
+    text = await say(iv.respond("Can I assume reads outnumber writes about a hundred to one?"))
+    assert iv.last_meta["move"] == "clarify" and "assumption" in text
+    assert iv.state.asked_questions == asked and iv.state.last_prompt in iv.state.history[0].text
+
+
+async def test_i_dont_know_to_any_questions_closes(catalog):
+    iv, clock, _ = await started(catalog)
+    clock.advance(T.total_s(iv.round) - 120)
+    await say(iv.respond("and that is how the cache gets invalidated, for example on writes"))
+    assert iv.last_meta["move"] == "wrap_up_questions"
+    await say(iv.respond("Hmm, I don't know."))
+    assert iv.finished
