@@ -1,4 +1,4 @@
-"""Command line: `viva serve`, `viva rounds`, `viva check`."""
+"""Command line: `viva serve`, `viva rounds`, `viva check`, `viva score FILE --round ROUND`."""
 
 from __future__ import annotations
 
@@ -46,6 +46,33 @@ def cmd_check(_args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    """Score a transcript file offline; print a table, or with --json the scorecard endpoint's JSON."""
+    import json
+    from pathlib import Path
+
+    from app.scoring.report import render_table
+    from app.scoring.rubric import OfflineScorer
+    from app.scoring.transcript import TranscriptError, parse_transcript
+
+    settings = get_settings()
+    try:
+        catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        turns = parse_transcript(text)
+    except (CatalogError, TranscriptError, OSError, UnicodeDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    rnd = catalog.get(args.round)
+    if rnd is None:
+        print(f"error: unknown round '{args.round}'; choose one of: {', '.join(r.id for r in catalog)}",
+              file=sys.stderr)
+        return 1
+    doc = OfflineScorer().score(rnd, args.level, turns)
+    print(json.dumps(doc.model_dump(mode="json"), indent=2) if args.json else render_table(doc), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viva", description="Viva: voice mock interviewer")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -55,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("rounds", help="list rounds and their rubric dimensions").set_defaults(func=cmd_rounds)
     sub.add_parser("check", help="validate catalog, STT model and database").set_defaults(func=cmd_check)
+    score = sub.add_parser("score", help="score a transcript file offline "
+                                         "(JSON turns, or Interviewer:/Candidate: lines)")
+    score.add_argument("file", help="transcript file, or - for standard input")
+    score.add_argument("--round", required=True, help="round id (see `viva rounds`)")
+    score.add_argument("--level", default="senior", choices=["mid", "senior", "staff"])
+    score.add_argument("--json", action="store_true", help="print the scorecard JSON instead of a table")
+    score.set_defaults(func=cmd_score)
     return parser
 
 

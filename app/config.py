@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     stt_api_key: SecretStr | None = None
     stt_remote_model: str = "whisper-1"
     stt_timeout_s: float = 30.0
+    stt_max_queue: int = Field(default=32, description="transcription jobs waiting, all sessions; beyond: busy")
+    stt_max_pending_s: float = Field(default=180.0, description="audio s one session may have waiting for STT")
+    stt_pause_ms: int = Field(default=200, description="pause that starts pre-transcription of a turn")
+    stt_partial_s: float = Field(default=4.0, description="partial transcripts during long unpaused speech; 0=off")
+    stt_preload: bool = Field(default=True, description="load the whisper model at start-up (in the background)")
 
     # --- turn taking -------------------------------------------------------------------------
     turn_silence_ms: int = 700
@@ -59,6 +64,7 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_timeout_s: float = 20.0
     llm_max_tokens: int = 300
+    llm_scorer_max_tokens: int = Field(default=2500, description="cap on the LLM scorer's reply (JSON)")
 
     @property
     def resolved_database_url(self) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from app.models import Interview, Scorecard, Speaker, Turn, User
+from app.models import Interview, Scorecard, Speaker, Turn, User, utcnow
 
 LOCAL_USER = "local"
 
@@ -103,6 +103,27 @@ def add_turn(
 
 def get_scorecard(session: Session, interview_id: int) -> Scorecard | None:
     return session.exec(select(Scorecard).where(Scorecard.interview_id == interview_id)).first()
+
+
+def save_scorecard(session: Session, interview_id: int, *, scorer: str, overall: float, hire_signal: str,
+                   data: dict[str, Any]) -> Scorecard:
+    """Insert or replace the interview's scorecard (one per interview) and commit."""
+    card = get_scorecard(session, interview_id) or Scorecard(interview_id=interview_id, scorer=scorer,
+                                                             overall=overall, hire_signal=hire_signal)
+    card.scorer, card.overall, card.hire_signal, card.data = scorer, overall, hire_signal, data
+    card.created_at = utcnow()
+    session.add(card)
+    session.commit()
+    session.refresh(card)
+    return card
+
+
+def scored_interviews(session: Session, user: User, round_id: str) -> list[tuple[Interview, Scorecard]]:
+    """The user's interviews of a round that have a scorecard, oldest first."""
+    query = (select(Interview, Scorecard).join(Scorecard, col(Scorecard.interview_id) == col(Interview.id))
+             .where(Interview.user_id == user.id, Interview.round_id == round_id)
+             .order_by(col(Interview.id)))
+    return [(i, c) for i, c in session.exec(query).all()]
 
 
 def overall_scores(session: Session, interview_ids: list[int]) -> dict[int, float]:

@@ -2,7 +2,8 @@
 
 One matcher shared by the offline interviewer (coverage: what has the candidate shown so far?) and the
 offline scorer (evidence: which words, in which turn, back each score?). Matching is on word stems, so
-"shard", "sharding" and "sharded" are one; digits 0-10 and their words are one ("2 phase" = "two phase").
+"shard", "sharding" and "sharded" are one; digits 0-10 and their words are one ("2 phase" = "two phase");
+third-person pronouns are one ("his concerns" = "their concerns").
 Every hit keeps the character span in the original text, so quotes are always verbatim.
 """
 
@@ -16,6 +17,10 @@ from app.catalog import Round
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten".split()
+# Third-person pronouns are one word to the matcher, so "his concerns" matches the rubric's "their
+# concerns" and "talked to her directly" matches "talked to them directly".
+_PRONOUNS = {p: "they" for p in ("he", "she", "they")} | {
+    p: "them" for p in ("him", "her", "them", "his", "hers", "their", "theirs")}
 
 
 def stem(token: str) -> str:
@@ -24,6 +29,8 @@ def stem(token: str) -> str:
     if t.endswith("'s"):
         t = t[:-2]
     t = t.replace("'", "")
+    if t in _PRONOUNS:
+        return _PRONOUNS[t]
     if t.isdigit() and int(t) <= 10:
         return _NUMBER_WORDS[int(t)]
     if len(t) <= 3:

@@ -1,0 +1,141 @@
+"""Scoring in the background: `schedule_scoring(app, interview_id)` (contract in docs/contracts.md).
+
+Called by the stream session when an interview finishes, and by POST /api/interviews/{id}/score.
+It returns at once with an asyncio task (kept in app.state.scoring_tasks until it ends, so it is not
+garbage-collected; a second call while one runs returns the running task). The task moves the
+interview to status "scoring", runs the scorer in a worker thread (DB reads and writes too, so the
+event loop never blocks), stores the scorecard (one per interview, replaced on re-scoring) and sets
+"scored"; any error sets "failed" (it can be retried on demand). At shutdown `drain(app)` waits a
+little for running tasks, then cancels them (their interviews are marked "failed").
+Logs carry the interview id, the scorer, sizes and durations, never transcript text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from app import repository
+from app.catalog import Round
+from app.models import Interview, InterviewStatus
+from app.scoring.scorecard import ScorecardDoc
+from app.scoring.scorer import Scorer, build_scorer
+from app.scoring.transcript import TranscriptTurn, from_rows
+
+log = logging.getLogger("viva.scoring")
+
+
+def _tasks(app: Any) -> dict[int, asyncio.Task[bool]]:
+    tasks = getattr(app.state, "scoring_tasks", None)
+    if tasks is None:
+        tasks = app.state.scoring_tasks = {}
+    return tasks
+
+
+def get_scorer(app: Any) -> Scorer:
+    """The app's scorer, built once from its settings (tests may put another in app.state.scorer)."""
+    scorer = getattr(app.state, "scorer", None)
+    if scorer is None:
+        scorer = app.state.scorer = build_scorer(app.state.settings)
+    return scorer
+
+
+def schedule_scoring(app: Any, interview_id: int) -> asyncio.Task[bool]:
+    """Start scoring the interview in the background (call from the event loop); returns the task."""
+    tasks = _tasks(app)
+    running = tasks.get(interview_id)
+    if running is not None and not running.done():
+        return running
+    task = asyncio.get_running_loop().create_task(score_interview(app, interview_id),
+                                                  name=f"viva-score-{interview_id}")
+    tasks[interview_id] = task
+
+    def _forget(done: asyncio.Task[bool]) -> None:
+        if tasks.get(interview_id) is done:
+            del tasks[interview_id]
+
+    task.add_done_callback(_forget)
+    return task
+
+
+def is_scoring(app: Any, interview_id: int) -> bool:
+    task = _tasks(app).get(interview_id)
+    return task is not None and not task.done()
+
+
+def _begin(app: Any, interview_id: int) -> tuple[Round, str, list[TranscriptTurn]] | None:
+    with Session(app.state.engine) as session:
+        interview = session.get(Interview, interview_id)
+        if interview is None:
+            log.warning("scoring interview %d: no such interview", interview_id)
+            return None
+        rnd = app.state.catalog.get(interview.round_id)
+        if rnd is None:
+            raise LookupError(f"round {interview.round_id!r} is not in the catalog")
+        interview.status = InterviewStatus.scoring
+        session.add(interview)
+        session.commit()
+        return rnd, interview.level, from_rows(repository.list_turns(session, interview_id))
+
+
+def _store(app: Any, interview_id: int, doc: ScorecardDoc) -> None:
+    with Session(app.state.engine) as session:
+        interview = session.get(Interview, interview_id)
+        if interview is None:  # deleted while it was being scored
+            return
+        interview.status = InterviewStatus.scored
+        session.add(interview)
+        repository.save_scorecard(session, interview_id, scorer=doc.scorer, overall=doc.overall,
+                                  hire_signal=doc.hire_signal, data=doc.model_dump(mode="json"))
+
+
+def _mark_failed(app: Any, interview_id: int) -> None:
+    try:
+        with Session(app.state.engine) as session:
+            interview = session.get(Interview, interview_id)
+            if interview is not None:
+                interview.status = InterviewStatus.failed
+                session.add(interview)
+                session.commit()
+    except Exception as exc:  # the store itself is failing: nothing more to do than say so
+        log.error("could not mark interview %d as failed: %s", interview_id, type(exc).__name__)
+
+
+async def score_interview(app: Any, interview_id: int) -> bool:
+    """Score one interview now; True when a scorecard was stored."""
+    started = time.perf_counter()
+    try:
+        job = await run_in_threadpool(_begin, app, interview_id)
+        if job is None:
+            return False
+        rnd, level, turns = job
+        doc = await run_in_threadpool(get_scorer(app).score, rnd, level, turns)
+        doc = doc.model_copy(update={"interview_id": interview_id})
+        await run_in_threadpool(_store, app, interview_id, doc)
+    except asyncio.CancelledError:
+        _mark_failed(app, interview_id)
+        raise
+    except Exception as exc:
+        log.error("scoring interview %d failed: %s", interview_id, type(exc).__name__)
+        await run_in_threadpool(_mark_failed, app, interview_id)
+        return False
+    log.info("scored interview %d: scorer=%s overall=%.2f turns=%d in %.0f ms", interview_id, doc.scorer,
+             doc.overall, len(turns), (time.perf_counter() - started) * 1000)
+    return True
+
+
+async def drain(app: Any, timeout_s: float = 10.0) -> None:
+    """Wait up to `timeout_s` for running scoring tasks, then cancel the rest (at shutdown)."""
+    pending = [t for t in _tasks(app).values() if not t.done()]
+    if not pending:
+        return
+    _, still = await asyncio.wait(pending, timeout=timeout_s)
+    for task in still:
+        task.cancel()
+    if still:
+        await asyncio.gather(*still, return_exceptions=True)

@@ -1,0 +1,108 @@
+"""Exports of a scorecard: Markdown (GET .../report.md) and a plain-text table (`viva score`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.scoring.scorecard import ScorecardDoc
+from app.scoring.transcript import TranscriptTurn
+
+
+def clock(ms: int | None) -> str:
+    """Milliseconds as m:ss (h:mm:ss past an hour)."""
+    if ms is None:
+        return "-"
+    s = max(0, int(ms)) // 1000
+    h, m, sec = s // 3600, s // 60 % 60, s % 60
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _speech_lines(doc: ScorecardDoc) -> list[str]:
+    sp = doc.speech
+    lines = []
+    if sp.measured:
+        lines.append(f"- Pace: {sp.wpm:g} words per minute over {sp.speaking_ms / 60000:.1f} minutes of "
+                     "speech")
+        by_count = sorted(sp.fillers_by_word.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = ", ".join(f"{w} ×{n}" for w, n in by_count)
+        lines.append(f"- Filler words: {sp.filler_count} ({sp.fillers_per_minute or 0:g} per minute)"
+                     + (f": {top}" if top else ""))
+        lines.append(f"- Pauses over 1 s: {sp.pause_count}" + (f", longest {sp.longest_pause_ms / 1000:.1f} s"
+                                                               if sp.pause_count else ""))
+    else:
+        lines.append("- Pace, fillers and pauses: not measured (no word timings)")
+    if sp.candidate_share is not None:
+        lines.append(f"- Talk ratio: candidate {sp.candidate_share:.0%} of the talking time")
+    if sp.median_latency_ms is not None:
+        lines.append(f"- Response latency: median {sp.median_latency_ms / 1000:.1f} s, "
+                     f"longest {(sp.max_latency_ms or 0) / 1000:.1f} s")
+    if sp.longest_monologue_ms:
+        lines.append(f"- Longest monologue: {clock(sp.longest_monologue_ms)}")
+    return lines
+
+
+def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
+                    turns: list[TranscriptTurn] | None = None) -> str:
+    out = [f"# {doc.round_title} interview: scorecard", ""]
+    meta = [f"Level: {doc.level}", f"scorer: {doc.scorer}"]
+    if interview and interview.get("id") is not None:
+        meta.insert(0, f"Interview {interview['id']}")
+    if interview and interview.get("created_at"):
+        meta.append(f"date: {str(interview['created_at'])[:10]}")
+    out += [" · ".join(meta), ""]
+    out += [f"**Overall: {doc.overall:.2f} / 4 — {doc.hire_signal}**", "", doc.summary, ""]
+    if doc.fallback_reason:
+        out += [f"_The LLM scorer was not used ({doc.fallback_reason}); this is the offline scorecard._", ""]
+    out += ["| Dimension | Weight | Score |", "| --- | ---: | ---: |"]
+    out += [f"| {_md_cell(d.name)} | {d.weight:g} | {d.score}/4 |" for d in doc.dimensions]
+    out.append("")
+    for title, items in (("Strengths", doc.strengths), ("To improve", doc.improvements),
+                         ("Practise next", doc.practice)):
+        if items:
+            out += [f"## {title}", ""] + [f"- {i}" for i in items] + [""]
+    out += ["## Dimensions", ""]
+    for d in doc.dimensions:
+        out += [f"### {d.name}: {d.score}/4", "", f"_{d.anchor}_", "", d.rationale, ""]
+        for ev in d.evidence:
+            quote = " ".join(ev.quote.split())
+            out.append(f"> “{quote}” — turn {ev.seq}, {clock(ev.start_ms)}–{clock(ev.end_ms)}")
+            out.append("")
+        if d.missing:
+            out += [f"A strong answer would also cover: {', '.join(d.missing)}.", ""]
+    out += ["## Speech", "", "_Measured from the audio; never part of the scores above._", ""]
+    out += _speech_lines(doc) + [""]
+    if doc.pacing.measured:
+        out += ["## Pacing", "", "| Phase | Target (min) | Actual (min) | |", "| --- | ---: | ---: | --- |"]
+        for p in doc.pacing.phases:
+            target = f"{p.target_min:g}" if p.target_min is not None else "-"
+            state = p.status.replace("_", " ")
+            out.append(f"| {_md_cell(p.name)} | {target} | {p.actual_min:.1f} | {state} |")
+        out.append("")
+    if doc.notes:
+        out += ["## Notes", ""] + [f"- {n}" for n in doc.notes] + [""]
+    if turns:
+        out += ["## Transcript", ""]
+        for t in turns:
+            who = "Candidate" if t.is_candidate else "Interviewer"
+            out += [f"**{who}** ({clock(t.start_ms)}, turn {t.seq}): {' '.join(t.text.split())}", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_table(doc: ScorecardDoc) -> str:
+    """The scorecard as a plain-text table for the terminal."""
+    out = [f"{doc.round_title} — level {doc.level} — scorer {doc.scorer}", ""]
+    out.append(f"{'DIMENSION':<40}{'WEIGHT':>7}{'SCORE':>7}{'QUOTES':>8}  MISSING")
+    for d in doc.dimensions:
+        missing = ", ".join(d.missing[:3]) + (" …" if len(d.missing) > 3 else "")
+        out.append(f"{d.name[:39]:<40}{d.weight:>7g}{f'{d.score}/4':>7}{len(d.evidence):>8}  {missing}")
+    out += ["", f"OVERALL {doc.overall:.2f} / 4 — {doc.hire_signal}", "", doc.summary]
+    for title, items in (("Strengths", doc.strengths), ("To improve", doc.improvements),
+                         ("Practise next", doc.practice), ("Notes", doc.notes)):
+        if items:
+            out += ["", f"{title}:"] + [f"  - {i}" for i in items]
+    out += ["", "Speech (never part of the scores):"] + [f"  {line[2:]}" for line in _speech_lines(doc)]
+    return "\n".join(out) + "\n"
