@@ -13,9 +13,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlmodel import Session
 
 from app.config import Settings
-from app.db import make_engine
+from app.db import init_db, make_engine
 from app.main import create_app
 
 POSTGRES_URL = os.environ.get("VIVA_TEST_POSTGRES_URL")
@@ -56,3 +57,13 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store_session(database_url) -> Iterator[Session]:
+    """A session on a fresh store, once on SQLite and once on PostgreSQL."""
+    engine = make_engine(database_url)
+    init_db(engine)
+    with Session(engine) as s:
+        yield s
+    engine.dispose()

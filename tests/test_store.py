@@ -5,21 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
 from app import repository
-from app.db import init_db, make_engine
+from app.db import make_engine
 from app.models import Scorecard, Speaker, Turn
 from tests.factories import add_turns, make_interview, make_user
 
 
 @pytest.fixture
-def session(database_url):
-    engine = make_engine(database_url)
-    init_db(engine)
-    with Session(engine) as s:
-        yield s
-    engine.dispose()
+def session(store_session):
+    return store_session
 
 
 def test_turns_get_sequence_numbers_in_order(session):

@@ -9,7 +9,6 @@ import pytest
 from app.catalog import Catalog, load_catalog
 from app.config import ROOT
 from app.scoring.transcript import TranscriptTurn, parse_transcript
-from tests.test_store import session  # noqa: F401  (a fixture: a store on SQLite and on PostgreSQL)
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 ROUNDS = ["system_design", "behavioral", "coding", "api_design", "database", "distributed_systems"]

@@ -11,7 +11,7 @@ from app.scoring.llm import LlmScorer, build_messages, locate_quote
 from app.scoring.rubric import OfflineScorer
 from app.scoring.scorer import build_scorer
 from app.scoring.transcript import TranscriptTurn
-from tests.interviewer.fake_llm import FakeLLMServer, Reply
+from tests.fake_llm import FakeLLMServer, Reply
 from tests.scoring.conftest import candidate_text, hint_turn, load_transcript
 
 INVENTED = "I would put every redirect on a blockchain for auditability"

@@ -9,8 +9,9 @@ from app.models import Scorecard
 from tests.factories import make_interview, make_user
 
 
-def test_save_scorecard_replaces_and_progress_is_oldest_first_and_owned(session):
-    """`session`: the store tests' fixture (tests/test_store.py), SQLite and PostgreSQL."""
+def test_save_scorecard_replaces_and_progress_is_oldest_first_and_owned(store_session):
+    """On SQLite and on PostgreSQL."""
+    session = store_session
     me = repository.ensure_local_user(session)
     first, second = make_interview(session, me), make_interview(session, me)
     make_interview(session, me, round_id="coding")
