@@ -49,11 +49,12 @@ class Settings(BaseSettings):
     stt_max_queue: int = Field(default=32, description="transcription jobs waiting, all sessions; beyond: busy")
     stt_max_pending_s: float = Field(default=180.0, description="audio s one session may have waiting for STT")
     stt_pause_ms: int = Field(default=200, description="pause that starts pre-transcription of a turn")
-    stt_partial_s: float = Field(default=4.0, description="partial transcripts during long unpaused speech; 0=off")
+    stt_partial_s: float = Field(default=0.0, description="extra partials every N s of unpaused speech; 0=off")
     stt_preload: bool = Field(default=True, description="load the whisper model at start-up (in the background)")
 
     # --- turn taking -------------------------------------------------------------------------
     turn_silence_ms: int = 700
+    turn_word_wait_ms: int = Field(default=300, description="extra silence to wait for a pause's words")
     max_turn_s: float = 90.0
 
     # --- interviewer and scorer ----------------------------------------------------------------

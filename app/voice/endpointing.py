@@ -1,0 +1,278 @@
+"""Turn detection: voice activity (Silero VAD) over the stream, cut into chunks and turns.
+
+Pure and synchronous: feed samples, get events. No clocks other than the audio itself (a sample
+index), so tests drive it with synthetic input and a fake detector.
+
+Vocabulary of the events:
+- a *pause* starts when speech has been silent for `pause_ms` (200 ms): the endpointer emits
+  `SpeechEnd` and a speculative `Chunk` with all audio of the open chunk, so the session can start
+  transcribing it while the candidate may still go on (pre-transcription);
+- if speech resumes, that chunk is committed (`Chunk.index` stays taken) when it is at least
+  `min_chunk_ms` long, else `ChunkCancelled` and the next chunk includes it again;
+- the *turn* ends (`TurnEnd`) after a silence whose length depends on what was said so far
+  (`hold_ms`): sooner after a complete sentence, later after "and", "because", "um", a comma...
+  The words come from the pause's own pre-transcription (`set_hint`); until they arrive the turn is
+  held up to `word_wait_ms` past the base silence, so the decision is made with the words in hand
+  and the final transcript is (almost always) ready the moment the turn ends;
+- or the turn ends immediately on `force_end()`, or by splitting at `max_turn_s` (never dropping audio).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.voice.frames import ms_to_samples, samples_to_ms
+from app.voice.vad import WINDOW, SpeechDetector
+
+# Words after which a sentence is not over: conjunctions, fillers, articles, prepositions, auxiliaries.
+CONTINUATIONS = frozenset(
+    """and or but so because since although though while whereas then than if when where which who
+    whose that um uh er erm ah hmm mm like well also plus basically actually meaning i'd i'm we'd
+    a an the to of in on for with by from at into onto about via per my our your their its this these
+    those is are was were be been being am will would could should can may might must have has had do
+    does did not no very more most less such as e.g. i.e. etc let's""".split()
+)
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'.]*)\W*$")
+
+
+def hold_ms(text: str | None, base_ms: int) -> int:
+    """Silence that ends a turn, given the words transcribed so far (None: not known yet)."""
+    if text is None or not text.strip():
+        return base_ms
+    stripped = text.strip()
+    match = _LAST_WORD.search(stripped)
+    last = match.group(1).lower().rstrip(".") if match else ""
+    if last in CONTINUATIONS or stripped.endswith((",", "...", "…", "-", ":", ";")):
+        return base_ms * 2  # mid-thought: give them time to go on
+    if stripped.endswith((".", "?", "!")):
+        return max(base_ms * 6 // 10, 300)  # a complete sentence: answer sooner
+    return base_ms
+
+
+@dataclass(frozen=True)
+class SpeechStart:
+    turn: int
+    at_ms: int
+
+
+@dataclass(frozen=True)
+class SpeechEnd:
+    turn: int
+    at_ms: int
+
+
+@dataclass(frozen=True, eq=False)
+class Chunk:
+    """Audio of one part of a turn, to transcribe. `speculative`: taken at a pause; may be cancelled."""
+
+    turn: int
+    index: int
+    start_ms: int
+    end_ms: int
+    audio: np.ndarray = field(repr=False)
+    speculative: bool = False
+
+
+@dataclass(frozen=True)
+class ChunkCancelled:
+    turn: int
+    index: int
+
+
+@dataclass(frozen=True)
+class TurnEnd:
+    turn: int
+    start_ms: int  # first speech of the turn
+    end_ms: int  # last speech of the turn (or the split point)
+    chunks: int  # chunks 0..chunks-1 make up the turn
+    reason: str  # "silence" | "end_turn" | "max_length" | "flush"
+    decided_ms: int  # stream time at which the turn was closed
+
+
+Event = SpeechStart | SpeechEnd | Chunk | ChunkCancelled | TurnEnd
+
+
+@dataclass(frozen=True)
+class EndpointConfig:
+    turn_silence_ms: int = 700  # base silence that ends a turn (adapted by hold_ms)
+    word_wait_ms: int = 300  # at the base silence, wait this much longer for the words of the pause
+    max_turn_s: float = 90.0
+    pause_ms: int = 200  # silence that starts pre-transcription of what was said so far
+    min_chunk_ms: int = 1000  # shorter pieces are not transcribed on their own
+    max_chunk_s: float = 20.0  # keep each whisper call within one 30 s window
+    preroll_ms: int = 300  # audio kept before the detected onset of speech
+    threshold: float = 0.5
+    neg_threshold: float = 0.35
+    start_windows: int = 3  # consecutive speech windows that start speech (96 ms)
+
+
+class AudioBuffer:
+    """Samples addressed by absolute stream index; old audio is dropped explicitly."""
+
+    def __init__(self) -> None:
+        self._data = np.zeros(16_000 * 4, dtype=np.float32)
+        self.start = 0  # stream index of _data[0]
+        self.end = 0  # stream index one past the last sample
+
+    def append(self, samples: np.ndarray) -> None:
+        n, used = len(samples), self.end - self.start
+        if used + n > len(self._data):
+            grown = np.zeros(max(2 * len(self._data), used + n), dtype=np.float32)
+            grown[:used] = self._data[:used]
+            self._data = grown
+        self._data[used : used + n] = samples
+        self.end += n
+
+    def slice(self, a: int, b: int) -> np.ndarray:
+        a, b = max(a, self.start), min(b, self.end)
+        return self._data[a - self.start : b - self.start].copy()
+
+    def drop_before(self, index: int) -> None:
+        index = min(max(index, self.start), self.end)
+        keep = self._data[index - self.start : self.end - self.start].copy()
+        self._data[: len(keep)] = keep
+        self.start = index
+
+
+class Endpointer:
+    def __init__(self, detector: SpeechDetector, config: EndpointConfig | None = None) -> None:
+        self.detector = detector
+        self.cfg = config or EndpointConfig()
+        self.buffer = AudioBuffer()
+        self._pending = np.zeros(0, dtype=np.float32)  # < WINDOW samples not yet judged
+        self._turns = 0
+        self.turn: int | None = None  # the open turn
+        self.speaking = False
+        self._speech_run = 0
+        self._silence = 0  # samples of silence while speaking
+        self._speech_start = self._speech_end = self._turn_start = self._chunk_start = 0
+        self._chunk_index = 0
+        self._spec: tuple[int, int] | None = None  # (index, end sample) of the speculative chunk
+        self._hint: str | None = None
+        self._probs: deque[tuple[int, float]] = deque(maxlen=64)  # (window end, prob), ~2 s
+
+    @property
+    def now_ms(self) -> int:
+        return samples_to_ms(self.buffer.end)
+
+    def feed(self, samples: np.ndarray) -> list[Event]:
+        self.buffer.append(samples)
+        self._pending = np.concatenate([self._pending, samples]) if len(self._pending) else samples
+        events: list[Event] = []
+        pos = self.buffer.end - len(self._pending)
+        while len(self._pending) >= WINDOW:
+            window, self._pending = self._pending[:WINDOW], self._pending[WINDOW:]
+            pos += WINDOW
+            self._step(self.detector(window), pos, events)
+        if self.turn is None:
+            keep = ms_to_samples(self.cfg.preroll_ms) + (self.cfg.start_windows + 1) * WINDOW
+            self.buffer.drop_before(self.buffer.end - keep)
+        return events
+
+    def open_chunk(self) -> tuple[int, int, int] | None:
+        """(turn, chunk index, start sample) of the chunk being spoken, if the candidate is speaking."""
+        if self.turn is None or not self.speaking:
+            return None
+        return self.turn, self._chunk_index, self._chunk_start
+
+    def set_hint(self, turn: int, index: int, text: str) -> None:
+        """The whole turn's text up to speculative chunk `index` is known: adapt the hold time."""
+        if self.turn == turn and self._spec is not None and self._spec[0] == index:
+            self._hint = text
+
+    def force_end(self, reason: str = "end_turn") -> list[Event]:
+        """End the open turn now (end_turn, finish, disconnect), with every sample received so far."""
+        if self.turn is None:
+            return []
+        events: list[Event] = []
+        end = self.buffer.end
+        if self.speaking:
+            self._speech_end = end
+            events.append(SpeechEnd(self.turn, samples_to_ms(end)))
+            self._spec = None
+        if self._spec is None:  # audio since the last committed chunk still needs transcribing
+            self._emit_chunk(end, events, speculative=False)
+        self._close_turn(reason, end, events)
+        return events
+
+    # --- internals ---------------------------------------------------------------------------------
+    def _step(self, prob: float, pos: int, events: list[Event]) -> None:
+        cfg = self.cfg
+        self._probs.append((pos, prob))
+        if self.speaking:
+            self._silence = self._silence + WINDOW if prob < cfg.neg_threshold else 0
+            if self._silence >= ms_to_samples(cfg.pause_ms):
+                self.speaking = False
+                self._speech_end = pos - self._silence
+                events.append(SpeechEnd(self.turn, samples_to_ms(self._speech_end)))
+                self._spec = (self._chunk_index, pos)
+                self._hint = None
+                self._emit_chunk(pos, events, speculative=True)
+            elif pos - self._turn_start >= int(cfg.max_turn_s * 16_000):
+                self._split_turn(pos, events)
+            elif pos - self._chunk_start >= int(cfg.max_chunk_s * 16_000):
+                cut = self._quietest(pos)
+                self._emit_chunk(cut, events, speculative=False)
+                self._chunk_start, self._chunk_index = cut, self._chunk_index + 1
+                self.buffer.drop_before(cut)
+            return
+        self._speech_run = self._speech_run + 1 if prob >= cfg.threshold else 0
+        if self._speech_run >= cfg.start_windows:
+            self._start_speech(pos - self._speech_run * WINDOW, events)
+        elif self.turn is not None and pos - self._speech_end >= ms_to_samples(self._hold()):
+            self._close_turn("silence", pos, events)
+
+    def _hold(self) -> int:
+        """Silence that ends the open turn. The words decide; while they are still being transcribed
+        (usually ready ~0.5 s after speech ends), the decision waits for them a little."""
+        if self._hint is None:
+            return self.cfg.turn_silence_ms + self.cfg.word_wait_ms
+        return hold_ms(self._hint, self.cfg.turn_silence_ms)
+
+    def _start_speech(self, onset: int, events: list[Event]) -> None:
+        self.speaking, self._silence, self._speech_run = True, 0, 0
+        if self.turn is None:
+            self._turns += 1
+            self.turn = self._turns
+            preroll = ms_to_samples(self.cfg.preroll_ms)
+            self._turn_start = self._chunk_start = max(self.buffer.start, onset - preroll)
+            self._speech_start, self._chunk_index, self._spec = onset, 0, None
+        elif self._spec is not None:
+            index, end = self._spec
+            if end - self._chunk_start >= ms_to_samples(self.cfg.min_chunk_ms):
+                self._chunk_start, self._chunk_index = end, index + 1  # commit the pause's chunk
+                self.buffer.drop_before(end)
+            else:
+                events.append(ChunkCancelled(self.turn, index))
+            self._spec = None
+        events.append(SpeechStart(self.turn, samples_to_ms(onset)))
+
+    def _emit_chunk(self, end: int, events: list[Event], speculative: bool) -> None:
+        audio = self.buffer.slice(self._chunk_start, end)
+        events.append(Chunk(self.turn, self._chunk_index, samples_to_ms(self._chunk_start),
+                            samples_to_ms(end), audio, speculative))
+
+    def _close_turn(self, reason: str, decided: int, events: list[Event]) -> None:
+        events.append(TurnEnd(self.turn, samples_to_ms(self._speech_start), samples_to_ms(self._speech_end),
+                              self._chunk_index + 1, reason, samples_to_ms(decided)))
+        self.turn, self.speaking, self._spec, self._hint = None, False, None, None
+
+    def _split_turn(self, pos: int, events: list[Event]) -> None:
+        """The turn reached max_turn_s while speaking: close it at a quiet point, go on in a new one."""
+        cut = self._quietest(pos)
+        self._emit_chunk(cut, events, speculative=False)
+        self._speech_end = cut
+        self._close_turn("max_length", pos, events)
+        self.buffer.drop_before(cut)
+        self._start_speech(cut, events)
+        self._turn_start = self._chunk_start = cut
+        self._speech_start = cut
+
+    def _quietest(self, pos: int) -> int:
+        """Where to cut speech that has no pause: the least speech-like window of the last ~2 s."""
+        candidates = [(p, -end) for end, p in self._probs if end > self._chunk_start + WINDOW]
+        return -min(candidates)[1] if candidates else pos  # the latest among equally quiet windows

@@ -1,0 +1,85 @@
+"""The stream's message shapes (docs/protocol.md): client messages checked, server events built.
+
+Nothing a client sends may crash the session: `parse_client_text` and `check_binary` turn every bad
+input into a `ProtocolError` carrying the `error` event's code and message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.voice.frames import FrameError, decode_frame
+
+CLIENT_TYPES = ("text", "end_turn", "interrupt", "finish", "ping", "playback_done")
+MAX_TEXT_MESSAGE_BYTES = 64 * 1024
+MAX_TYPED_CHARS = 20_000
+
+# error codes sent in {"type": "error", "code": ...}
+BAD_FRAME = "bad_frame"  # a binary frame that is not valid audio (dropped, session goes on)
+BAD_MESSAGE = "bad_message"  # a text frame that is not a valid JSON message
+UNKNOWN_TYPE = "unknown_type"
+BUSY = "busy"  # the server is overloaded: audio is kept and processed later, or reading slows down
+STT_FAILED = "stt_failed"  # a turn could not be transcribed
+NOT_FOUND = "not_found"  # close code 4404
+FINISHED = "finished"  # the interview is already over; close code 4409
+INTERNAL = "internal"
+
+CLOSE_NOT_FOUND = 4404
+CLOSE_FINISHED = 4409
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ClientMessage:
+    type: str
+    data: dict[str, Any]
+
+
+def check_binary(data: bytes):
+    """Audio samples (float32) of a valid binary frame, else ProtocolError."""
+    if data[:1] == b"{" and data.rstrip()[-1:] == b"}":
+        try:
+            json.loads(data)
+        except ValueError:
+            pass
+        else:
+            raise ProtocolError(BAD_FRAME, "a JSON message arrived as a binary frame; send messages as text")
+    try:
+        return decode_frame(data)
+    except FrameError as exc:
+        raise ProtocolError(BAD_FRAME, str(exc)) from None
+
+
+def parse_client_text(raw: str) -> ClientMessage:
+    if len(raw.encode("utf-8", "replace")) > MAX_TEXT_MESSAGE_BYTES:
+        raise ProtocolError(BAD_MESSAGE, f"text message over {MAX_TEXT_MESSAGE_BYTES} bytes")
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise ProtocolError(BAD_MESSAGE, 'text frames must be JSON objects like {"type": "ping"}') from None
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        raise ProtocolError(BAD_MESSAGE, "a message must be a JSON object with a string 'type'")
+    kind = data["type"]
+    if kind not in CLIENT_TYPES:
+        known = ", ".join(CLIENT_TYPES)
+        raise ProtocolError(UNKNOWN_TYPE, f"unknown message type '{kind[:40]}'; known: {known}")
+    if kind == "text":
+        text = data.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise ProtocolError(BAD_MESSAGE, "a 'text' message needs a non-empty string 'text'")
+        if len(text) > MAX_TYPED_CHARS:
+            raise ProtocolError(BAD_MESSAGE, f"typed answers are limited to {MAX_TYPED_CHARS} characters")
+    return ClientMessage(kind, data)
+
+
+def error(code: str, message: str) -> dict[str, Any]:
+    return {"type": "error", "code": code, "message": message}
+

@@ -1,0 +1,226 @@
+"""One stream connection: audio and messages in, events out (docs/protocol.md).
+
+    frames -> Endpointer (VAD, pauses, turns) -> TurnAssembler (pre-transcription in the shared pool)
+           -> Conversation (ordered: store turn, transcript event, interviewer reply, store, events)
+
+The reader never waits on transcription or the interviewer, except for backpressure: when this
+session has too much audio waiting for transcription, or too many ended turns queued, it stops
+reading (the client's socket buffer fills; nothing is dropped) and tells the client `busy`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.websockets import WebSocketDisconnect
+
+from app.config import Settings
+from app.voice import protocol
+from app.voice.clock import Outbox, StreamClock
+from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn
+from app.voice.endpointing import (
+    Chunk,
+    ChunkCancelled,
+    EndpointConfig,
+    Endpointer,
+    Event,
+    SpeechEnd,
+    SpeechStart,
+    TurnEnd,
+)
+from app.voice.frames import ms_to_samples, samples_to_ms
+from app.voice.pool import TranscriptionPool
+from app.voice.store import StreamStore
+from app.voice.transcriber import vocabulary_prompt
+from app.voice.turns import TurnAssembler
+from app.voice.vad import SileroVad, SpeechDetector
+
+log = logging.getLogger("viva.voice")
+
+BUSY_EVERY_S = 2.0  # at most one busy event per this many seconds
+DRAIN_TIMEOUT_S = 120.0  # after a disconnect, how long ended turns may take to be stored
+
+
+class StreamSession:
+    def __init__(self, ws: Any, *, interview_id: int, rnd: Any, iv: Any, pool: TranscriptionPool,
+                 store: StreamStore, settings: Settings, info: dict[str, Any],
+                 on_finished: Callable[[], Awaitable[None]], detector: SpeechDetector | None = None) -> None:
+        self.ws = ws
+        self.interview_id = interview_id
+        self.iv = iv
+        self.info = info
+        self.settings = settings
+        self.out = Outbox(ws)
+        self.clock = StreamClock()
+        self.endpointer = Endpointer(detector or SileroVad(), EndpointConfig(
+            turn_silence_ms=settings.turn_silence_ms, max_turn_s=settings.max_turn_s,
+            pause_ms=settings.stt_pause_ms, word_wait_ms=settings.turn_word_wait_ms))
+        self.turns = TurnAssembler(pool, vocabulary_prompt(rnd.vocabulary), self._busy,
+                                   settings.stt_max_pending_s)
+        self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
+        self.store = store
+        self._busy_sent = 0.0
+        self._finishing = False
+        self._partial_from = 0  # sample index from which the next partial is due
+
+    async def run(self) -> None:
+        self.clock.offset_ms = await self.store.last_end_ms()
+        await self.store.activate()
+        self.iv.start()
+        phase, remaining = self.iv.phase()
+        await self.out.send({"type": "ready", **self.info, "sample_rate": 16_000,
+                             "frame_ms": [10, 200], "offset_ms": self.clock.offset_ms,
+                             "phase": phase, "remaining_s": round(remaining, 1)})
+        worker = asyncio.create_task(self.talk.run())
+        ticker = asyncio.create_task(self.talk.tick())
+        await self.talk.put(Opening())
+        reader = asyncio.create_task(self._read())
+        try:
+            await asyncio.wait({reader, worker}, return_when=asyncio.FIRST_COMPLETED)
+            if reader.done() and reader.exception() is not None:
+                log.error("interview %s: reader failed", self.interview_id, exc_info=reader.exception())
+        finally:
+            reader.cancel()
+            ticker.cancel()
+            await self._drain(worker)
+
+    async def _read(self) -> None:
+        while not self.talk.finished:
+            try:
+                message = await self.ws.receive()
+            except (WebSocketDisconnect, RuntimeError):  # gone, or closed under us
+                return
+            if message["type"] == "websocket.disconnect":
+                return
+            if message.get("bytes") is not None:
+                await self._on_audio(message["bytes"])
+            elif message.get("text") is not None:
+                await self._on_text(message["text"])
+
+    async def _drain(self, worker: asyncio.Task) -> None:
+        """Connection over: store what was said (no more replies), save state, stop the tasks."""
+        self.talk.respond = False
+        if not worker.done():  # (once the interview has finished, nothing more is stored)
+            await self._handle(self.endpointer.force_end("flush"))
+            await self.talk.queue.put(None)
+            try:
+                await asyncio.wait_for(worker, DRAIN_TIMEOUT_S)
+            except (TimeoutError, asyncio.CancelledError):
+                worker.cancel()
+        self.turns.close()
+        if not self.talk.finished:
+            self.iv.pause()
+            await self.store.save_state(self.iv.snapshot())
+        await self.out.close(1000)
+        log.info("interview %s: stream closed after %d ms of audio", self.interview_id, self.clock.audio_ms)
+
+    # --- input ---------------------------------------------------------------------------------
+    async def _on_audio(self, data: bytes) -> None:
+        try:
+            samples = protocol.check_binary(data)
+        except protocol.ProtocolError as exc:
+            await self.out.send(protocol.error(exc.code, exc.message))
+            return
+        if self._finishing:
+            return  # after "finish" the turn is closed; late frames have nowhere to go
+        await self.turns.wait_for_room()
+        self.clock.audio_started()
+        self.clock.audio_ms += samples_to_ms(len(samples))
+        await self._handle(self.endpointer.feed(samples))
+        self._maybe_partial()
+
+    async def _on_text(self, raw: str) -> None:
+        try:
+            msg = protocol.parse_client_text(raw)
+        except protocol.ProtocolError as exc:
+            await self.out.send(protocol.error(exc.code, exc.message))
+            return
+        if msg.type == "ping":
+            await self.out.send({"type": "pong", **({"t": msg.data["t"]} if "t" in msg.data else {})})
+        elif self._finishing:
+            await self.out.send(protocol.error(protocol.FINISHED, "the interview is finishing"))
+        elif msg.type == "text":
+            await self.talk.put(TypedTurn(msg.data["text"].strip(), self.clock.now_ms()))
+        elif msg.type == "end_turn":
+            await self._handle(self.endpointer.force_end("end_turn"))
+        elif msg.type == "interrupt":
+            self.talk.interrupt()
+        elif msg.type == "playback_done":
+            await self._playback_done(msg.data.get("seq"))
+        elif msg.type == "finish":
+            self._finishing, self.talk.respond = True, False
+            await self._handle(self.endpointer.force_end("flush"))
+            await self.talk.put(Finish("client"))
+
+    async def _playback_done(self, seq: Any) -> None:
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            await self.out.send(protocol.error(protocol.BAD_MESSAGE, "playback_done needs an integer 'seq'"))
+        elif await self.store.set_interviewer_end(seq, self.clock.now_ms()):
+            self.talk.activity(self.clock.now_ms())
+
+    # --- endpointer events ---------------------------------------------------------------------
+    async def _handle(self, events: list[Event]) -> None:
+        for ev in events:
+            if isinstance(ev, SpeechStart):
+                self.talk.candidate_active = True
+                self._partial_from = ms_to_samples(ev.at_ms)
+                await self.out.send({"type": "speech_start", "at_ms": self._ms(ev.at_ms)})
+            elif isinstance(ev, SpeechEnd):
+                self.talk.activity(self._ms(ev.at_ms))
+                await self.out.send({"type": "speech_end", "at_ms": self._ms(ev.at_ms)})
+            elif isinstance(ev, Chunk):
+                self.turns.add_chunk(ev, on_done=self._chunk_done)
+            elif isinstance(ev, ChunkCancelled):
+                self.turns.cancel_chunk(ev.turn, ev.index)
+            elif isinstance(ev, TurnEnd):
+                self.talk.candidate_active = self.endpointer.turn is not None
+                self.turns.promote_turn(ev.turn)
+                await self.talk.put(SpokenTurn(ev, time.perf_counter()))
+
+    def _ms(self, stream_ms: int) -> int:
+        return (self.clock.audio_origin_ms or 0) + stream_ms
+
+    def _chunk_done(self, chunk: Chunk) -> None:
+        """A chunk is transcribed: adapt the turn's hold time to its words; show them as a partial."""
+        text = self.turns.text_until(chunk.turn, chunk.index)
+        if text is None or self.endpointer.turn != chunk.turn:
+            return
+        if chunk.speculative:
+            self.endpointer.set_hint(chunk.turn, chunk.index, text)
+        if text:
+            self.out.send_soon({"type": "partial", "text": text, "turn": chunk.turn})
+
+    def _maybe_partial(self) -> None:
+        """Provisional words during a long stretch of speech without pauses, only on an idle pool."""
+        every = ms_to_samples(self.settings.stt_partial_s * 1000)
+        opened = self.endpointer.open_chunk()
+        if every <= 0 or opened is None or self.endpointer.buffer.end - self._partial_from < every:
+            return
+        turn, index, start = opened
+        audio = self.endpointer.buffer.slice(start, self.endpointer.buffer.end)
+        job = self.turns.start_partial(audio, turn, index)
+        if job is None:
+            return
+        self._partial_from = self.endpointer.buffer.end
+
+        def done(future: asyncio.Future) -> None:
+            if future.cancelled() or future.exception() is not None or self.endpointer.turn != turn:
+                return
+            before = self.turns.text_until(turn, index - 1) or ""
+            text = f"{before} {future.result().text}".strip()
+            if text:
+                self.out.send_soon({"type": "partial", "text": text, "turn": turn})
+
+        job.future.add_done_callback(done)
+
+    async def _busy(self) -> None:
+        now = time.monotonic()
+        if now - self._busy_sent >= BUSY_EVERY_S:
+            self._busy_sent = now
+            log.warning("interview %s: transcription backlog, client told busy", self.interview_id)
+            await self.out.send(protocol.error(protocol.BUSY, "the server is busy; your audio is kept and "
+                                               "will be transcribed shortly"))

@@ -1,0 +1,100 @@
+"""Transcribers: the glossary prompt, the remote (OpenAI-compatible) one, and faster-whisper itself."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import numpy as np
+import pytest
+
+from app.config import Settings
+from app.voice.model_path import resolve_stt_model
+from app.voice.transcriber import (
+    PROMPT_BUDGET_CHARS,
+    RemoteTranscriber,
+    TranscriptionError,
+    WhisperTranscriber,
+    build_prompt,
+    build_transcriber,
+    vocabulary_prompt,
+)
+from tests.voice.fakes import read_wav, tone
+
+
+def test_vocabulary_prompt_puts_names_first_and_stays_short():
+    terms = ["cache", "redis", "kafka", "idempotency key", "sharding", "99.9", "back of the envelope",
+             "consistent hashing", "denormalization", "Redis"]
+    terms += [f"wordy phrase number {i}" for i in range(200)]
+    prompt = vocabulary_prompt(terms)
+    assert prompt.startswith("Redis, Kafka, sharding")
+    assert "99.9" not in prompt and "cache," not in prompt and prompt.count("Redis") == 1
+    assert "denormalization" in prompt and "consistent hashing" in prompt
+    assert len(prompt) <= PROMPT_BUDGET_CHARS // 2
+
+
+def test_build_prompt_keeps_the_end_of_earlier_words_within_budget():
+    glossary = "Redis, Kafka."
+    assert build_prompt("", "") is None
+    assert build_prompt(glossary, "") == glossary
+    long = " ".join(f"word{i}" for i in range(500))
+    prompt = build_prompt(glossary, long)
+    assert prompt.startswith(glossary) and prompt.endswith("word499") and len(prompt) <= PROMPT_BUDGET_CHARS
+
+
+def test_settings_choose_the_transcriber(tmp_path):
+    remote = build_transcriber(Settings(_env_file=None, stt_base_url="http://stt.local/v1"))
+    assert isinstance(remote, RemoteTranscriber) and remote.name == "remote:whisper-1"
+    local = build_transcriber(Settings(_env_file=None, stt_base_url=None))
+    assert isinstance(local, WhisperTranscriber) and local.model_path == resolve_stt_model(None)
+
+
+def remote_with(handler) -> RemoteTranscriber:
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    return RemoteTranscriber("http://stt.local/v1", None, "whisper-large", 5.0, http_client=client)
+
+
+def test_remote_transcriber_sends_wav_and_reads_word_timestamps():
+    seen = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen["path"] = request.url.path
+        seen["body"] = request.content
+        return httpx.Response(200, json={
+            "text": " We use Redis.", "language": "en", "duration": 1.0,
+            "words": [{"word": "We", "start": 0.1, "end": 0.3}, {"word": "use", "start": 0.3, "end": 0.5},
+                      {"word": "Redis.", "start": 0.5, "end": 0.9}],
+        })
+
+    result = remote_with(handler).transcribe(tone(1000), prompt="Redis, Kafka.")
+    assert seen["path"] == "/v1/audio/transcriptions"
+    body = seen["body"]
+    for part in (b"RIFF", b"verbose_json", b"Redis, Kafka.", b"whisper-large", b"word"):
+        assert part in body
+    assert result.text == "We use Redis."
+    assert [(w.word, w.start, w.end) for w in result.words][-1] == ("Redis.", 0.5, 0.9)
+
+
+def test_remote_words_inside_segments_are_read_too():
+    payload = {"text": "hi there", "segments": [{"words": [{"word": "hi", "start": 0, "end": 0.2},
+                                                            {"word": "there", "start": 0.2, "end": 0.5}]}]}
+    result = remote_with(lambda r: httpx.Response(200, json=payload)).transcribe(tone(500))
+    assert [w.word for w in result.words] == ["hi", "there"]
+
+
+def test_remote_failure_is_a_transcription_error():
+    broken = remote_with(lambda r: httpx.Response(500, content=json.dumps({"error": "gpu on fire"})))
+    with pytest.raises(TranscriptionError):
+        broken.transcribe(tone(500))
+
+
+@pytest.mark.slow
+def test_whisper_transcribes_the_fixture_with_word_times():
+    pcm = read_wav("one_turn.wav")
+    audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
+    stt = WhisperTranscriber(resolve_stt_model(None))
+    result = stt.transcribe(audio, prompt="Redis, Kafka, sharding.")
+    assert "database" in result.text.lower() and "front" in result.text.lower()
+    assert result.words and all(0 <= w.start <= w.end <= len(audio) / 16_000 + 0.5 for w in result.words)
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts)
