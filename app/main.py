@@ -10,10 +10,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from app import __version__, repository
-from app.api import health, interviews, rounds
+from app.api import health, interviews, rounds, scorecards, stream
 from app.catalog import load_catalog
 from app.config import Settings, get_settings
 from app.db import init_db, make_engine
+from app.interviewer import build_brain
+from app.scoring import jobs as scoring_jobs
+from app.voice.runtime import start_voice, stop_voice
 
 log = logging.getLogger("viva")
 
@@ -26,18 +29,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
         app.state.engine = make_engine(settings.resolved_database_url)
+        app.state.brain = build_brain(settings)
+        app.state.brain_name = app.state.brain.name
         init_db(app.state.engine)
+        start_voice(app, settings)
         with Session(app.state.engine) as session:
             repository.ensure_local_user(session)
-        log.info("viva ready: %d rounds, database %s", len(app.state.catalog), app.state.engine.dialect.name)
+        log.info("viva ready: %d rounds, database %s, interviewer %s", len(app.state.catalog),
+                 app.state.engine.dialect.name, app.state.brain_name)
         try:
             yield
         finally:
+            await stop_voice(app)
+            await scoring_jobs.drain(app)
             app.state.engine.dispose()
 
     app = FastAPI(title="Viva", version=__version__, lifespan=lifespan,
                   description="Voice mock interviewer for backend-engineering interviews")
-    for module in (health, rounds, interviews):
+    for module in (health, rounds, interviews, scorecards, stream):
         app.include_router(module.router)
     if settings.frontend_dir.is_dir():
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")

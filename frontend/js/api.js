@@ -1,0 +1,65 @@
+// The REST API (docs/contracts.md, app/api/*.py) and the stream URL, as small async functions.
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function request(method, path, body) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'The server could not be reached. Check that Viva is running.');
+  }
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const detail = data?.detail;
+    const message =
+      typeof detail === 'string'
+        ? detail
+        : Array.isArray(detail)
+          ? detail.map((d) => d.msg).join('; ')
+          : `HTTP ${res.status}`;
+    throw new ApiError(res.status, message);
+  }
+  return data;
+}
+
+const id = (value) => encodeURIComponent(String(value));
+
+export const api = {
+  rounds: () => request('GET', '/api/rounds'),
+  round: (roundId) => request('GET', `/api/rounds/${id(roundId)}`),
+  createInterview: (round, level) => request('POST', '/api/interviews', { round, level }),
+  interviews: ({ limit = 20, cursor = null } = {}) => {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (cursor) q.set('cursor', cursor);
+    return request('GET', `/api/interviews?${q}`);
+  },
+  interview: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}`),
+  deleteInterview: (interviewId) => request('DELETE', `/api/interviews/${id(interviewId)}`),
+  /** The scorecard, or null while there is none yet (404). */
+  scorecard: async (interviewId) => {
+    try {
+      return await request('GET', `/api/interviews/${id(interviewId)}/scorecard`);
+    } catch (err) {
+      if (err.status === 404) return null;
+      throw err;
+    }
+  },
+  score: (interviewId) => request('POST', `/api/interviews/${id(interviewId)}/score`),
+  progress: (roundId) => request('GET', `/api/progress?round=${id(roundId)}`),
+  reportUrl: (interviewId, ext) => `/api/interviews/${id(interviewId)}/report.${ext}`,
+  streamUrl: (interviewId) => {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${location.host}/api/interviews/${id(interviewId)}/stream`;
+  },
+};
