@@ -81,9 +81,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """The real app under uvicorn on a free 127.0.0.1 port, data in a temporary dir (one per session)."""
+    """The real app under uvicorn on a free 127.0.0.1 port, data in a temporary dir (one per package)."""
     require_browser()
     import uvicorn
 
@@ -109,8 +109,10 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
 
 
 # --- the browser -----------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_instance():
+    """Package-scoped on purpose: Playwright's sync API keeps an event loop running in this thread
+    while it is open, which would break every asyncio test that runs after the browser tests."""
     require_browser()
     from playwright.sync_api import sync_playwright
 
