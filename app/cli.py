@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from app.catalog import CatalogError, load_catalog
@@ -16,6 +17,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     logging_level = settings.log_level.lower()
+    logging.basicConfig(level=logging_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
                 log_level=logging_level)
     return 0

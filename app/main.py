@@ -31,12 +31,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = make_engine(settings.resolved_database_url)
         app.state.brain = build_brain(settings)
         app.state.brain_name = app.state.brain.name
+        app.state.scorer_name = scoring_jobs.get_scorer(app).name
         init_db(app.state.engine)
         start_voice(app, settings)
         with Session(app.state.engine) as session:
             repository.ensure_local_user(session)
-        log.info("viva ready: %d rounds, database %s, interviewer %s", len(app.state.catalog),
-                 app.state.engine.dialect.name, app.state.brain_name)
+        await scoring_jobs.resume_unscored(app)
+        log.info("viva ready: %d rounds, database %s, interviewer %s, scorer %s", len(app.state.catalog),
+                 app.state.engine.dialect.name, app.state.brain_name, app.state.scorer_name)
         try:
             yield
         finally:

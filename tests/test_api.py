@@ -18,6 +18,8 @@ def session(client):
 def test_health(client):
     body = client.get("/api/health").json()
     assert body["status"] == "ok" and body["rounds"] == 6 and body["database"] == "sqlite"
+    assert body["brain"] == "offline" and body["scorer"] == "offline"
+    assert body["stt"].startswith("faster-whisper")
 
 
 def test_openapi_docs_are_served(client):

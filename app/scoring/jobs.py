@@ -139,3 +139,21 @@ async def drain(app: Any, timeout_s: float = 10.0) -> None:
         task.cancel()
     if still:
         await asyncio.gather(*still, return_exceptions=True)
+
+
+def _unscored(app: Any) -> list[int]:
+    from sqlmodel import col, select
+
+    stuck = (InterviewStatus.finished, InterviewStatus.scoring)
+    with Session(app.state.engine) as session:
+        return list(session.exec(select(Interview.id).where(col(Interview.status).in_(stuck))))
+
+
+async def resume_unscored(app: Any) -> list[int]:
+    """At start-up: schedule interviews a previous process finished but never scored (crash, kill)."""
+    ids = await run_in_threadpool(_unscored, app)
+    for interview_id in ids:
+        schedule_scoring(app, interview_id)
+    if ids:
+        log.info("resuming scoring of %d interview(s) left unscored", len(ids))
+    return ids

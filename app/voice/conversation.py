@@ -174,7 +174,8 @@ class Conversation:
             await self.out.send({"type": "interviewer_done", "text": text, "seq": seq, "start_ms": start_ms,
                                  "end_ms": end_ms, "move": meta.get("move")})
             self.activity(end_ms)
-        await self.store.save_state(self.iv.snapshot())
+            # State is stored with each spoken reply (and on disconnect), not on every silent tick.
+            await self.store.save_state(self.iv.snapshot())
         await self.send_phase(force=False)
         if self.iv.finished and self.respond:
             await self._finish("interviewer")

@@ -237,3 +237,24 @@ def test_progress_needs_a_known_round(client):
     r = client.get("/api/progress", params={"round": "karaoke"})
     assert r.status_code == 422 and "system_design" in r.json()["detail"]
     assert client.get("/api/progress", params={"round": "behavioral"}).json()["interviews"] == []
+
+
+def test_interviews_left_unscored_by_a_crash_are_scored_at_start_up(settings):
+    """A process that stopped between `finished` and `scored` loses nothing: the next start scores it."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    with TestClient(create_app(settings)) as first:
+        iid = finished_interview(first)
+        with Session(first.app.state.engine) as session:  # as if killed mid-scoring
+            interview = session.get(Interview, iid)
+            interview.status = InterviewStatus.scoring
+            session.add(interview)
+            session.commit()
+    with TestClient(create_app(settings)) as second:
+        deadline = time.monotonic() + 30
+        while status_of(second, iid) != "scored" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert status_of(second, iid) == "scored"
+        assert second.get(f"/api/interviews/{iid}/scorecard").json()["overall"] > 1
