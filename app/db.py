@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends
-from starlette.requests import HTTPConnection
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
+from starlette.requests import HTTPConnection
 
 from app import models  # noqa: F401  (registers the tables)
 

@@ -7,8 +7,8 @@ import pytest
 from app.config import Settings
 from app.interviewer import build_brain
 from app.interviewer.llm import LLMBrain
-from tests.interviewer.conftest import VAGUE, FakeClock, make, say
 from tests.fake_llm import FakeLLMServer, Reply
+from tests.interviewer.conftest import VAGUE, FakeClock, make, say
 from tests.interviewer.test_offline_walk import mixed_script, run_script
 
 
