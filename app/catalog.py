@@ -108,10 +108,16 @@ class Question(Strict):
     probes: list[Probe] = Field(min_length=3)
 
 
+SpecificsKind = Literal["numbers", "example", "tradeoff"]
+
+
 class RoundPrompt(Strict):
     round: str = Field(pattern=KEY_PATTERN)
     persona: str = Field(min_length=20)
     rules: list[str] = Field(min_length=1)
+    # Optional: how this round asks for specifics when an answer is vague (else generic lines are used),
+    # e.g. a coding round asks for complexity where a design round asks for rough numbers.
+    specifics: dict[SpecificsKind, list[str]] = Field(default_factory=dict)
     questions: list[Question] = Field(min_length=8)
 
 

@@ -226,7 +226,7 @@ def _on_answer(state: InterviewState, rnd: Round, intent: str | None, text: str,
     if not typed and state.last_move != "specifics" and state.question_specifics < MAX_SPECIFICS_PER_QUESTION:
         if is_vague(text):
             missing = [k for k, ok in specificity(text).items() if not ok] or ["example"]
-            move = _specifics(state, lead, missing, transition)
+            move = _specifics(state, rnd, lead, missing, transition)
             if move is not None:
                 return move
     if probe is None:
@@ -249,9 +249,10 @@ def _other_probe_or_next(state: InterviewState, rnd: Round, q: Question | None, 
     return _probe_move(q, probe, lead)
 
 
-def _specifics(state: InterviewState, lead: str, missing: list[str], transition: str | None) -> Move | None:
+def _specifics(state: InterviewState, rnd: Round, lead: str, missing: list[str],
+               transition: str | None) -> Move | None:
     kind = missing[state.specifics_asked % len(missing)]
-    for i, line in enumerate(P.SPECIFICS[kind]):
+    for i, line in enumerate(rnd.prompt.specifics.get(kind) or P.SPECIFICS[kind]):
         tag = f"specifics:{kind}:{i}"
         if tag not in state.asked_probes:
             return Move("specifics", P.compose(lead, line, optional=(0,)), lead=lead, prompt=line,
