@@ -140,8 +140,31 @@ function historyRow(item) {
         },
         inProgress ? 'Resume' : 'Review',
       ),
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'button small danger-outline',
+          'aria-label': `Delete ${title}, ${dateTime(item.created_at)}`,
+          onclick: (event) => remove(item, title, event.currentTarget.closest('tr')),
+        },
+        'Delete',
+      ),
     ),
   );
+}
+
+async function remove(item, title, row) {
+  if (!confirm(`Delete the ${title} interview of ${dateTime(item.created_at)}, with its transcript and scores?`)) {
+    return;
+  }
+  try {
+    await api.deleteInterview(item.id);
+    row.remove();
+    $('#history-status').textContent = `Deleted the ${title} interview.`;
+  } catch (err) {
+    $('#history-status').textContent = `Could not delete: ${err.message}`;
+  }
 }
 
 async function loadHistory(more = false) {

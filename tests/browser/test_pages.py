@@ -69,6 +69,26 @@ def test_home_history_links_to_reviews_and_fits_a_phone(live_server, launch, sho
     page.wait_for_url(re.compile(rf"/review\.html\?id={interview_id}$"))
 
 
+def test_home_deletes_an_interview_after_confirmation(live_server, launch):
+    keep, gone = seed_interview(live_server), seed_interview(live_server)
+    page = launch(fake_mic=False).new_page(viewport=DESKTOP)
+    page.goto(live_server.url + "/")
+
+    def row(interview_id):
+        return page.locator("#history tr", has=page.locator(f"a[href*='id={interview_id}']"))
+
+    row(gone).wait_for()
+    page.once("dialog", lambda dialog: dialog.dismiss())  # changing one's mind keeps it
+    row(gone).get_by_role("button", name=re.compile("^Delete")).click()
+    assert row(gone).count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    row(gone).get_by_role("button", name=re.compile("^Delete")).click()
+    page.locator("#history-status", has_text="Deleted").wait_for()
+    assert row(gone).count() == 0 and row(keep).count() == 1
+    ids = [i["id"] for i in get_json(live_server, "/api/interviews?limit=100")["items"]]
+    assert gone not in ids and keep in ids
+
+
 def test_review_shows_scores_evidence_and_exports(live_server, launch, shot, console_guard):
     interview_id = seed_interview(live_server)
     card = score_now(live_server, interview_id)
