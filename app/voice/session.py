@@ -33,6 +33,7 @@ from app.voice.endpointing import (
     TurnEnd,
 )
 from app.voice.frames import ms_to_samples, samples_to_ms
+from app.voice.inbox import AudioInbox
 from app.voice.pool import TranscriptionPool
 from app.voice.store import StreamStore
 from app.voice.transcriber import vocabulary_prompt
@@ -43,6 +44,7 @@ log = logging.getLogger("viva.voice")
 
 BUSY_EVERY_S = 2.0  # at most one busy event per this many seconds
 DRAIN_TIMEOUT_S = 120.0  # after a disconnect, how long ended turns may take to be stored
+INBOX_MAX_S = 60.0  # audio read from the socket and waiting for the endpointer, before reading stops
 
 
 class StreamSession:
@@ -66,6 +68,7 @@ class StreamSession:
         self._busy_sent = 0.0
         self._finishing = False
         self._partial_from = 0  # sample index from which the next partial is due
+        self.inbox = AudioInbox(self._feed_audio, INBOX_MAX_S)
 
     async def run(self) -> None:
         self.clock.offset_ms = await self.store.last_end_ms()
@@ -78,6 +81,7 @@ class StreamSession:
         worker = asyncio.create_task(self.talk.run())
         ticker = asyncio.create_task(self.talk.tick())
         await self.talk.put(Opening())
+        feeder = asyncio.create_task(self.inbox.run())
         reader = asyncio.create_task(self._read())
         try:
             await asyncio.wait({reader, worker}, return_when=asyncio.FIRST_COMPLETED)
@@ -86,6 +90,7 @@ class StreamSession:
         finally:
             reader.cancel()
             ticker.cancel()
+            await self._drain_inbox(feeder)
             await self._drain(worker)
 
     async def _read(self) -> None:
@@ -100,6 +105,15 @@ class StreamSession:
                 await self._on_audio(message["bytes"])
             elif message.get("text") is not None:
                 await self._on_text(message["text"])
+
+    async def _drain_inbox(self, feeder: asyncio.Task) -> None:
+        """Feed the audio (and end_turn/finish) read before the connection ended; then stop the feeder."""
+        try:
+            await asyncio.wait_for(self.inbox.drained(), DRAIN_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("interview %s: %.1f s of audio not fed at close", self.interview_id, self.inbox.waiting_s)
+        self.inbox.close()
+        feeder.cancel()
 
     async def _drain(self, worker: asyncio.Task) -> None:
         """Connection over: store what was said (no more replies), save state, stop the tasks."""
@@ -127,6 +141,12 @@ class StreamSession:
             return
         if self._finishing:
             return  # after "finish" the turn is closed; late frames have nowhere to go
+        await self.inbox.put(samples)  # the reader goes back to the socket: control messages flow
+
+    async def _feed_audio(self, samples) -> None:
+        """One frame from the inbox, in order: wait for transcription room, then the endpointer."""
+        if self._finishing and self.talk.finished:
+            return
         await self.turns.wait_for_room()
         self.clock.audio_started()
         self.clock.audio_ms += samples_to_ms(len(samples))
@@ -144,17 +164,22 @@ class StreamSession:
         elif self._finishing:
             await self.out.send(protocol.error(protocol.FINISHED, "the interview is finishing"))
         elif msg.type == "text":
-            await self.talk.put(TypedTurn(msg.data["text"].strip(), self.clock.now_ms()))
-        elif msg.type == "end_turn":
-            await self._handle(self.endpointer.force_end("end_turn"))
+            text = msg.data["text"].strip()
+            await self.inbox.mark(lambda: self.talk.put(TypedTurn(text, self.clock.now_ms())))
+        elif msg.type == "end_turn":  # after the audio read before it (no backlog: at once)
+            await self.inbox.mark(lambda: self._handle(self.endpointer.force_end("end_turn")))
         elif msg.type == "interrupt":
             self.talk.interrupt()
         elif msg.type == "playback_done":
             await self._playback_done(msg.data.get("seq"))
         elif msg.type == "finish":
             self._finishing, self.talk.respond = True, False
-            await self._handle(self.endpointer.force_end("flush"))
-            await self.talk.put(Finish("client"))
+
+            async def finish() -> None:
+                await self._handle(self.endpointer.force_end("flush"))
+                await self.talk.put(Finish("client"))
+
+            await self.inbox.mark(finish)
 
     async def _playback_done(self, seq: Any) -> None:
         if not isinstance(seq, int) or isinstance(seq, bool):
