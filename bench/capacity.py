@@ -51,7 +51,7 @@ def run_one(server: VivaServer, speech_dir: Path, n: int, answers: int = 3, seed
     sampler.start()
     cpu0, t0 = server.cpu_s(), time.monotonic()
     results = asyncio.run(_run_all(server, plan))
-    cpu = (server.cpu_s() - cpu0) / (time.monotonic() - t0) * 100
+    cpu = (server.cpu_s() - cpu0) / (time.monotonic() - t0) * 100 if server.alive() else float("nan")
     done.set()
     sampler.join()
     loop = httpx.get(f"{server.url}/api/health", timeout=10).json().get("event_loop") or {}
@@ -73,6 +73,9 @@ def run(server: VivaServer, speech_dir: Path, ns: list[int], answers: int = 3, t
         rows.append(row)
         p95 = row["eot_to_final_ms"]["p95"]
         print(f"  capacity N={n}: eot->final p95 {p95} ms, cpu {row['cpu_pct']} %", flush=True)
+        if not server.alive():
+            print(f"  the server exited with {server.proc.returncode}; capacity stops at N={n}", flush=True)
+            break
         time.sleep(2)
     ok = [r["sessions"] for r in rows if r["eot_to_final_ms"]["p95"] is not None
           and r["eot_to_final_ms"]["p95"] <= target_ms and not r["missing_transcripts"]]

@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections: {','.join(SECTIONS)}")
     parser.add_argument("--models", default="tiny.en,base", help="STT models; the first is the main one")
     parser.add_argument("--source", type=Path, default=ROOT, help="checkout whose server to run (before/after)")
+    parser.add_argument("--ns", help="capacity session counts, e.g. 1,4,12 (default 1..24; --quick 1,4,12)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="server setting")
     parser.add_argument("--json", type=Path, default=ROOT / "test-artifacts" / "bench" / "latest.json")
     args = parser.parse_args(argv)
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         speech_dir = tmp / "speech"
         for i, model in enumerate(models):
             main_model = i == 0
-            settings = {**extra, "stt_model": model}
+            settings = {**extra, **({"stt_model": model} if model != "tiny.en" else {})}  # tiny.en: the default
             with VivaServer(tmp / f"data-{model}", settings, args.source) as server:
                 res = results.setdefault(model, {"stt": server.health.get("stt")})
                 if "latency" in only or "accuracy" in only:
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                     res["latency"]["machine"] = machine()
                 if "capacity" in only:
                     ns = [1, 4, 12] if args.quick else ([1, 2, 4, 8, 12, 16, 24] if main_model else [1, 2, 4, 8, 12])
+                    ns = [int(n) for n in args.ns.split(",")] if args.ns else ns
                     print(f"[{model}] capacity {ns} ...", flush=True)
                     res["capacity"] = capacity.run(server, speech_dir, ns)
                     res["capacity"]["machine"] = machine()
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 res["turns"]["machine"] = machine()
         if os.environ.get("VIVA_LLM_BASE_URL") and "latency" in only:
             print("[llm] reply latency ...", flush=True)
-            with VivaServer(tmp / "data-llm", {**extra, "stt_model": models[0], "brain": "llm"}, args.source) as srv:
+            with VivaServer(tmp / "data-llm", {**extra, "brain": "llm"}, args.source) as srv:
                 results["llm"] = {"brain": srv.health.get("brain"), "latency": latency.run(srv, speech_dir, 1),
                                   "machine": machine()}
         if "api" in only:

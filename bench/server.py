@@ -89,8 +89,14 @@ class VivaServer:
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
     def rss_mib(self) -> float:
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
+        try:
+            with open(f"/proc/{self.proc.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:  # the server has gone (the run reports it)
+            pass
         return 0.0
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None

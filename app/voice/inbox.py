@@ -46,6 +46,8 @@ class AudioInbox:
         while self.waiting_samples >= self.max_samples and not self.closed:
             self._room.clear()
             await self._room.wait()
+        if self.closed:
+            return  # the session is over; nothing reads the inbox any more
         self._items.append(samples)
         self.waiting_samples += len(samples)
         self._idle.clear()
@@ -53,6 +55,8 @@ class AudioInbox:
 
     async def mark(self, action: Mark) -> None:
         """Run `action` after all audio queued so far has been fed."""
+        if self.closed:
+            return
         self._items.append(action)
         self._idle.clear()
         self._wake.set()

@@ -44,6 +44,8 @@ log = logging.getLogger("viva.voice")
 
 BUSY_EVERY_S = 2.0  # at most one busy event per this many seconds
 DRAIN_TIMEOUT_S = 120.0  # after a disconnect, how long ended turns may take to be stored
+# Interviewer moves after which the candidate is not expected to give a long, thought-through answer.
+SHORT_ANSWER_MOVES = frozenset({"clarify", "answer_question", "repeat", "wrap_up_questions", "close"})
 INBOX_MAX_S = 60.0  # audio read from the socket and waiting for the endpointer, before reading stops
 
 
@@ -191,6 +193,7 @@ class StreamSession:
     async def _handle(self, events: list[Event]) -> None:
         for ev in events:
             if isinstance(ev, SpeechStart):
+                self.endpointer.set_context(patient=self._patient())
                 self.talk.candidate_active = True
                 self._partial_from = ms_to_samples(ev.at_ms)
                 await self.out.send({"type": "speech_start", "at_ms": self._ms(ev.at_ms)})
@@ -205,6 +208,11 @@ class StreamSession:
                 self.talk.candidate_active = self.endpointer.turn is not None
                 self.turns.promote_turn(ev.turn)
                 await self.talk.put(SpokenTurn(ev, time.perf_counter()))
+
+    def _patient(self) -> bool:
+        """An open question is in play (a design question invites long answers with pauses)."""
+        meta = getattr(self.iv, "last_meta", None) or {}
+        return str(meta.get("move") or "open") not in SHORT_ANSWER_MOVES
 
     def _ms(self, stream_ms: int) -> int:
         return (self.clock.audio_origin_ms or 0) + stream_ms
