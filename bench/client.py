@@ -69,7 +69,18 @@ async def run_session(ws_url: str, interview_id: int, answers: list[Answer], *, 
     current: list[AnswerResult] = []
     pings: dict[int, float] = {}
     await asyncio.sleep(start_delay_s)
-    async with websockets.connect(f"{ws_url}/api/interviews/{interview_id}/stream", max_size=2**22) as ws:
+    finished = asyncio.Event()
+    try:
+        async with websockets.connect(f"{ws_url}/api/interviews/{interview_id}/stream", max_size=2**22,
+                                      open_timeout=60) as ws:
+            await _converse(ws, answers, out, current, pings, finished, ping_every_s, wait_s, pace)
+    except (OSError, TimeoutError, websockets.ConnectionClosed) as exc:
+        out.errors.append(f"connection:{type(exc).__name__}")
+    return out
+
+
+async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wait_s, pace) -> None:
+    if True:
 
         async def reader() -> None:
             async for message in ws:
@@ -85,6 +96,8 @@ async def run_session(ws_url: str, interview_id: int, answers: list[Answer], *, 
                         current[-1].first_delta_at = now
                 elif kind == "error":
                     out.errors.append(ev.get("code", "?"))
+                elif kind == "finished":  # the interviewer closed the interview: stop talking
+                    finished.set()
 
         async def pinger() -> None:
             n = 0
@@ -108,6 +121,8 @@ async def run_session(ws_url: str, interview_id: int, answers: list[Answer], *, 
 
         try:
             for answer in answers:
+                if finished.is_set():
+                    break
                 pcm = answer.pcm
                 end_frame = (speech_end(pcm) - 1) // FRAME
                 result = AnswerResult(answer, 0.0, time.perf_counter())
@@ -120,15 +135,15 @@ async def run_session(ws_url: str, interview_id: int, answers: list[Answer], *, 
                 quiet_from = time.perf_counter()
                 while True:  # silence until the transcript is in (and the gap is over)
                     waited = time.perf_counter() - quiet_from
-                    if (result.transcripts and waited >= answer.gap_s) or waited >= wait_s:
+                    if (result.transcripts and waited >= answer.gap_s) or waited >= wait_s or finished.is_set():
                         break
                     await send(quiet)
                 if not result.transcripts:
                     out.errors.append("no_transcript")
                 out.answers.append(result)
-            await ws.send(json.dumps({"type": "finish"}))
-            await asyncio.sleep(0.3)
+            if not finished.is_set():
+                await ws.send(json.dumps({"type": "finish"}))
+                await asyncio.sleep(0.3)
         finally:
             for task in tasks:
                 task.cancel()
-    return out

@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections: {','.join(SECTIONS)}")
     parser.add_argument("--models", default="tiny.en,base", help="STT models; the first is the main one")
     parser.add_argument("--source", type=Path, default=ROOT, help="checkout whose server to run (before/after)")
+    parser.add_argument("--repeats", type=int, default=2, help="latency: answers of each kind per model")
     parser.add_argument("--ns", help="capacity session counts, e.g. 1,4,12 (default 1..24; --quick 1,4,12)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="server setting")
     parser.add_argument("--json", type=Path, default=ROOT / "test-artifacts" / "bench" / "latest.json")
@@ -69,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
                 res = results.setdefault(model, {"stt": server.health.get("stt")})
                 if "latency" in only or "accuracy" in only:
                     print(f"[{model}] latency ...", flush=True)
-                    res["latency"] = latency.run(server, speech_dir, 1 if args.quick or not main_model else 2)
+                    res["latency"] = latency.run(server, speech_dir,
+                                                 1 if args.quick or not main_model else args.repeats)
                     res["latency"]["machine"] = machine()
                 if "capacity" in only:
                     ns = [1, 4, 12] if args.quick else ([1, 2, 4, 8, 12, 16, 24] if main_model else [1, 2, 4, 8, 12])

@@ -19,7 +19,7 @@ from typing import Any
 from starlette.websockets import WebSocketDisconnect
 
 from app.config import Settings
-from app.voice import protocol
+from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn
 from app.voice.endpointing import (
@@ -77,9 +77,7 @@ class StreamSession:
         await self.store.activate()
         self.iv.start()
         phase, remaining = self.iv.phase()
-        await self.out.send({"type": "ready", **self.info, "sample_rate": 16_000,
-                             "frame_ms": [10, 200], "offset_ms": self.clock.offset_ms,
-                             "phase": phase, "remaining_s": round(remaining, 1)})
+        await self.out.send(events.Ready(self.info, self.clock.offset_ms, phase, remaining))
         worker = asyncio.create_task(self.talk.run())
         ticker = asyncio.create_task(self.talk.tick())
         await self.talk.put(Opening())
@@ -162,7 +160,7 @@ class StreamSession:
             await self.out.send(protocol.error(exc.code, exc.message))
             return
         if msg.type == "ping":
-            await self.out.send({"type": "pong", **({"t": msg.data["t"]} if "t" in msg.data else {})})
+            await self.out.send(events.Pong(msg.data.get("t")))
         elif self._finishing:
             await self.out.send(protocol.error(protocol.FINISHED, "the interview is finishing"))
         elif msg.type == "text":
@@ -196,10 +194,10 @@ class StreamSession:
                 self.endpointer.set_context(patient=self._patient())
                 self.talk.candidate_active = True
                 self._partial_from = ms_to_samples(ev.at_ms)
-                await self.out.send({"type": "speech_start", "at_ms": self._ms(ev.at_ms)})
+                await self.out.send(events.SpeechStarted(self._ms(ev.at_ms)))
             elif isinstance(ev, SpeechEnd):
                 self.talk.activity(self._ms(ev.at_ms))
-                await self.out.send({"type": "speech_end", "at_ms": self._ms(ev.at_ms)})
+                await self.out.send(events.SpeechEnded(self._ms(ev.at_ms)))
             elif isinstance(ev, Chunk):
                 self.turns.add_chunk(ev, on_done=self._chunk_done)
             elif isinstance(ev, ChunkCancelled):
@@ -225,7 +223,7 @@ class StreamSession:
         if chunk.speculative:
             self.endpointer.set_hint(chunk.turn, chunk.index, text)
         if text:
-            self.out.send_soon({"type": "partial", "text": text, "turn": chunk.turn})
+            self.out.send_soon(events.Partial(text, chunk.turn))
 
     def _maybe_partial(self) -> None:
         """Provisional words during a long stretch of speech without pauses, only on an idle pool."""
@@ -246,7 +244,7 @@ class StreamSession:
             before = self.turns.text_until(turn, index - 1) or ""
             text = f"{before} {future.result().text}".strip()
             if text:
-                self.out.send_soon({"type": "partial", "text": text, "turn": turn})
+                self.out.send_soon(events.Partial(text, turn))
 
         job.future.add_done_callback(done)
 
