@@ -40,8 +40,51 @@ def is_questions_phase(phase: Phase) -> bool:
     return phase.key == "wrap_up" or "question" in phase.key
 
 
-def in_wrap_up(rnd: Round, elapsed_s: float) -> bool:
-    return is_questions_phase(phase_at(rnd, elapsed_s)) or remaining_s(rnd, elapsed_s) <= WRAP_UP_S
+def in_wrap_up(rnd: Round, elapsed_s: float, answers: int = 0) -> bool:
+    """Time for "any questions for me?": by the clock, or because the answers used up every phase."""
+    return is_questions_phase(current_phase(rnd, elapsed_s, answers)) or remaining_s(rnd, elapsed_s) <= WRAP_UP_S
+
+
+# --- pacing by progress: a fast (typed) candidate walks every phase too --------------------------------
+MINUTES_PER_ANSWER = 3.0  # a phase of m minutes holds about m / 3 answers (at least one)
+
+
+def answer_budget(phase: Phase) -> int:
+    """Answers a phase holds before a fast candidate is moved on to the next one (0: questions phases)."""
+    return 0 if is_questions_phase(phase) else max(1, round(phase.minutes / MINUTES_PER_ANSWER))
+
+
+def answers_before_wrap_up(rnd: Round) -> int:
+    total = 0
+    for phase in rnd.rubric.phases:
+        if is_questions_phase(phase):
+            break
+        total += answer_budget(phase)
+    return total
+
+
+def phase_by_progress(rnd: Round, answers: int) -> Phase:
+    """The phase a candidate who has given `answers` answers has reached, whatever the clock says."""
+    end = 0
+    for phase in rnd.rubric.phases:
+        if is_questions_phase(phase):
+            return phase
+        end += answer_budget(phase)
+        if answers < end:
+            return phase
+    return rnd.rubric.phases[-1]
+
+
+def current_phase(rnd: Round, elapsed_s: float, answers: int = 0) -> Phase:
+    """The later of the phase by the clock and the phase by progress."""
+    phases = rnd.rubric.phases
+    by_clock, by_progress = phase_at(rnd, elapsed_s), phase_by_progress(rnd, answers)
+    return max(by_clock, by_progress, key=lambda p: phases.index(p))
+
+
+def question_answer_budget(rnd: Round) -> int:
+    """Answers one main question may take before a fast candidate gets the next one."""
+    return max(3, -(-answers_before_wrap_up(rnd) // QUESTIONS_PER_ROUND))
 
 
 def main_s(rnd: Round) -> float:
@@ -60,9 +103,13 @@ def _words(text: str) -> set[str]:
 
 
 def phase_dimensions(rnd: Round) -> dict[str, list[str]]:
-    """Dimensions that a phase is about, by shared words in keys and names (a preference, not a rule)."""
+    """Dimensions that a phase is about: its `dimensions` in the rubric, else by shared words in keys and
+    names (a preference, not a rule)."""
     out: dict[str, list[str]] = {}
     for phase in rnd.rubric.phases:
+        if phase.dimensions:
+            out[phase.key] = list(phase.dimensions)
+            continue
         pw = _words(f"{phase.key} {phase.name}")
         out[phase.key] = [d.key for d in rnd.rubric.dimensions if pw & _words(f"{d.key} {d.name}")]
     return out
