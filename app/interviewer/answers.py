@@ -88,7 +88,9 @@ def _advance(state: InterviewState, rnd: Round, q: Question, ack: str) -> Move:
     """The planned next question: a probe of the question in play, or the next main question."""
     phase = PL.phase_now(state, rnd)
     dims = T.phase_dimensions(rnd).get(phase.key, [])
-    pending = phase.key != state.phase and state.phase != rnd.rubric.phases[0].key
+    phases = rnd.rubric.phases
+    # leaving the intro needs no announcement: the first question is already in play
+    pending = phase.key != state.phase and not (state.phase == phases[0].key and phase.key == phases[1].key)
     announce = P.TRANSITION.format(minutes=T.minutes_phrase(state.elapsed_s), phase=P.phase_label(phase.name))
     if pending and phase.new_question and state.question_answers >= 1:
         return PL.next_question(state, rnd, announce, transition=phase.key, prefer=dims)

@@ -108,6 +108,8 @@ _CONFUSED = re.compile(
     r"(not sure|unsure) what you mean|which (one|part) do you mean|what exactly (are you|do you) (asking|"
     r"want|mean)|what are you looking for|(as in|meaning) .{1,40}\bor\b)")
 MAX_CLARIFY_WORDS = 40
+# without a question mark, "so what I would do is..." / "how I'd do it is..." are the start of an answer
+_STATEMENT = re.compile(r"^(so |and |ok |okay |um |uh |well )*(what|how|where|when|which) (i|we|id|wed|ill|youd)\b")
 _WRAPPED_WORDS = 20  # a spoken question without "?" is only recognised this short
 
 
@@ -141,7 +143,7 @@ def is_clarifying_question(text: str) -> bool:
             return bool(_CLARIFY_START.search(first) or _CLARIFY_ANYWHERE.search(first)
                         or _CLARIFY_START.search(last) or _CLARIFY_ANYWHERE.search(last))
         return False
-    if words > _WRAPPED_WORDS:
+    if words > _WRAPPED_WORDS or _STATEMENT.search(norm):
         return False
     return bool(_CLARIFY_START.search(norm) or _CLARIFY_ANYWHERE.search(norm))
 

@@ -15,6 +15,7 @@ CLOSE_S = 45.0  # with this little left, answer a candidate's question and close
 MIN_QUESTION_S = 240.0
 MAX_QUESTION_S = 900.0
 QUESTIONS_PER_ROUND = 3  # target main questions in the main phases; a fast candidate gets more
+QUESTIONS_BY_PROGRESS = 2  # ... and the answers a fast candidate gives are shared by at least this many
 _STOP = {"and", "the", "of", "for", "with", "design", "phase", "round"}
 
 
@@ -84,7 +85,7 @@ def current_phase(rnd: Round, elapsed_s: float, answers: int = 0) -> Phase:
 
 def question_answer_budget(rnd: Round) -> int:
     """Answers one main question may take before a fast candidate gets the next one."""
-    return max(3, -(-answers_before_wrap_up(rnd) // QUESTIONS_PER_ROUND))
+    return max(4, -(-answers_before_wrap_up(rnd) // QUESTIONS_BY_PROGRESS))
 
 
 def main_s(rnd: Round) -> float:
