@@ -25,6 +25,8 @@ from app.interviewer.state import Event, InterviewState
 def classify(state: InterviewState, rnd: Round, event: Event) -> str:
     """What the interviewer notices about an answer (Move.answer_kind)."""
     intent = event.intent
+    if is_confused(event.text):  # "sorry, what do you mean?" asks what was meant, not for a repeat
+        return "clarifying"
     if intent == "repeat":
         return "repeat_request"
     if intent == "think":
@@ -56,6 +58,8 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
     ack = P.pick(P.ACKS, seed)
     q = PL.current_question(state, rnd)
     intent = event.intent
+    if kind == "clarifying" and q is not None and is_confused(event.text) and not PL.in_wrap_up(state, rnd):
+        return clarify(state, rnd, q, event.text)
     if intent == "repeat":
         return PL.repeat(state)
     if intent == "end":
@@ -166,8 +170,11 @@ def _specifics(state: InterviewState, rnd: Round, lead: str, missing: list[str])
     """Ask for the specifics the answer lacks, in the round's words; another kind when one runs out."""
     start = state.specifics_asked % len(missing)
     q = PL.current_question(state, rnd)
-    for kind in missing[start:] + missing[:start] + [k for k in P.SPECIFICS if k not in missing]:
-        for i, line in enumerate(rnd.prompt.specifics.get(kind) or P.SPECIFICS[kind]):
+    kinds = missing[start:] + missing[:start] + [k for k in P.SPECIFICS if k not in missing]
+    own = [(k, f"{i}", line) for k in kinds for i, line in enumerate(rnd.prompt.specifics.get(k, []))]
+    generic = [(k, f"g{i}", line) for k in kinds for i, line in enumerate(P.SPECIFICS[k])]
+    for kind, i, line in own + generic:  # the round's own wording first, then the generic lines
+        if True:
             tag = f"specifics:{kind}:{i}"
             if tag not in state.asked_probes:
                 return Move(MoveKind.SPECIFICS, P.compose(lead, line, optional=(0,)), lead=lead, prompt=line,

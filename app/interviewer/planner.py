@@ -22,7 +22,7 @@ from app.interviewer.moves import Move, MoveKind
 from app.interviewer.state import InterviewState
 
 COVERED = 2  # signals heard for a dimension during a question before we stop probing it
-MAX_SPECIFICS_PER_QUESTION = 3
+MAX_SPECIFICS_PER_QUESTION = 4
 NUDGE_S = 20.0  # silence before a nudge
 THINK_S = 45.0  # ... after the candidate asked for time
 WRAP_SILENCE_S = 12.0  # silence after "any questions for me?" before we close
@@ -86,15 +86,15 @@ def _level_distance(q: Question, level: str) -> float:
 
 
 def probe_for(state: InterviewState, q: Question, prefer: list[str]) -> tuple[int, str] | None:
-    """An unasked probe of `q` on a dimension not yet covered: the phase's dimensions first, then
-    dimensions not yet probed in this interview, then bank order."""
+    """An unasked probe of `q` on a dimension not yet covered: dimensions not yet probed in this interview
+    first (coverage), then the phase's dimensions, then bank order."""
     options = [(i, p) for i, p in enumerate(q.probes)
                if f"{q.id}:{i}" not in state.asked_probes
                and len(state.question_coverage.get(p.dimension, ())) < COVERED]
     if not options:
         return None
     probed = set(state.probed)
-    i, p = min(options, key=lambda o: (o[1].dimension not in prefer, o[1].dimension in probed, o[0]))
+    i, p = min(options, key=lambda o: (o[1].dimension in probed, o[1].dimension not in prefer, o[0]))
     return i, p.dimension
 
 

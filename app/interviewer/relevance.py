@@ -51,10 +51,10 @@ def is_off_topic(text: str, rnd: Round, question: Question | None, prompt: str =
     """`signal_dims`: dimensions whose rubric signals the answer hit."""
     if question is None:
         return False
-    words = stems(text, generic=False)
-    if len(words) < MIN_WORDS:
+    words, size = stems(text, generic=False), len(stems(text))
+    if size < MIN_WORDS:
         return False
     if signal_dims & {p.dimension for p in question.probes}:
         return False
-    need = 2 if len(words) >= LONG_WORDS else 1
+    need = 2 if size >= LONG_WORDS else 1
     return len(words & (_vocabulary(rnd, question) | stems(prompt, generic=False))) < need

@@ -29,7 +29,9 @@ make made use used using would could should shall also still even though tell ta
 GENERIC = frozenset("""
 system service server data team work worked working good time people user users able new first
 second bit simple simply part important design approach case example today time year years day days
-""".split())
+last many long small great big build built building run running move moved moving feel felt want wanted
+week weekend spent spend honest honestly nice fun enjoy mention forget direction overall calm calmer start
+started someday proud proudest lately better best much more less""".split())
 
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "s",
              "ly", "e")
