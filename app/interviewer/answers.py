@@ -228,7 +228,7 @@ def _disambiguate(state: InterviewState, rnd: Round, q: Question, text: str) -> 
         if len(overlap(best, rnd, q, prompt)) > len(overlap(a if best == b else b, rnd, q, prompt)):
             return f"I mean {best}. {prompt}"
         return f"Either works, whichever you know best. {prompt}"
-    return f"{P.I_MEAN} {prompt}"
+    return f"{P.I_MEAN} {_lower_first(prompt)}"
 
 
 def _lower_first(text: str) -> str:

@@ -135,7 +135,12 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
     if answers >= 20:
         report.dims_probed_20.append(len(dims))
     phases = {m.get("phase") for _, m in said}
-    report.all_phases.add({p.key for p in rnd.rubric.phases} <= phases | {"intro"} and iv.finished)
+    reached = {p.key for p in rnd.rubric.phases} <= phases | {"intro"} and iv.finished
+    report.all_phases.add(reached)
+    if not reached:
+        missing = sorted({p.key for p in rnd.rubric.phases} - phases)
+        report.failures.append(f"phases {rnd.id}/{level}/{persona}/{'typed' if typed else 'spoken'}: "
+                               f"missing {missing}, finished={iv.finished}")
     asked = [t for t, m in said if m.get("move") in QUESTION_MOVES]
     report.repeated_questions += len(asked) - len(set(asked))
     for t, _ in said:

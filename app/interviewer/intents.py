@@ -108,6 +108,9 @@ _CONFUSED = re.compile(
     r"(not sure|unsure) what you mean|which (one|part) do you mean|what exactly (are you|do you) (asking|"
     r"want|mean)|what are you looking for|(as in|meaning) .{1,40}\bor\b)")
 MAX_CLARIFY_WORDS = 40
+# with a question mark, any auxiliary opening asks ("Is consistency more important than latency?")
+_ASKED = re.compile(r"^(so |and |ok |okay |um |uh |sorry |also |then )*(is|are|do|does|did|can|could|should|will|"
+                    r"would|must|may|has|have)\b")
 # without a question mark, "so what I would do is..." / "how I'd do it is..." are the start of an answer
 _STATEMENT = re.compile(r"^(so |and |ok |okay |um |uh |well )*(what|how|where|when|which) (i|we|id|wed|ill|youd)\b")
 _WRAPPED_WORDS = 20  # a spoken question without "?" is only recognised this short
@@ -140,8 +143,7 @@ def is_clarifying_question(text: str) -> bool:
         first = normalize(stripped.split("?")[0])
         after = normalize(stripped.rsplit("?", 1)[1])
         if stripped.endswith("?") or (len(first.split()) <= 15 and len(after.split()) <= 8):
-            return bool(_CLARIFY_START.search(first) or _CLARIFY_ANYWHERE.search(first)
-                        or _CLARIFY_START.search(last) or _CLARIFY_ANYWHERE.search(last))
+            return any(p.search(x) for p in (_CLARIFY_START, _CLARIFY_ANYWHERE, _ASKED) for x in (first, last))
         return False
     if words > _WRAPPED_WORDS or _STATEMENT.search(norm):
         return False

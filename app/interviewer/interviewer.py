@@ -26,7 +26,7 @@ from app.catalog import Round
 from app.interviewer import planner
 from app.interviewer import timekeeping as T
 from app.interviewer.brain import Brain
-from app.interviewer.intents import detect_intent, is_clarifying_question
+from app.interviewer.intents import detect_intent, is_clarifying_question, is_confused
 from app.interviewer.state import Event, HistoryEntry, InterviewState
 from app.rubric_signals import SignalMatcher
 
@@ -121,6 +121,8 @@ class Interviewer:
         hits = self.matcher.find(text)
         new = st.record_signals([(h.dimension, h.signal) for h in hits])
         intent = detect_intent(text)
+        if intent == "repeat" and is_confused(text):  # "sorry, what do you mean?" asks what was meant
+            intent = None
         if intent in _SOFT_INTENTS and hits:
             intent = None
         st.candidate_turns += 1

@@ -60,7 +60,7 @@ IF_IT_HELPS = "If it helps,"
 KEEP_CONSISTENT = "Just keep it consistent with what I've told you so far."
 AS_SAID = ["As I mentioned,", "Like I said earlier,", "Same as before:"]
 HANDBACK = ["Go ahead.", "Over to you.", "Carry on."]
-I_MEAN = "Let me put it another way."
+I_MEAN = "To be clear, I'm asking:"
 REDIRECT = [
     "Let me bring us back to the question.",
     "I'd like to stay with what I asked for a moment.",

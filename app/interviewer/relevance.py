@@ -16,7 +16,7 @@ from app.catalog import Question, Round
 from app.interviewer.words import stems
 
 MIN_WORDS = 5
-LONG_WORDS = 8
+LONG_WORDS = 6
 
 
 _CACHE: dict[tuple[str, str, int], frozenset[str]] = {}

@@ -47,12 +47,32 @@ def in_wrap_up(rnd: Round, elapsed_s: float, answers: int = 0) -> bool:
 
 
 # --- pacing by progress: a fast (typed) candidate walks every phase too --------------------------------
-MINUTES_PER_ANSWER = 3.0  # a phase of m minutes holds about m / 3 answers (at least one)
+ANSWERS_BEFORE_WRAP_UP = 16  # a fast candidate's answers before "any questions for me?" (plus ~3 to close)
 
 
-def answer_budget(phase: Phase) -> int:
+def _budgets(rnd: Round) -> dict[str, int]:
+    """ANSWERS_BEFORE_WRAP_UP shared by the phases in proportion to their minutes (largest remainder),
+    at least one each; questions phases hold none."""
+    main = [p for p in rnd.rubric.phases if not is_questions_phase(p)]
+    total = sum(p.minutes for p in main)
+    shares = {p.key: ANSWERS_BEFORE_WRAP_UP * p.minutes / total for p in main}
+    out = {k: max(1, int(v)) for k, v in shares.items()}
+    by_remainder = sorted(shares, key=lambda k: (-(shares[k] - int(shares[k])), k))
+    for key in by_remainder:
+        if sum(out.values()) >= ANSWERS_BEFORE_WRAP_UP:
+            break
+        if shares[key] >= 1:
+            out[key] += 1
+    return out
+
+
+def answer_budget(phase: Phase, rnd: Round | None = None) -> int:
     """Answers a phase holds before a fast candidate is moved on to the next one (0: questions phases)."""
-    return 0 if is_questions_phase(phase) else max(1, round(phase.minutes / MINUTES_PER_ANSWER))
+    if is_questions_phase(phase):
+        return 0
+    if rnd is None:
+        return max(1, round(phase.minutes / 3.0))
+    return _budgets(rnd)[phase.key]
 
 
 def answers_before_wrap_up(rnd: Round) -> int:
@@ -60,7 +80,7 @@ def answers_before_wrap_up(rnd: Round) -> int:
     for phase in rnd.rubric.phases:
         if is_questions_phase(phase):
             break
-        total += answer_budget(phase)
+        total += answer_budget(phase, rnd)
     return total
 
 
@@ -70,7 +90,7 @@ def phase_by_progress(rnd: Round, answers: int) -> Phase:
     for phase in rnd.rubric.phases:
         if is_questions_phase(phase):
             return phase
-        end += answer_budget(phase)
+        end += answer_budget(phase, rnd)
         if answers < end:
             return phase
     return rnd.rubric.phases[-1]

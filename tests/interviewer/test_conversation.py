@@ -174,9 +174,15 @@ async def test_clarifying_question_is_answered_without_a_new_question(catalog):
     asked = list(iv.state.asked_questions)
     clock.advance(40)
     text = await say(iv.respond("Can I assume reads outnumber writes about a hundred to one?"))
-    # the rate limiter has no read/write fact: it's the candidate's call, with the headline numbers
+    fact = next(f for f in iv.round.facts_for(q) if f.id == "workload")
+    assert iv.last_meta["move"] == "clarify" and iv.last_meta["fact_id"] == "workload" and fact.answer in text
+    # nothing in the facts about it: the candidate's call, with the headline numbers
+    text = await say(iv.respond("Can I assume the gateways run on Kubernetes?"))
     assert iv.last_meta["move"] == "clarify" and iv.last_meta["fact_id"] is None
     assert any(line in text for line in P.YOUR_CALL) and iv.round.facts_for(q)[0].answer[1:] in text
+    # asked again: the same fact, said as already said
+    text = await say(iv.respond("sorry, is it read heavy or write heavy?"))
+    assert iv.last_meta["fact_id"] == "workload" and any(text.startswith(a) for a in P.AS_SAID)
     assert iv.state.asked_questions == asked and iv.state.last_prompt in iv.state.history[0].text
 
 

@@ -14,7 +14,7 @@ async def test_offline_rates(catalog):
     print(format_table({"offline": report}))
     assert report.sessions == 6 * 3 * 8 * 2
     assert report.clarify_fact.rate >= 0.9, report.failures
-    assert report.off_topic_redirected.rate >= 0.8, report.failures
+    assert report.off_topic_redirected.rate >= 0.9, report.failures
     assert report.dont_know_probe_hint.rate >= 0.9
     assert report.repeated_questions == 0
     assert report.markdown.hits == 0
@@ -29,10 +29,7 @@ async def test_vague_is_always_followed_up(catalog, typed):
     assert report.vague_followed_up.rate == 1.0, report.failures
 
 
-_SHORT = pytest.mark.xfail(strict=True, reason="behavioral: story phases switch questions every ~3 answers")
-
-
-@pytest.mark.parametrize("round_id", [pytest.param(r, marks=_SHORT) if r == "behavioral" else r for r in ROUND_IDS])
+@pytest.mark.parametrize("round_id", ROUND_IDS)
 async def test_twenty_typed_answers_reach_every_phase_and_probe_five_dimensions(catalog, round_id):
     report = Report()
     await run_session(catalog.get(round_id), "senior", OfflineBrain(), "vague", True, 20, report)
