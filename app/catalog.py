@@ -40,6 +40,8 @@ class Phase(Strict):
     dimensions: list[str] = Field(default_factory=list)
     # the phase starts with a new main question (e.g. behavioral "second story")
     new_question: bool = False
+    # how the interviewer announces the phase (default: "let's turn to <name>")
+    announce: str | None = Field(default=None, min_length=5)
 
 
 class Signal(Strict):

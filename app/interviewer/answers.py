@@ -65,6 +65,9 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
     if intent == "end":
         return PL.wrap_up(state, "Sure, we can stop here.")
     if PL.in_wrap_up(state, rnd):
+        # a clarifying question when only the answers (not the clock) say "wrap up" still gets its answer
+        if kind == "clarifying" and q is not None and T.remaining_s(rnd, state.elapsed_s) > T.WRAP_UP_S:
+            return clarify(state, rnd, q, event.text)
         return PL.wrap_up(state, ack, rnd=rnd)
     if intent == "think":
         return Move(MoveKind.THINK_ACK, P.pick(P.THINK_ACKS, seed), question_id=state.question_id,
@@ -95,7 +98,7 @@ def _advance(state: InterviewState, rnd: Round, q: Question, ack: str) -> Move:
     phases = rnd.rubric.phases
     # leaving the intro needs no announcement: the first question is already in play
     pending = phase.key != state.phase and not (state.phase == phases[0].key and phase.key == phases[1].key)
-    announce = P.TRANSITION.format(minutes=T.minutes_phrase(state.elapsed_s), phase=P.phase_label(phase.name))
+    announce = _announcement(state, rnd, phase)
     if pending and phase.new_question and state.question_answers >= 1:
         return PL.next_question(state, rnd, announce, transition=phase.key, prefer=dims)
     spent = state.elapsed_s - state.question_started_s
@@ -111,6 +114,15 @@ def _advance(state: InterviewState, rnd: Round, q: Question, ack: str) -> Move:
     if pending and (not dims or probe[1] in dims):
         return PL.probe_move(q, probe, announce, transition=phase.key)
     return PL.probe_move(q, probe, ack)
+
+
+def _announcement(state: InterviewState, rnd: Round, phase) -> str:
+    """The phase's own line, else "let's turn to <phase>" (with the minutes when the clock moved us on)."""
+    if phase.announce:
+        return phase.announce
+    if T.phase_at(rnd, state.elapsed_s).key == phase.key:
+        return P.TRANSITION.format(minutes=T.minutes_phrase(state.elapsed_s), phase=P.phase_label(phase.name))
+    return P.TRANSITION_BY_PROGRESS.format(phase=P.phase_label(phase.name))
 
 
 def _hint(state: InterviewState, rnd: Round, q: Question | None, intent: str) -> Move:
@@ -190,7 +202,9 @@ _OPTIONS = re.compile(r"\b(?:do|did) you mean (.+?) or (.+?)$")
 def clarify(state: InterviewState, rnd: Round, q: Question, text: str) -> Move:
     """Answer a clarifying question from the facts, in one or two sentences, then hand back."""
     facts = rnd.facts_for(q)
-    found = [f for f, _ in F.match(text, facts)]
+    # "do you mean X or Y?" is about the question; only a strong fact match answers it instead
+    floor = F.CONFUSED_MIN_SCORE if is_confused(text) else F.MIN_SCORE
+    found = [f for f, sc in F.match(text, facts) if sc >= floor]
     parts: list[str] = []
     for fact in found:
         parts.append(_say_fact(state, fact))

@@ -16,6 +16,7 @@ from app.catalog import Fact
 from app.interviewer.words import content_words, stems
 
 MIN_SCORE = 0.5
+CONFUSED_MIN_SCORE = 2.0  # "do you mean my team or another team?": a phrase match, not one shared word
 WEAK = {"many", "much", "big", "large", "how", "lot"}  # "how many?" alone points at the headline (scale) fact
 MAX_FACTS_PER_TURN = 2
 _SPLIT = re.compile(r"\?|;|\b(?:and also|also|and|or what|plus)\b(?=\s+(?:is|are|do|does|what|how|should|can|"

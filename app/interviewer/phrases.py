@@ -69,6 +69,7 @@ REDIRECT = [
 REPEAT_INTRO = ["Sure.", "Of course.", "No problem."]
 
 TRANSITION = "We're about {minutes} in, so let's turn to {phase}."
+TRANSITION_BY_PROGRESS = "Let's turn to {phase}."
 WRAP_UP_ASK = [
     "We're coming up on time, so let's stop there. Do you have any questions for me?",
     "We're close to time, so I'll stop the questions here. Is there anything you'd like to ask me?",
@@ -76,6 +77,7 @@ WRAP_UP_ASK = [
 WRAP_UP_EARLY = ("We've covered a lot of ground, so we can finish a little early. "
                  "Do you have any questions for me?")
 GO_AHEAD = "Sure, go ahead. What would you like to know?"
+ASK_AGAIN = "Thanks, noted. Before we finish, is there anything you'd like to ask me?"
 ANY_MORE = ["Anything else you'd like to ask?", "Any other questions?"]
 CLOSE = "Thanks for your time today, that's the end of our interview. Your review will be ready shortly."
 CLOSE_OUT_OF_TIME = ("We're out of time, so we'll stop here. "

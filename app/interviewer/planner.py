@@ -17,7 +17,7 @@ from __future__ import annotations
 from app.catalog import Question, Round
 from app.interviewer import phrases as P
 from app.interviewer import timekeeping as T
-from app.interviewer.intents import is_no_questions, is_yes
+from app.interviewer.intents import asks_question, is_no_questions, is_yes
 from app.interviewer.moves import Move, MoveKind
 from app.interviewer.state import InterviewState
 
@@ -211,6 +211,10 @@ def _in_wrap_up(state: InterviewState, rnd: Round, text: str, intent: str | None
         return repeat(state, answer_kind="repeat_request")
     if is_yes(text):
         return Move(MoveKind.ANSWER_QUESTION, P.GO_AHEAD, prompt=P.GO_AHEAD)
+    if not asks_question(text):
+        if state.last_move == MoveKind.WRAP_UP_QUESTIONS:  # still on the last question: ask again, once
+            return Move(MoveKind.ANSWER_QUESTION, P.ASK_AGAIN, prompt=P.ASK_AGAIN)
+        return close(P.CLOSE)
     answer = P.answer_candidate_question(text)
     if state.candidate_questions + 1 >= 2 or T.remaining_s(rnd, state.elapsed_s) <= T.CLOSE_S:
         return Move(MoveKind.CLOSE, P.compose(answer, P.CLOSE), lead=answer, extra={"answered_question": True})
