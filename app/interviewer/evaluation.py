@@ -21,7 +21,7 @@ from app.interviewer import personas as PS
 from app.interviewer.brain import Brain
 from app.interviewer.interviewer import Interviewer
 from app.interviewer.phrases import sentences
-from app.interviewer.planner import current_question
+from app.interviewer.planner import COVERED, current_question
 from app.interviewer.words import stems
 
 LEVELS = ("mid", "senior", "staff")
@@ -59,6 +59,7 @@ class Report:
     dont_know_probe_hint: Tally = field(default_factory=Tally)
     dims_probed: list[float] = field(default_factory=list)  # share per session, before the wrap-up
     dims_probed_20: list[int] = field(default_factory=list)  # count per full-length session
+    dims_reached_20: list[int] = field(default_factory=list)  # ... probed, or evidenced by the answers
     all_phases: Tally = field(default_factory=Tally)  # sessions that reached every phase and the wrap-up
     repeated_questions: int = 0
     multi_question: Tally = field(default_factory=Tally)
@@ -94,6 +95,7 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
     report.latencies_ms.append(ms)
     said = [(text, dict(iv.last_meta))]
     wrap_dims: set[str] | None = None
+    wrap_covered: set[str] = set()
     for i in range(answers):
         if iv.finished:
             break
@@ -130,10 +132,12 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
             report.refers_to_answer.add(bool(shared - stems(meta.get("lead", "") or "")))
         if move == "wrap_up_questions" and wrap_dims is None:
             wrap_dims = _probed(iv)
+            wrap_covered = {d for d, heard in iv.state.coverage.items() if len(heard) >= COVERED}
     dims = wrap_dims if wrap_dims is not None else _probed(iv)
     report.dims_probed.append(len(dims) / len(rnd.dimension_keys))
     if answers >= 20:
         report.dims_probed_20.append(len(dims))
+        report.dims_reached_20.append(len(dims | wrap_covered))
     phases = {m.get("phase") for _, m in said}
     reached = {p.key for p in rnd.rubric.phases} <= phases | {"intro"} and iv.finished
     report.all_phases.add(reached)
@@ -177,12 +181,14 @@ def rows(report: Report) -> list[tuple[str, str]]:
     p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
     dims = statistics.mean(report.dims_probed) if report.dims_probed else 0.0
     d20 = f", min {min(report.dims_probed_20)}/6 in 20 answers" if report.dims_probed_20 else ""
+    r20 = f"min {min(report.dims_reached_20)}/6" if report.dims_reached_20 else "—"
     return [
         ("clarifying questions answered with a fact", _pct(report.clarify_fact)),
         ("off-topic answers redirected", _pct(report.off_topic_redirected)),
         ("vague answers followed up", _pct(report.vague_followed_up)),
         ("\"I don't know\" answered with the probe's hint", _pct(report.dont_know_probe_hint)),
         ("dimensions probed before wrap-up", f"{100 * dims:.0f}% mean{d20}"),
+        ("dimensions probed or evidenced in the answers", r20),
         ("sessions reaching every phase + wrap-up + close", _pct(report.all_phases)),
         ("repeated questions", str(report.repeated_questions)),
         ("replies with more than one question", _pct(report.multi_question)),

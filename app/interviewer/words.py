@@ -17,7 +17,7 @@ a about above after again against all also am an and any are as at be because be
 between both but by can could did do does doing down during each few for from further had has have
 having he her here hers him his how i id if im in into is it its itll itd ive just let lets like me
 might more most much must my no nor not now of off on once only or other our ours out over own please
-quite really right same say she should so some such than that thats the their them then there these
+quite really right say she should so some such than that thats the their them then there these
 they theyre this those through to too under until up us very was we wed were weve what whats when
 where which while who whom why will with would wouldnt you youd your youre yours yeah yes ok okay um
 uh hmm well kind sort maybe guess think mean going gonna want wanna need get got go thing things stuff

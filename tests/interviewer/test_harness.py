@@ -19,6 +19,7 @@ async def test_offline_rates(catalog):
     assert report.repeated_questions == 0
     assert report.markdown.hits == 0
     assert report.all_phases.rate == 1.0
+    assert min(report.dims_reached_20) >= 5
 
 
 @pytest.mark.parametrize("typed", [True, False])
