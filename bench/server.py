@@ -54,7 +54,7 @@ class VivaServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from app.cli import main; main()", "serve", "--host", "127.0.0.1",
              "--port", str(self.port)], env=env, cwd=self.source, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a loaded machine starts slowly
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"viva serve exited with {self.proc.returncode}; see {self.data_dir}/server.log")
@@ -63,7 +63,7 @@ class VivaServer:
                 return self
             except httpx.HTTPError:
                 time.sleep(0.2)
-        raise RuntimeError("viva serve did not answer within 60 s")
+        raise RuntimeError("viva serve did not answer within 240 s")
 
     def __exit__(self, *exc) -> None:
         if self.proc is not None and self.proc.poll() is None:
