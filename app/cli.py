@@ -104,6 +104,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """The benchmark suite (bench/run.py in a checkout of Viva): latency, capacity, turn-taking, accuracy, API."""
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "bench" / "run.py"
+    if not script.is_file():
+        print("viva bench needs a checkout of Viva (bench/run.py is not installed with the package)",
+              file=sys.stderr)
+        return 2
+    return subprocess.call([sys.executable, str(script), *args.bench_args])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viva", description="Viva: voice mock interviewer")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("rounds", help="list rounds and their rubric dimensions").set_defaults(func=cmd_rounds)
+    bench = sub.add_parser("bench", help="run the benchmark suite (options: bench/run.py --help)")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bench.set_defaults(func=cmd_bench)
     sub.add_parser("check", help="validate catalog, STT model and database").set_defaults(func=cmd_check)
     ev = sub.add_parser("eval", help="run the interviewer harness (scripted candidates) and print its table")
     ev.add_argument("--brain", default="offline", help="offline, llm, or both: offline,llm")
