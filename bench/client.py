@@ -80,70 +80,69 @@ async def run_session(ws_url: str, interview_id: int, answers: list[Answer], *, 
 
 
 async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wait_s, pace) -> None:
-    if True:
 
-        async def reader() -> None:
-            async for message in ws:
-                now = time.perf_counter()
-                ev = json.loads(message)
-                kind = ev.get("type")
-                if kind == "pong" and ev.get("t") in pings:
-                    out.pongs_ms.append((now - pings.pop(ev["t"])) * 1000)
-                elif kind == "transcript" and current and not ev.get("typed"):
-                    current[-1].transcripts.append((now, ev))
-                elif kind == "interviewer_delta" and current and current[-1].transcripts:
-                    if current[-1].first_delta_at is None:
-                        current[-1].first_delta_at = now
-                elif kind == "error":
-                    out.errors.append(ev.get("code", "?"))
-                elif kind == "finished":  # the interviewer closed the interview: stop talking
-                    finished.set()
+    async def reader() -> None:
+        async for message in ws:
+            now = time.perf_counter()
+            ev = json.loads(message)
+            kind = ev.get("type")
+            if kind == "pong" and ev.get("t") in pings:
+                out.pongs_ms.append((now - pings.pop(ev["t"])) * 1000)
+            elif kind == "transcript" and current and not ev.get("typed"):
+                current[-1].transcripts.append((now, ev))
+            elif kind == "interviewer_delta" and current and current[-1].transcripts:
+                if current[-1].first_delta_at is None:
+                    current[-1].first_delta_at = now
+            elif kind == "error":
+                out.errors.append(ev.get("code", "?"))
+            elif kind == "finished":  # the interviewer closed the interview: stop talking
+                finished.set()
 
-        async def pinger() -> None:
-            n = 0
-            while True:
-                await asyncio.sleep(ping_every_s)
-                n += 1
-                pings[n] = time.perf_counter()
-                await ws.send(json.dumps({"type": "ping", "t": n}))
+    async def pinger() -> None:
+        n = 0
+        while True:
+            await asyncio.sleep(ping_every_s)
+            n += 1
+            pings[n] = time.perf_counter()
+            await ws.send(json.dumps({"type": "ping", "t": n}))
 
-        tasks = [asyncio.create_task(reader()), asyncio.create_task(pinger())]
-        loop = asyncio.get_running_loop()
-        t0 = loop.time()
-        sent = 0  # frames sent so far: real-time pacing over the whole session
-        quiet = bytes(FRAME * 2)
+    tasks = [asyncio.create_task(reader()), asyncio.create_task(pinger())]
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    sent = 0  # frames sent so far: real-time pacing over the whole session
+    quiet = bytes(FRAME * 2)
 
-        async def send(frame: bytes) -> None:
-            nonlocal sent
-            await ws.send(frame)
-            sent += 1
-            await asyncio.sleep(max(0.0, t0 + sent * FRAME_S / pace - loop.time()))
+    async def send(frame: bytes) -> None:
+        nonlocal sent
+        await ws.send(frame)
+        sent += 1
+        await asyncio.sleep(max(0.0, t0 + sent * FRAME_S / pace - loop.time()))
 
-        try:
-            for answer in answers:
-                if finished.is_set():
+    try:
+        for answer in answers:
+            if finished.is_set():
+                break
+            pcm = answer.pcm
+            end_frame = (speech_end(pcm) - 1) // FRAME
+            result = AnswerResult(answer, 0.0, time.perf_counter())
+            current.append(result)
+            for i in range(0, (len(pcm) + FRAME - 1) // FRAME):
+                frame = pcm[i * FRAME : (i + 1) * FRAME]
+                await send(frame.tobytes() + bytes((FRAME - len(frame)) * 2))
+                if i == end_frame:
+                    result.speech_end_at = time.perf_counter()
+            quiet_from = time.perf_counter()
+            while True:  # silence until the transcript is in (and the gap is over)
+                waited = time.perf_counter() - quiet_from
+                if (result.transcripts and waited >= answer.gap_s) or waited >= wait_s or finished.is_set():
                     break
-                pcm = answer.pcm
-                end_frame = (speech_end(pcm) - 1) // FRAME
-                result = AnswerResult(answer, 0.0, time.perf_counter())
-                current.append(result)
-                for i in range(0, (len(pcm) + FRAME - 1) // FRAME):
-                    frame = pcm[i * FRAME : (i + 1) * FRAME]
-                    await send(frame.tobytes() + bytes((FRAME - len(frame)) * 2))
-                    if i == end_frame:
-                        result.speech_end_at = time.perf_counter()
-                quiet_from = time.perf_counter()
-                while True:  # silence until the transcript is in (and the gap is over)
-                    waited = time.perf_counter() - quiet_from
-                    if (result.transcripts and waited >= answer.gap_s) or waited >= wait_s or finished.is_set():
-                        break
-                    await send(quiet)
-                if not result.transcripts:
-                    out.errors.append("no_transcript")
-                out.answers.append(result)
-            if not finished.is_set():
-                await ws.send(json.dumps({"type": "finish"}))
-                await asyncio.sleep(0.3)
-        finally:
-            for task in tasks:
-                task.cancel()
+                await send(quiet)
+            if not result.transcripts:
+                out.errors.append("no_transcript")
+            out.answers.append(result)
+        if not finished.is_set():
+            await ws.send(json.dumps({"type": "finish"}))
+            await asyncio.sleep(0.3)
+    finally:
+        for task in tasks:
+            task.cancel()
