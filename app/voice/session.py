@@ -188,8 +188,8 @@ class StreamSession:
             self.talk.activity(self.clock.now_ms())
 
     # --- endpointer events ---------------------------------------------------------------------
-    async def _handle(self, events: list[Event]) -> None:
-        for ev in events:
+    async def _handle(self, happened: list[Event]) -> None:
+        for ev in happened:
             if isinstance(ev, SpeechStart):
                 self.endpointer.set_context(patient=self._patient())
                 self.talk.candidate_active = True
