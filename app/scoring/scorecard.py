@@ -42,6 +42,33 @@ class Evidence(BaseModel):
     end_ms: int
 
 
+class MisconceptionHit(BaseModel):
+    """A common wrong claim of the round (rubric `misconceptions`) heard in a candidate turn."""
+
+    id: str
+    dimension: str
+    quote: str  # verbatim substring of candidate turn `seq`: the sentence that makes the claim
+    seq: int
+    start_ms: int
+    end_ms: int
+    correction: str
+    cap: int  # the dimension scores at most this
+
+
+class Moment(BaseModel):
+    """Something that happened in the interview that the feedback names: a vague answer, an off-topic one,
+    an "I don't know", a hint, a misconception."""
+
+    kind: str  # "vague" | "off_topic" | "dont_know" | "hint" | "misconception"
+    seq: int  # the candidate turn (for a hint: the interviewer turn that gave it)
+    quote: str  # verbatim from that turn
+    dimension: str | None = None
+    note: str = ""
+
+
+NOT_ASSESSED = "Not assessed in this interview."
+
+
 class DimensionScore(BaseModel):
     key: str
     name: str
@@ -54,7 +81,9 @@ class DimensionScore(BaseModel):
     signals_found: list[str] = []
     reasoning: list[str] = []  # kinds of reasoning found around the evidence (see depth.KINDS)
     hints: int = 0  # hints the interviewer gave on this dimension
-    flags: list[str] = []  # e.g. "list-like", "llm-evidence-unverified"
+    flags: list[str] = []  # e.g. "list-like", "llm-evidence-unverified", "misconception"
+    assessed: bool = True  # False: never probed and no evidence; left out of the overall and hire signal
+    scored_by: str = "offline"  # "offline" | "llm" | "offline-fallback"
 
 
 class Narrative(BaseModel):
@@ -80,12 +109,17 @@ class ScorecardDoc(BaseModel):
     improvements: list[str] = []
     practice: list[str] = []
     hints_used: int = 0
+    misconceptions: list[MisconceptionHit] = []
+    moments: list[Moment] = []
+    not_assessed: list[str] = []  # names of the dimensions not assessed
     notes: list[str] = []
     speech: SpeechMetrics
     pacing: Pacing
 
 
 def weighted_overall(dimensions: list[DimensionScore]) -> float:
+    """The weighted mean over the assessed dimensions (never-probed ones say nothing either way)."""
+    dimensions = [d for d in dimensions if d.assessed]
     total = sum(d.weight for d in dimensions)
     return round(sum(d.weight * d.score for d in dimensions) / total, 2) if total else 1.0
 
@@ -120,19 +154,27 @@ def count_hints(turns: list[TranscriptTurn]) -> tuple[int, dict[str, int]]:
 
 def assemble(rnd: Round, level: str, turns: list[TranscriptTurn], dimensions: list[DimensionScore], *,
              scorer: str, narrative: Narrative | None = None, notes: list[str] | None = None,
-             fallback_reason: str | None = None) -> ScorecardDoc:
-    """The whole document from dimension scores: overall, hire signal, narrative, speech and pacing."""
-    from app.scoring.feedback import offline_narrative  # feedback imports this module
+             fallback_reason: str | None = None,
+             misconceptions: list[MisconceptionHit] | None = None) -> ScorecardDoc:
+    """The whole document from dimension scores: which dimensions were assessed, overall, hire signal,
+    narrative (with the moments it names), speech and pacing."""
+    from app.scoring.assessed import mark_assessed  # both import this module
+    from app.scoring.feedback import moments, offline_narrative
 
+    dimensions = mark_assessed(rnd, turns, dimensions)
+    wrong = misconceptions or []
     hints, _ = count_hints(turns)
     overall = weighted_overall(dimensions)
-    signal = hire_signal(level, overall, [d.score for d in dimensions], hints)
+    signal = hire_signal(level, overall, [d.score for d in dimensions if d.assessed], hints)
     speech = speech_metrics(turns)
-    narrative = narrative or offline_narrative(rnd, level, dimensions, overall, signal, hints, speech)
+    happened = moments(turns, wrong)
+    narrative = narrative or offline_narrative(rnd, level, dimensions, overall, signal, hints, speech,
+                                               turns=turns, happened=happened)
     return ScorecardDoc(
         round=rnd.id, round_title=rnd.rubric.title, level=level, scorer=scorer,
         fallback_reason=fallback_reason, overall=overall, hire_signal=signal, dimensions=dimensions,
         summary=narrative.summary, strengths=narrative.strengths, improvements=narrative.improvements,
-        practice=narrative.practice, hints_used=hints, notes=notes or [], speech=speech,
+        practice=narrative.practice, hints_used=hints, misconceptions=wrong, moments=happened,
+        not_assessed=[d.name for d in dimensions if not d.assessed], notes=notes or [], speech=speech,
         pacing=pacing(rnd.rubric, turns),
     )
