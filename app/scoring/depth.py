@@ -50,17 +50,21 @@ CUES: dict[str, re.Pattern[str]] = {
         "on the other hand", "rather than", "instead of", "whereas", "versus", "vs", "in exchange",
         "the catch", "the price", "we give up", "gives? up", r"sacrific\w*", "pros and cons",
         r"compared (?:to|with)", "the risk is", "the problem with", "but then", "the flip side",
+        r"trades? \w+ for", r"choose \w+ or \w+", "worth it", "at the price of", r"pay(?:ing)? for",
+        "which saves", r"i'd accept", "we accept", r"costs? (?:a|more|less|us)",
     ),
     "numbers": re.compile(
         r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?:\s?(?:%|k|m|x|ms|gb|mb|tb|kb))?(?![\w])"
-        r"|(?<![\w])(?:p\d{2,3}|hundreds?|thousands?|millions?|billions?|percent|twice|half)(?![\w])",
+        r"|(?<![\w])(?:p\d{2,3}|hundreds?|thousands?|millions?|billions?|percent|twice|half|dozens?"
+        r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+        r"|sixty|seventy|eighty|ninety)(?![\w])",
         re.IGNORECASE,
     ),
     "examples": _words(
         "for example", "for instance", "e\\.g\\.", "let's say", "let us say", "say we", "suppose",
         "imagine", "in practice", "concretely", "specifically", "in my last", "at my last",
         "at my previous", "in my previous", "at my current", "we had a", "one time", "there was a time",
-        "like when", "such as when",
+        "like when", "such as when", r"our \w+ (?:were|was|had|used|ran)", "we used", "we ran",
     ),
     "order": _words(
         "first", "firstly", "first of all", "to start", "start with", "start by", "then", "next",
@@ -154,9 +158,13 @@ LIST_MIN_ITEMS, LIST_ITEM_MAX_WORDS, LIST_SHORT_SHARE = 3, 4, 0.75
 def is_list_like(sentence: str) -> bool:
     """A run of short items ("sharding, caching, replication and Kafka"): three or more items, at least 75%
     of them four words or fewer, and no longer item that gives a reason or a trade-off ("..., because ...").
+    A run of figures ("40 writes per second, 4,000 reads per second, peaks of 20k") is an estimate, not a
+    list of terms.
     """
     items = [p for p in _LIST_SEPARATORS.split(sentence) if p.strip(" .!?-")]
     if len(items) < LIST_MIN_ITEMS:
+        return False
+    if sum(bool(re.search(r"\d", p)) for p in items) * 2 >= len(items):
         return False
     long_items = [p for p in items if len(p.split()) > LIST_ITEM_MAX_WORDS]
     if (len(items) - len(long_items)) / len(items) < LIST_SHORT_SHARE:

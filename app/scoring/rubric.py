@@ -19,7 +19,9 @@
                with a hit for the dimension, not only the sentence that holds the term
 4. Thresholds: the score is the lower of the two caps, then the hint cap, then the misconception cap.
       coverage cap:  no signal -> 1;  < 35% -> 2;  35-59% -> 3;  60% or more -> 4
-      reasoning cap: 4+ kinds -> 4;  2-3 kinds -> 3;  1 kind (or 2+ signals named) -> 2;  else 1
+      reasoning cap: 4+ kinds -> 4;  2-3 kinds -> 3;  1 kind (or 2+ signals named) -> 2;  else 1;
+                     a concise answer that covers 60%+ with some reasoning -> at least 3, and -> 4
+                     with 3 kinds, or 2 kinds when it covers 80%+ (seniors say more with fewer words)
       hints:         one hint on the dimension -> at most 3; two or more -> at most 2
       misconception: at most its cap (1 or 2)
    So naming the right terms is not enough for a 3: the answer has to reason with them.
@@ -41,6 +43,7 @@ from app.scoring.transcript import TranscriptTurn, span_times
 
 COVERAGE_FOR_4, COVERAGE_FOR_3 = 0.6, 0.35
 KINDS_FOR_4, KINDS_FOR_3 = 4, 2
+BROAD = 0.8  # coverage at which two kinds of reasoning still reach a 4
 MAX_EVIDENCE = 3
 QUOTE_MAX_CHARS = 300
 
@@ -160,7 +163,7 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
             cues[kind] = cues.get(kind, 0) + n
     kinds = [k for k in depth.KINDS if k in depth.kinds_from_counts(cues)]
     listed = sum(dim.key in s.listed for s in sentences)
-    list_like = listed > 0 and listed >= len(hit_idx)
+    list_like = listed > 0 and not hit_idx  # named its terms only in lists
 
     flags: list[str] = ["list-like"] if list_like else []
     if not found:
@@ -170,6 +173,10 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
         cov_cap = 4 if coverage >= COVERAGE_FOR_4 else 3 if coverage >= COVERAGE_FOR_3 else 2
         depth_cap = (4 if len(kinds) >= KINDS_FOR_4 else 3 if len(kinds) >= KINDS_FOR_3
                      else 2 if kinds or len(found) >= 2 else 1)
+        # a concise answer that covers most of the dimension reasons with fewer words
+        if coverage >= COVERAGE_FOR_4 and kinds:
+            broad = len(kinds) >= KINDS_FOR_4 - 1 or (coverage >= BROAD and len(kinds) >= KINDS_FOR_3)
+            depth_cap = max(depth_cap, 4 if broad else 3)
         if list_like:
             depth_cap = min(depth_cap, 2)
         score = min(cov_cap, depth_cap)
