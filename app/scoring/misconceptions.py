@@ -21,6 +21,8 @@ from app.scoring.transcript import TranscriptTurn, span_times
 
 # words that report a claim in order to reject it: "a common myth is that TCP gives exactly once"
 _REPORTED = {stem(w) for w in ("myth", "misconception", "mistake", "wrong", "false", "incorrect", "fallacy")}
+_REPORTED_PAIRS = {(stem(a), stem(b)) for a, b in (("people", "think"), ("people", "say"), ("people", "believe"),
+                                                   ("some", "say"), ("many", "think"), ("often", "hear"))}
 _REPORTED_WINDOW = 6
 QUOTE_MAX_CHARS = 300
 GAP_MAX = 8  # words a gap in a misconception form may span
@@ -44,6 +46,12 @@ def _compiled(rnd: Round) -> tuple[_Compiled, ...]:
     return cached
 
 
+def _reported(stems: list[str], i: int) -> bool:
+    """"a common myth is that ...", "people think ...": the claim is reported, not made."""
+    before = stems[max(0, i - _REPORTED_WINDOW):i]
+    return any(s in _REPORTED for s in before) or any(p in _REPORTED_PAIRS for p in zip(before, before[1:]))
+
+
 def _claims(text: str, patterns: tuple[Pattern, ...]) -> tuple[int, int] | None:
     """The span of the first form asserted (not denied) in `text`."""
     tokens = tokenize(text)
@@ -57,7 +65,7 @@ def _claims(text: str, patterns: tuple[Pattern, ...]) -> tuple[int, int] | None:
                 continue
             denied = (is_negated(tokens, breaks, i, j)
                       or sum(s in _NEGATORS for s in stems[i:j]) > own  # "TCP does not give exactly once"
-                      or any(s in _REPORTED for s in stems[max(0, i - _REPORTED_WINDOW):i]))
+                      or _reported(stems, i))
             if not denied:
                 return tokens[i].start, tokens[j - 1].end
     return None
