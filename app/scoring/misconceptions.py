@@ -49,7 +49,8 @@ def _compiled(rnd: Round) -> tuple[_Compiled, ...]:
 def _reported(stems: list[str], i: int) -> bool:
     """"a common myth is that ...", "people think ...": the claim is reported, not made."""
     before = stems[max(0, i - _REPORTED_WINDOW):i]
-    return any(s in _REPORTED for s in before) or any(p in _REPORTED_PAIRS for p in zip(before, before[1:], strict=False))
+    pairs = zip(before, before[1:], strict=False)
+    return any(s in _REPORTED for s in before) or any(p in _REPORTED_PAIRS for p in pairs)
 
 
 def _claims(text: str, patterns: tuple[Pattern, ...]) -> tuple[int, int] | None:
