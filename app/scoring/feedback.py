@@ -105,7 +105,8 @@ def _improvement(rnd: Round, d: DimensionScore, happened: list[Moment]) -> str:
     wrong = [m for m in happened if m.kind == "misconception" and m.dimension == d.key]
     if wrong:
         m = wrong[0]
-        return head + f"you said \"{_cut(m.quote, 120)}\" (turn {m.seq}), but {m.note[0].lower()}{m.note[1:]}"
+        note = m.note if m.note[1:2].isupper() else m.note[0].lower() + m.note[1:]  # keep "ROW_NUMBER", "TCP"
+        return head + f"you said \"{_cut(m.quote, 120)}\" (turn {m.seq}), but {note}"
     missed = [m for m in happened if m.kind in ("vague", "off_topic", "dont_know") and m.dimension == d.key]
     parts = []
     if missed:

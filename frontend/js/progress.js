@@ -1,4 +1,6 @@
-// Progress: per-dimension score trends across scored sessions of one round (GET /api/progress).
+// Progress: an overview of every round the candidate has sessions in (GET /api/progress/overview), and
+// per-dimension score trends across scored sessions of one round (GET /api/progress). The page opens on
+// the round practised most recently, unless the address names one.
 import { api } from './api.js';
 import { responsive, seriesStyle, trendLines } from './charts.js';
 import { $, clear, dateTime, el, levelLabel, notice, param, score, shortDate } from './dom.js';
@@ -85,6 +87,66 @@ function render(data) {
   );
 }
 
+function renderOverview(overview, select) {
+  const box = $('#overview');
+  if (!overview.rounds.length) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  const pick = (roundId) => {
+    select.value = roundId;
+    history.replaceState(null, '', `?round=${encodeURIComponent(roundId)}`);
+    load(roundId);
+  };
+  clear(
+    $('#overview-table'),
+    el(
+      'table',
+      { class: 'table' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          el('th', { scope: 'col' }, 'Round'),
+          el('th', { scope: 'col' }, 'Sessions'),
+          el('th', { scope: 'col' }, 'Scored'),
+          el('th', { scope: 'col' }, 'Last practised'),
+          el('th', { scope: 'col' }, 'Latest score'),
+          el('th', { scope: 'col' }, 'Best'),
+        ),
+      ),
+      el(
+        'tbody',
+        {},
+        ...overview.rounds.map((r) => {
+          const link = el('a', { href: `?round=${encodeURIComponent(r.round)}`, 'data-round': r.round }, r.title);
+          link.addEventListener('click', (ev) => {
+            ev.preventDefault();
+            pick(r.round);
+          });
+          return el(
+            'tr',
+            {},
+            el('th', { scope: 'row' }, link),
+            el('td', { class: 'num' }, String(r.sessions)),
+            el('td', { class: 'num' }, String(r.scored)),
+            el('td', {}, dateTime(r.last_practised)),
+            el(
+              'td',
+              { class: 'num' },
+              r.latest_overall == null ? 'not scored yet' : `${score(r.latest_overall)} (${r.latest_hire_signal})`,
+            ),
+            el('td', { class: 'num' }, r.best_overall == null ? '—' : score(r.best_overall)),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
 async function load(roundId) {
   clear($('#status'), el('p', { class: 'muted' }, 'Loading…'));
   try {
@@ -104,9 +166,17 @@ async function init() {
     clear($('#status'), notice('error', `The rounds could not be loaded: ${err.message}`));
     return;
   }
-  const wanted = param('round') || localStorage.getItem('viva.round');
-  const initial = rounds.some((r) => r.id === wanted) ? wanted : rounds[0]?.id;
+  let overview = { latest_round: null, rounds: [] };
+  try {
+    overview = await api.progressOverview();
+  } catch (err) {
+    clear($('#status'), notice('error', `The overview could not be loaded: ${err.message}`));
+  }
+  // the address wins, then the round practised most recently, then the last round picked on Home
+  const known = (r) => r && rounds.some((x) => x.id === r);
+  const initial = [param('round'), overview.latest_round, localStorage.getItem('viva.round')].find(known) ?? rounds[0]?.id;
   clear(select, ...rounds.map((r) => el('option', { value: r.id, selected: r.id === initial }, r.title)));
+  renderOverview(overview, select);
   select.addEventListener('change', () => {
     history.replaceState(null, '', `?round=${encodeURIComponent(select.value)}`);
     load(select.value);
