@@ -17,6 +17,8 @@ parts of a STAR story (situation, task, action, result).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 KINDS = ("reasons", "trade_offs", "numbers", "examples", "order", "decisions")
 KIND_LABELS = {
@@ -104,6 +106,28 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
+
+
+def word_window(text: str, s: int, e: int, a: int, b: int, max_chars: int) -> tuple[int, int]:
+    """The span s..e, or when it is longer than max_chars a window of whole words within it around a..b."""
+    if e - s <= max_chars:
+        return s, e
+    half = max_chars // 2
+    lo, hi = max(s, a - half), min(e, b + half)
+    while lo > s and not text[lo - 1].isspace():
+        lo += 1
+    while hi < e and not text[hi].isspace():
+        hi -= 1
+    return min(lo, a), max(hi, b)
+
+
+def candidate_sentences(turns) -> Iterator[tuple[Any, int, int, bool]]:
+    """(turn, start, end, addresses_scorer) for every sentence of every candidate turn, in order."""
+    for turn in turns:
+        if not turn.is_candidate:
+            continue
+        for s, e in sentences(turn.text):
+            yield turn, s, e, addresses_scorer(turn.text[s:e])
 
 
 # --- text that addresses the scorer ---------------------------------------------------------------------

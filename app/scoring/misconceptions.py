@@ -76,19 +76,6 @@ _NEGATORS = {stem(w) for w in ("not", "never", "no", "don't", "doesn't", "didn't
                                "wouldn't", "can't", "cannot", "without")}
 
 
-def _quote_span(text: str, s: int, e: int, a: int, b: int) -> tuple[int, int]:
-    """The sentence s..e, or a window of whole words around the claim a..b when the sentence is long."""
-    if e - s <= QUOTE_MAX_CHARS:
-        return s, e
-    half = QUOTE_MAX_CHARS // 2
-    lo, hi = max(s, a - half), min(e, b + half)
-    while lo > s and not text[lo - 1].isspace():
-        lo += 1
-    while hi < e and not text[hi].isspace():
-        hi -= 1
-    return min(lo, a), max(hi, b)
-
-
 def find(turns: list[TranscriptTurn], rnd: Round) -> list[MisconceptionHit]:
     """Every misconception of the round claimed in a candidate sentence, in transcript order; one hit per
     misconception (its first claim)."""
@@ -97,22 +84,19 @@ def find(turns: list[TranscriptTurn], rnd: Round) -> list[MisconceptionHit]:
         return []
     hits: list[MisconceptionHit] = []
     seen: set[str] = set()
-    for turn in turns:
-        if not turn.is_candidate:
+    for turn, s, e, addressed in depth.candidate_sentences(turns):
+        if addressed:
             continue
-        for s, e in depth.sentences(turn.text):
-            sentence = turn.text[s:e]
-            if depth.addresses_scorer(sentence):
+        sentence = turn.text[s:e]
+        for c in compiled:
+            if c.item.id in seen or (span := _claims(sentence, c.patterns)) is None:
                 continue
-            for c in compiled:
-                if c.item.id in seen or (span := _claims(sentence, c.patterns)) is None:
-                    continue
-                seen.add(c.item.id)
-                a, b = _quote_span(turn.text, s, e, s + span[0], s + span[1])
-                start_ms, end_ms = span_times(turn, a, b)
-                hits.append(MisconceptionHit(
-                    id=c.item.id, dimension=c.item.dimension, quote=turn.text[a:b], seq=turn.seq,
-                    start_ms=start_ms, end_ms=end_ms, correction=c.item.correction, cap=c.item.cap))
+            seen.add(c.item.id)
+            a, b = depth.word_window(turn.text, s, e, s + span[0], s + span[1], QUOTE_MAX_CHARS)
+            start_ms, end_ms = span_times(turn, a, b)
+            hits.append(MisconceptionHit(
+                id=c.item.id, dimension=c.item.dimension, quote=turn.text[a:b], seq=turn.seq,
+                start_ms=start_ms, end_ms=end_ms, correction=c.item.correction, cap=c.item.cap))
     return hits
 
 

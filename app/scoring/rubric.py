@@ -78,32 +78,29 @@ def read_candidate(rnd: Round, turns: list[TranscriptTurn],
             for d in rnd.rubric.dimensions if depth.is_star([s.name for s in d.signals])}
     out: list[Sentence] = []
     ignored = 0
-    for turn in turns:
-        if not turn.is_candidate:
+    for turn, s, e, addressed in depth.candidate_sentences(turns):
+        if addressed:
+            ignored += 1
             continue
-        for s, e in depth.sentences(turn.text):
-            text = turn.text[s:e]
-            if depth.addresses_scorer(text):
-                ignored += 1
-                continue
-            found = [dataclasses.replace(h, start=h.start + s, end=h.end + s) for h in matcher.find_all(text)]
-            for key, names in star.items():
-                for part, spans in depth.star_cues(text).items():
-                    hits_ = [SignalHit(key, names[part], part, s + a, s + b, text[a:b]) for a, b in spans]
-                    found += hits_
-            cues = depth.cue_counts(text)
-            if any(h.negated for h in found) and cues["reasons"]:
-                cues["trade_offs"] += 1  # a reasoned rejection ("not X, because ...") weighs an alternative
-            hits = [h for h in found if not h.negated]
-            list_like = depth.is_list_like(text)
-            listed: tuple[str, ...] = ()
-            if list_like:
-                listed, hits = tuple(dict.fromkeys(h.dimension for h in hits)), []
-            claims = _is_claim(turn, s, e, wrong)
-            if claims:
-                hits = [h for h in hits if h.dimension not in claims]
-                cues = dict.fromkeys(cues, 0)  # a false claim is no reasoning either
-            out.append(Sentence(turn, s, e, tuple(hits), cues, list_like, listed, claims))
+        text = turn.text[s:e]
+        found = [dataclasses.replace(h, start=h.start + s, end=h.end + s) for h in matcher.find_all(text)]
+        for key, names in star.items():
+            for part, spans in depth.star_cues(text).items():
+                hits_ = [SignalHit(key, names[part], part, s + a, s + b, text[a:b]) for a, b in spans]
+                found += hits_
+        cues = depth.cue_counts(text)
+        if any(h.negated for h in found) and cues["reasons"]:
+            cues["trade_offs"] += 1  # a reasoned rejection ("not X, because ...") weighs an alternative
+        hits = [h for h in found if not h.negated]
+        list_like = depth.is_list_like(text)
+        listed: tuple[str, ...] = ()
+        if list_like:
+            listed, hits = tuple(dict.fromkeys(h.dimension for h in hits)), []
+        claims = _is_claim(turn, s, e, wrong)
+        if claims:
+            hits = [h for h in hits if h.dimension not in claims]
+            cues = dict.fromkeys(cues, 0)  # a false claim is no reasoning either
+        out.append(Sentence(turn, s, e, tuple(hits), cues, list_like, listed, claims))
     return out, ignored
 
 
@@ -115,17 +112,8 @@ def _answers(sentences: list[Sentence], hit_idx: list[int]) -> list[int]:
 
 def _quote(sentence: Sentence, hit: SignalHit) -> tuple[int, int]:
     """A verbatim span: the sentence, or a window of whole words around the hit when it is long."""
-    s, e = sentence.start, sentence.end
-    if e - s <= QUOTE_MAX_CHARS:
-        return s, e
-    text = sentence.turn.text
-    half = QUOTE_MAX_CHARS // 2
-    a, b = max(s, hit.start - half), min(e, hit.end + half)
-    while a > s and not text[a - 1].isspace():
-        a += 1
-    while b < e and not text[b].isspace():
-        b -= 1
-    return a, max(b, hit.end)
+    return depth.word_window(sentence.turn.text, sentence.start, sentence.end, hit.start, hit.end,
+                             QUOTE_MAX_CHARS)
 
 
 def _evidence(dim: Dimension, sentences: list[Sentence], hit_idx: list[int]) -> list[Evidence]:

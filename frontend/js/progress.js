@@ -13,6 +13,20 @@ function legendItem(name, style) {
   return el('li', {}, swatch, name);
 }
 
+// A table with column headers and one row per item: the first cell of a row is its header.
+function dataTable(headers, rows) {
+  return el(
+    'table',
+    { class: 'table' },
+    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)))),
+    el(
+      'tbody',
+      {},
+      ...rows.map(([head, ...cells]) => el('tr', {}, el('th', { scope: 'row' }, ...head), ...cells)),
+    ),
+  );
+}
+
 function render(data) {
   const result = $('#result');
   if (!data.interviews.length) {
@@ -51,38 +65,16 @@ function render(data) {
   const byDim = data.dimensions.map((d) => new Map(d.scores.map((s) => [s.interview_id, s.score])));
   clear(
     $('#table'),
-    el(
-      'table',
-      { class: 'table' },
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          el('th', { scope: 'col' }, 'Session'),
-          ...data.dimensions.map((d) => el('th', { scope: 'col' }, d.name)),
-          el('th', { scope: 'col' }, 'Overall'),
-        ),
-      ),
-      el(
-        'tbody',
-        {},
-        ...data.interviews.map((iv, i) =>
-          el(
-            'tr',
-            {},
-            el(
-              'th',
-              { scope: 'row' },
-              el('a', { href: `/review.html?id=${iv.interview_id}` }, dateTime(iv.date)),
-              el('span', { class: 'muted small' }, ` ${levelLabel(iv.level)}`),
-            ),
-            ...byDim.map((m) => el('td', { class: 'num' }, m.get(iv.interview_id) ?? '—')),
-            el('td', { class: 'num' }, score(iv.overall)),
-          ),
-        ),
-      ),
+    dataTable(
+      ['Session', ...data.dimensions.map((d) => d.name), 'Overall'],
+      data.interviews.map((iv) => [
+        [
+          el('a', { href: `/review.html?id=${iv.interview_id}` }, dateTime(iv.date)),
+          el('span', { class: 'muted small' }, ` ${levelLabel(iv.level)}`),
+        ],
+        ...byDim.map((m) => el('td', { class: 'num' }, m.get(iv.interview_id) ?? '—')),
+        el('td', { class: 'num' }, score(iv.overall)),
+      ]),
     ),
   );
 }
@@ -99,50 +91,27 @@ function renderOverview(overview, select) {
     history.replaceState(null, '', `?round=${encodeURIComponent(roundId)}`);
     load(roundId);
   };
+  const num = (text) => el('td', { class: 'num' }, text);
   clear(
     $('#overview-table'),
-    el(
-      'table',
-      { class: 'table' },
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          el('th', { scope: 'col' }, 'Round'),
-          el('th', { scope: 'col' }, 'Sessions'),
-          el('th', { scope: 'col' }, 'Scored'),
-          el('th', { scope: 'col' }, 'Last practised'),
-          el('th', { scope: 'col' }, 'Latest score'),
-          el('th', { scope: 'col' }, 'Best'),
-        ),
-      ),
-      el(
-        'tbody',
-        {},
-        ...overview.rounds.map((r) => {
-          const link = el('a', { href: `?round=${encodeURIComponent(r.round)}`, 'data-round': r.round }, r.title);
-          link.addEventListener('click', (ev) => {
-            ev.preventDefault();
-            pick(r.round);
-          });
-          return el(
-            'tr',
-            {},
-            el('th', { scope: 'row' }, link),
-            el('td', { class: 'num' }, String(r.sessions)),
-            el('td', { class: 'num' }, String(r.scored)),
-            el('td', {}, dateTime(r.last_practised)),
-            el(
-              'td',
-              { class: 'num' },
-              r.latest_overall == null ? 'not scored yet' : `${score(r.latest_overall)} (${r.latest_hire_signal})`,
-            ),
-            el('td', { class: 'num' }, r.best_overall == null ? '—' : score(r.best_overall)),
-          );
-        }),
-      ),
+    dataTable(
+      ['Round', 'Sessions', 'Scored', 'Last practised', 'Latest score', 'Best'],
+      overview.rounds.map((r) => {
+        const link = el('a', { href: `?round=${encodeURIComponent(r.round)}`, 'data-round': r.round }, r.title);
+        link.addEventListener('click', (ev) => {
+          ev.preventDefault();
+          pick(r.round);
+        });
+        const latest = r.latest_overall == null ? 'not scored yet' : `${score(r.latest_overall)} (${r.latest_hire_signal})`;
+        return [
+          [link],
+          num(String(r.sessions)),
+          num(String(r.scored)),
+          el('td', {}, dateTime(r.last_practised)),
+          num(latest),
+          num(r.best_overall == null ? '—' : score(r.best_overall)),
+        ];
+      }),
     ),
   );
 }
