@@ -116,7 +116,7 @@ def _accuracy(model: str, lat: dict, speech_dir: Path) -> dict:
 
     refs, live = [], []
     for label, row in lat.items():
-        if not label.startswith("_"):
+        if not label.startswith("_") and label != "machine":
             refs += row["ref"]
             live += row["live"]
     clips = []
