@@ -55,6 +55,8 @@ class DimensionScore(BaseModel):
     reasoning: list[str] = []  # kinds of reasoning found around the evidence (see depth.KINDS)
     hints: int = 0  # hints the interviewer gave on this dimension
     flags: list[str] = []  # e.g. "list-like", "llm-evidence-unverified"
+    assessed: bool = True  # an interviewer turn probed it or the candidate gave evidence for it
+    scored_by: str = "offline"  # "offline" | "llm" | "offline-fallback" (the LLM failed on this dimension)
 
 
 class Narrative(BaseModel):
