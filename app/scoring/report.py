@@ -95,10 +95,11 @@ def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
 def render_table(doc: ScorecardDoc) -> str:
     """The scorecard as a plain-text table for the terminal."""
     out = [f"{doc.round_title} — level {doc.level} — scorer {doc.scorer}", ""]
-    out.append(f"{'DIMENSION':<40}{'WEIGHT':>7}{'SCORE':>7}{'QUOTES':>8}  MISSING")
+    out.append(f"{'DIMENSION':<40}{'WEIGHT':>7}{'SCORE':>7}{'QUOTES':>8}  {'BY':<17}MISSING")
     for d in doc.dimensions:
         missing = ", ".join(d.missing[:3]) + (" …" if len(d.missing) > 3 else "")
-        out.append(f"{d.name[:39]:<40}{d.weight:>7g}{f'{d.score}/4':>7}{len(d.evidence):>8}  {missing}")
+        out.append(f"{d.name[:39]:<40}{d.weight:>7g}{f'{d.score}/4':>7}{len(d.evidence):>8}  {d.scored_by:<17}"
+                   f"{missing}")
     out += ["", f"OVERALL {doc.overall:.2f} / 4 — {doc.hire_signal}", "", doc.summary]
     for title, items in (("Strengths", doc.strengths), ("To improve", doc.improvements),
                          ("Practise next", doc.practice), ("Notes", doc.notes)):
