@@ -110,14 +110,15 @@ class LlmScorer:
         by_number = {x.number: x for x in excerpts}
         false = set(reply.false_claims)
         evidence = [_evidence(by_number[k], turns_by_seq) for k in reply.quotes if k not in false][:4]
-        score, flags = reply.score, [f for f in off.flags if f not in ("list-like",)]
+        score, flags = reply.score, [f for f in off.flags if f != "capped-by-hints"]
         if not evidence and score > off.score:
             score = off.score
             flags.append("llm-evidence-unverified")
         if any(by_number[k].offline_evidence for k in false):
             flags.append("offline-evidence-disputed")
-        if off.hints:
-            score = min(score, 3 if off.hints == 1 else 2)
+        if off.hints and score > (3 if off.hints == 1 else 2):
+            score = 3 if off.hints == 1 else 2
+            flags.append("capped-by-hints")
         if off.key in caps and score > caps[off.key]:
             score = caps[off.key]
             flags.append("capped-by-misconception")
