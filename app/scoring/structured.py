@@ -6,8 +6,10 @@ Servers spell structured output differently:
   json_object_schema  {"type": "json_object", "schema": {...}}      llama-cpp-python's server (grammar-
                       constrained decoding from the schema; it rejects "json_schema" with HTTP 422)
   json_object         {"type": "json_object"}                      JSON mode without a schema (Ollama, ...)
-The first shape is tried; a 400/422 answer (the server refuses the request) moves to the next shape,
-and the shape that worked is kept for later calls. The reply is validated by the caller in any case:
+The first shape is tried; a refusal moves to the next shape - HTTP 400/422, or any error status whose
+message names `response_format` (llama-cpp-python 0.3 answers its own validation error with a 500:
+"response_format.type: Input should be 'text' or 'json_object'") - and the shape that worked is kept for
+later calls. The reply is validated by the caller in any case:
 a server may also ignore the schema silently.
 """
 
@@ -29,6 +31,10 @@ def response_format(shape: str, schema: dict, name: str = "reply") -> dict:
     return {"type": "json_object"}
 
 
+def _refuses_format(exc: openai.APIStatusError) -> bool:
+    return exc.status_code in (400, 422) or "response_format" in f"{exc.message} {exc.body}"
+
+
 class StructuredChat:
     def __init__(self, client: openai.OpenAI, model: str, shape: str = SHAPES[0]):
         self.client = client
@@ -43,9 +49,9 @@ class StructuredChat:
                     model=self.model, messages=messages, temperature=0, max_tokens=max_tokens,
                     response_format=response_format(self.shape, schema),
                 )
-            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+            except openai.APIStatusError as exc:
                 at = SHAPES.index(self.shape)
-                if at + 1 >= len(SHAPES):
+                if at + 1 >= len(SHAPES) or not _refuses_format(exc):
                     raise
                 log.info("LLM server refused response_format %s (HTTP %s); trying %s", self.shape,
                          exc.status_code, SHAPES[at + 1])

@@ -86,9 +86,14 @@ def test_the_model_score_is_used_and_quotes_are_the_chosen_excerpts(llm, catalog
     assert doc.overall == 4.0
 
 
-def test_server_without_json_schema_support_gets_the_llama_cpp_python_shape(llm, sd):
+REFUSAL = ("1 validation error: {'loc': ('body', 'response_format', 'type'), "
+           "'msg': \"Input should be 'text' or 'json_object'\"}")  # what llama-cpp-python 0.3.36 answers
+
+
+@pytest.mark.parametrize("refusal", [Reply(status=422), Reply(status=500, error=REFUSAL)])
+def test_server_without_json_schema_support_gets_the_llama_cpp_python_shape(llm, sd, refusal):
     rnd, turns = sd
-    llm.script[:] = [Reply(status=422)]  # llama-cpp-python: response_format.type must be text/json_object
+    llm.script[:] = [refusal]
     doc = LlmScorer(llm_settings(llm)).score(rnd, "senior", turns)
     assert doc.scorer == "llm" and all(d.scored_by == "llm" for d in doc.dimensions)
     shapes = [r["response_format"] for r in llm.requests]
@@ -96,6 +101,15 @@ def test_server_without_json_schema_support_gets_the_llama_cpp_python_shape(llm,
     assert all(s["type"] == "json_object" and s["schema"]["properties"]["score"]["enum"] == [1, 2, 3, 4]
                for s in shapes[1:])
     assert len(shapes) == len(rnd.rubric.dimensions) + 1  # the shape that worked is kept
+
+
+def test_other_server_errors_do_not_change_the_shape(llm, sd):
+    rnd, turns = sd
+    llm.script[:] = [Reply(status=500)]
+    doc = LlmScorer(llm_settings(llm)).score(rnd, "senior", turns)
+    assert doc.dimensions[0].scored_by == "offline-fallback" and doc.dimensions[1].scored_by == "llm"
+    assert {r["response_format"]["type"] for r in llm.requests} == {"json_schema"}
+    assert any("LLM error (InternalServerError)" in n for n in doc.notes)
 
 
 def test_a_server_with_plain_json_mode_only(llm, sd):
