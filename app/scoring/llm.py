@@ -11,6 +11,9 @@
    - quotes are the chosen excerpts, verbatim spans of candidate turns (checked again here);
    - a score above the offline one needs at least one quote, else it drops to the offline score
      (flag "llm-evidence-unverified");
+   - the model moves a dimension at most Settings.llm_scorer_max_shift levels from the offline score
+     (default 1: a 1.5B model judges, the evidence anchors; 3 lets a strong model decide alone), flag
+     "llm-shift-limited";
    - excerpts the model calls false are never quoted as evidence; if the offline pass had quoted one,
      the dimension is flagged "offline-evidence-disputed";
    - then the caps of the offline pass: hints on the dimension (1 -> at most 3, 2+ -> at most 2) and
@@ -106,7 +109,7 @@ class LlmScorer:
 
     @staticmethod
     def _judged(rnd: Round, off: DimensionScore, excerpts: list[Excerpt], reply, turns_by_seq,
-                caps: dict[str, int]) -> DimensionScore:
+                caps: dict[str, int], max_shift: int) -> DimensionScore:
         by_number = {x.number: x for x in excerpts}
         false = set(reply.false_claims)
         evidence = [_evidence(by_number[k], turns_by_seq) for k in reply.quotes if k not in false][:4]
@@ -114,6 +117,9 @@ class LlmScorer:
         if not evidence and score > off.score:
             score = off.score
             flags.append("llm-evidence-unverified")
+        if abs(score - off.score) > max_shift:
+            score = off.score + max_shift * (1 if score > off.score else -1)
+            flags.append("llm-shift-limited")
         if any(by_number[k].offline_evidence for k in false):
             flags.append("offline-evidence-disputed")
         if off.hints and score > (3 if off.hints == 1 else 2):
@@ -153,7 +159,8 @@ class LlmScorer:
                 t0 = time.monotonic()
                 try:
                     reply = self._ask(rnd, level, off, excerpts, min(self.settings.llm_scorer_timeout_s, remaining))
-                    dims.append(self._judged(rnd, off, excerpts, reply, turns_by_seq, caps))
+                    dims.append(self._judged(rnd, off, excerpts, reply, turns_by_seq, caps,
+                                                self.settings.llm_scorer_max_shift))
                     log.info("LLM scored %s/%s in %.1fs (%d excerpts)", rnd.id, off.key,
                              time.monotonic() - t0, len(excerpts))
                     continue

@@ -36,7 +36,7 @@ MAX_EXCERPTS = 6
 MAX_EXCERPT_CHARS = 1400  # ~350 tokens: the whole prompt stays near 700 tokens
 EXCERPT_MAX_CHARS = 300  # one excerpt: a long sentence is cut to its first whole words
 MIN_EXCERPTS = 3
-RATIONALE_MAX_CHARS = 300
+RATIONALE_MAX_CHARS = 240
 
 
 @dataclass(frozen=True)

@@ -153,14 +153,24 @@ def test_timeout_falls_back_for_that_dimension_only(llm, sd):
     assert len(llm.requests) == len(doc.dimensions)  # no retries
 
 
-def test_the_budget_bounds_the_whole_scorecard(llm, sd):
+def test_the_budget_bounds_the_whole_scorecard(llm, sd, monkeypatch):
     rnd, turns = sd
-    llm.default = Reply(text=verdict(3, [1]), delay_s=0.7)
-    doc = LlmScorer(llm_settings(llm, llm_scorer_budget_s=1.5)).score(rnd, "senior", turns)
+    clock = [0.0]  # a fake clock: each call "takes" 100 s
+    monkeypatch.setattr("app.scoring.llm.time", SimpleNamespace(monotonic=lambda: clock[0]))
+    scorer = LlmScorer(llm_settings(llm, llm_scorer_budget_s=250))
+    complete, timeouts = scorer.chat.complete, []
+
+    def slow(*args, **kw):
+        timeouts.append(kw["timeout"])
+        clock[0] += 100
+        return complete(*args, **kw)
+
+    scorer.chat.complete = slow
+    doc = scorer.score(rnd, "senior", turns)
     by = [d.scored_by for d in doc.dimensions]
-    assert by[0] == "llm" and by[-1] == "offline-fallback"
+    assert by == ["llm"] * 3 + ["offline-fallback"] * (len(by) - 3) and len(llm.requests) == 3
+    assert timeouts == [5.0, 5.0, 5.0]  # min(call timeout, what is left of the budget)
     assert any("scorecard time budget spent" in n for n in doc.notes)
-    assert len(llm.requests) < len(doc.dimensions)
 
 
 def test_unreachable_server_gives_the_offline_card_after_one_attempt(sd):
@@ -188,13 +198,23 @@ def test_a_higher_score_without_a_quote_drops_to_the_offline_score(llm, catalog)
 def test_excerpts_called_false_are_never_quoted(llm, sd):
     rnd, turns = sd
     llm.default = Reply(text=verdict(2, [1, 2], false_claims=[1]))
-    doc = LlmScorer(llm_settings(llm)).score(rnd, "senior", turns)
+    doc = LlmScorer(llm_settings(llm, llm_scorer_max_shift=3)).score(rnd, "senior", turns)
     sentences, _ = read_candidate(rnd, turns)
     for d, base in zip(doc.dimensions, offline(rnd, turns).dimensions, strict=True):
         quoted = {(e.seq, e.quote) for e in base.evidence}
         excerpts = select_excerpts(rnd.dimension(d.key), sentences, {}, quoted)
         assert [e.quote for e in d.evidence] == [excerpts[1].text] and d.score == 2
         assert ("offline-evidence-disputed" in d.flags) == excerpts[0].offline_evidence
+
+
+@pytest.mark.parametrize("max_shift", [0, 1, 3])
+def test_the_model_moves_a_dimension_at_most_max_shift_levels(llm, catalog, max_shift):
+    rnd, turns = catalog.get("database"), load_transcript("database", "strong")
+    llm.default = Reply(text=verdict(1, [1]))
+    doc = LlmScorer(llm_settings(llm, llm_scorer_max_shift=max_shift)).score(rnd, "senior", turns)
+    for d, base in zip(doc.dimensions, offline(rnd, turns).dimensions, strict=True):
+        assert d.score == max(1, base.score - max_shift) and d.scored_by == "llm"
+        assert ("llm-shift-limited" in d.flags) == (base.score - 1 > max_shift)
 
 
 def test_hint_caps_apply_after_the_model(llm, sd):
