@@ -12,7 +12,7 @@ then per round whether strong > medium > weak and wrong < strong hold for each s
 and longest time per scorecard. Server and timing settings are the usual VIVA_LLM_* ones, or flags:
 
     .venv/bin/python bench/llm_scorer.py --url http://127.0.0.1:8091/v1 --model qwen \\
-        [--rounds database,behavioral] [--kinds strong,medium,weak,wrong] [--level senior]
+        [--rounds database,behavioral] [--kinds strong,medium,weak,wrong] [--level senior] [--transcripts DIR]
 
 The local 1.5B model on 2 cores needs a minute or two per scorecard: pick a subset with --rounds/--kinds.
 Timing on a shared machine is noisy; the load average is printed with the table.
@@ -64,6 +64,8 @@ def main() -> int:
     ap.add_argument("--rounds", default=",".join(ROUNDS))
     ap.add_argument("--kinds", default=",".join(KINDS))
     ap.add_argument("--level", default="senior")
+    ap.add_argument("--dimensions", action="store_true", help="also print each dimension's scores and flags")
+    ap.add_argument("--transcripts", type=Path, default=TRANSCRIPTS, help="folder of ROUND_KIND.txt files")
     args = ap.parse_args()
     settings = Settings(llm_base_url=args.url, llm_model=args.model, scorer="llm")
     catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
@@ -82,7 +84,7 @@ def main() -> int:
         off_scores: dict[str, float] = {}
         llm_scores: dict[str, float] = {}
         for kind in args.kinds.split(","):
-            path = TRANSCRIPTS / f"{rid}_{kind}.txt"
+            path = args.transcripts / f"{rid}_{kind}.txt"
             if not path.exists():
                 continue
             turns = parse_transcript(path.read_text(encoding="utf-8"))
@@ -98,6 +100,10 @@ def main() -> int:
             off_scores[kind], llm_scores[kind] = off.overall, doc.overall
             print(f"{rid:<21}{kind:<9}{off.overall:>8.2f}{doc.overall:>7.2f}{f'{by_llm}/{len(doc.dimensions)}':>8}"
                   f"{bad:>11}{took:>9.1f}  {'; '.join(fallbacks)[:120] or '-'}", flush=True)
+            if args.dimensions:
+                for d, o in zip(doc.dimensions, off.dimensions, strict=True):
+                    print(f"    {d.key:<30} offline {o.score}  llm {d.score}  {d.scored_by:<17}"
+                          f"{','.join(d.flags)}", flush=True)
         ranks.append((rid, ranking_ok(off_scores), ranking_ok(llm_scores)))
     print("\nranking strong > medium > weak and wrong < strong (over the kinds present):")
     print(f"{'ROUND':<21}{'OFFLINE':>8}{'LLM':>6}")
