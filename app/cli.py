@@ -49,15 +49,22 @@ def cmd_check(_args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    """Score a transcript file offline; print a table, or with --json the scorecard endpoint's JSON."""
+    """Score a transcript file; print a table, or with --json the scorecard endpoint's JSON.
+
+    --scorer offline (the default here: deterministic, no network), llm (the LLM scorer with the VIVA_LLM_*
+    settings; an error if no LLM is configured) or auto (the LLM when configured, else offline)."""
     import json
     from pathlib import Path
 
     from app.scoring.report import render_table
-    from app.scoring.rubric import OfflineScorer
+    from app.scoring.scorer import build_scorer
     from app.scoring.transcript import TranscriptError, parse_transcript
 
     settings = get_settings()
+    if args.scorer == "llm" and not settings.llm_configured:
+        print("error: --scorer llm needs an LLM: set VIVA_LLM_BASE_URL (and VIVA_LLM_API_KEY if it needs one)",
+              file=sys.stderr)
+        return 1
     try:
         catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
@@ -70,7 +77,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(f"error: unknown round '{args.round}'; choose one of: {', '.join(r.id for r in catalog)}",
               file=sys.stderr)
         return 1
-    doc = OfflineScorer().score(rnd, args.level, turns)
+    doc = build_scorer(settings.model_copy(update={"scorer": args.scorer})).score(rnd, args.level, turns)
     print(json.dumps(doc.model_dump(mode="json"), indent=2) if args.json else render_table(doc), end="")
     return 0
 
@@ -136,12 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--levels", default="", help="comma-separated levels (default: mid,senior,staff)")
     ev.add_argument("--misses", action="store_true", help="also list every miss")
     ev.set_defaults(func=cmd_eval)
-    score = sub.add_parser("score", help="score a transcript file offline "
+    score = sub.add_parser("score", help="score a transcript file "
                                          "(JSON turns, or Interviewer:/Candidate: lines)")
     score.add_argument("file", help="transcript file, or - for standard input")
     score.add_argument("--round", required=True, help="round id (see `viva rounds`)")
     score.add_argument("--level", default="senior", choices=["mid", "senior", "staff"])
     score.add_argument("--json", action="store_true", help="print the scorecard JSON instead of a table")
+    score.add_argument("--scorer", default="offline", choices=["offline", "llm", "auto"],
+                       help="offline (default), llm (uses the VIVA_LLM_* settings) or auto (llm when configured)")
     score.set_defaults(func=cmd_score)
     return parser
 

@@ -66,7 +66,11 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_timeout_s: float = 20.0
     llm_max_tokens: int = 300
-    llm_scorer_max_tokens: int = Field(default=2500, description="cap on the LLM scorer's reply (JSON)")
+    llm_scorer_max_tokens: int = Field(default=160, description="cap on one LLM scorer reply (one dimension)")
+    llm_scorer_timeout_s: float = Field(default=60.0, gt=0, description="timeout of one LLM scorer call")
+    llm_scorer_max_shift: int = Field(default=1, ge=0, le=3,
+                                      description="levels the LLM may move a dimension from the offline score")
+    llm_scorer_budget_s: float = Field(default=180.0, gt=0, description="LLM time for one whole scorecard")
 
     @property
     def resolved_database_url(self) -> str:
