@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_timeout_s: float = 20.0
     llm_max_tokens: int = 300
+    llm_reply_timeout_s: float = Field(default=8.0, description="wait for the LLM interviewer's first sentence")
+    llm_breaker_failures: int = Field(default=3, description="consecutive LLM failures that open the breaker")
+    llm_breaker_cooldown_s: float = Field(default=30.0, description="offline moves only, then probe the LLM")
     llm_scorer_max_tokens: int = Field(default=2500, description="cap on the LLM scorer's reply (JSON)")
 
     @property
