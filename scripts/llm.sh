@@ -37,21 +37,40 @@ need_tools() {
   fi
 }
 
+# The build: llama.cpp's CPU backend with -march=native, but without AMX. Some virtual machines advertise
+# AMX (amx_tile, amx_int8) yet fault on its first instruction (ldtilecfg: "general protection fault in
+# libggml-cpu.so" on the first prompt), and with GGML_NATIVE the GGML_AMX_* options are ignored, so the
+# compiler is told directly. The wheel is built into $DIR/wheels, never taken from pip's cache (where a
+# wheel built with other flags may sit), and the venv records the flags it was built with.
+CMAKE_ARGS_PINNED="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF \
+-DLLAMA_BUILD_SERVER=OFF -DLLAMA_CURL=OFF"
+NO_AMX="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+BUILD_ID="$LLAMA_CPP_PYTHON_VERSION $CMAKE_ARGS_PINNED $NO_AMX"
+
 build_server() {
-  if [[ -x $VENV/bin/python ]] && "$VENV/bin/python" - "$LLAMA_CPP_PYTHON_VERSION" <<'PY' 2>/dev/null; then
-import sys, importlib.metadata as m, llama_cpp.server  # noqa: F401
-sys.exit(m.version("llama-cpp-python") != sys.argv[1])
-PY
+  if [[ -f $VENV/.viva-build ]] && [[ $(cat "$VENV/.viva-build") == "$BUILD_ID" ]] \
+     && "$VENV/bin/python" -c "import llama_cpp.server" 2>/dev/null; then
     log "llama-cpp-python $LLAMA_CPP_PYTHON_VERSION already in $VENV"
     return
   fi
   need_tools
-  log "building llama-cpp-python[server]==$LLAMA_CPP_PYTHON_VERSION from its sdist (first time ~8 min on 2 cores)"
   [[ -x $VENV/bin/python ]] || "$PYTHON" -m venv "$VENV"
   "$VENV/bin/pip" install -q --upgrade pip
-  CMAKE_ARGS="-DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF \
--DLLAMA_BUILD_SERVER=OFF -DLLAMA_CURL=OFF" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} \
-    "$VENV/bin/pip" install "llama-cpp-python[server]==$LLAMA_CPP_PYTHON_VERSION"
+  local wheels wheel
+  wheels="$DIR/wheels/$(echo "$BUILD_ID" | sha256sum | cut -c1-12)"
+  wheel=$(ls "$wheels"/llama_cpp_python-"$LLAMA_CPP_PYTHON_VERSION"-*.whl 2>/dev/null | head -1 || true)
+  if [[ -z $wheel ]]; then
+    log "building llama-cpp-python==$LLAMA_CPP_PYTHON_VERSION from its sdist (~8-15 min on 2 cores, once)"
+    mkdir -p "$wheels"
+    CMAKE_ARGS="$CMAKE_ARGS_PINNED" CFLAGS="$NO_AMX" CXXFLAGS="$NO_AMX" \
+    CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} \
+      "$VENV/bin/pip" wheel --no-deps --no-cache-dir --no-binary llama-cpp-python -w "$wheels" \
+      "llama-cpp-python==$LLAMA_CPP_PYTHON_VERSION"
+    wheel=$(ls "$wheels"/llama_cpp_python-"$LLAMA_CPP_PYTHON_VERSION"-*.whl | head -1)
+  fi
+  "$VENV/bin/pip" install -q --force-reinstall --no-deps "$wheel"
+  "$VENV/bin/pip" install -q "$wheel[server]"
+  echo "$BUILD_ID" > "$VENV/.viva-build"
 }
 
 sha_ok() { [[ -f $MODEL ]] && [[ $(stat -c %s "$MODEL") == "$MODEL_BYTES" ]] \

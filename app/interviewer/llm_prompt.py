@@ -117,8 +117,8 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round, move
         candidate = turns.pop().text
     q = planner.current_question(state, rnd)
     facts = " ".join(move_facts(move)) or move.text
-    instruction = INSTRUCTIONS.get(kind, "Continue the interview.").format(
-        hint=q.hint if q is not None else "", facts=facts)
+    hint = getattr(move, "hint", "") or (q.hint if q is not None else "")  # a probe's own hint, else the question's
+    instruction = INSTRUCTIONS.get(kind, "Continue the interview.").format(hint=hint, facts=facts)
     shape = ("one or two short spoken sentences ending with one question" if kind in QUESTION_MOVES
              else "one or two short spoken sentences")
     elapsed = state.elapsed_s
