@@ -29,7 +29,7 @@ def llm(server, tmp_path):
     server.warmups.clear()
     server.default = Reply()
     settings = Settings(_env_file=None, data_dir=tmp_path, brain="llm", llm_base_url=server.base_url,
-                        llm_api_key="test-key", llm_model="fake-model", llm_timeout_s=1.0, llm_max_tokens=120)
+                        llm_api_key="test-key", llm_model="fake-model", llm_timeout_s=5.0, llm_max_tokens=120)
     return build_brain(settings)
 
 
