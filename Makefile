@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint bench fixtures clean
+.PHONY: run test check lint bench fixtures clean llm llm-setup llm-stop run-llm
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,19 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The local LLM (scripts/llm.sh): llama-cpp-python built from source + the pinned Qwen2.5-Coder-1.5B GGUF.
+llm:
+	bash scripts/llm.sh start
+
+llm-setup:
+	bash scripts/llm.sh setup
+
+llm-stop:
+	bash scripts/llm.sh stop
+
+run-llm: $(STAMP)
+	VIVA_LLM_BASE_URL=http://127.0.0.1:8091/v1 VIVA_LLM_MODEL=qwen $(BIN)/viva serve --host 127.0.0.1 --port 8000
 
 fixtures:
 	bash tests/fixtures/make_fixtures.sh

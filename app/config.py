@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_timeout_s: float = 20.0
     llm_max_tokens: int = 300
+    llm_reply_timeout_s: float = Field(default=8.0, description="wait for the LLM interviewer's first sentence")
+    llm_breaker_failures: int = Field(default=3, description="consecutive LLM failures that open the breaker")
+    llm_breaker_cooldown_s: float = Field(default=30.0, description="offline moves only, then probe the LLM")
     llm_scorer_max_tokens: int = Field(default=160, description="cap on one LLM scorer reply (one dimension)")
     llm_scorer_timeout_s: float = Field(default=60.0, gt=0, description="timeout of one LLM scorer call")
     llm_scorer_max_shift: int = Field(default=1, ge=0, le=3,

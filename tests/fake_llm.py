@@ -6,9 +6,11 @@
     server.requests                           # the JSON bodies received
 
 Streams SSE when the request asks for it, else answers with one chat.completion (so non-streaming
-tests can share it). Reply knobs: text (streamed in small pieces), status (e.g. 500), error (its
-message then), delay_s (before the first byte), malformed (send a non-JSON data line), drop_after
-(close the connection after N characters), finish_reason ("stop" / "length").
+tests can share it). Reply knobs: text (streamed in small pieces; or a function of the request body),
+status (e.g. 500), message (the error's text), delay_s (before the first byte), malformed (send a
+non-JSON data line), drop_after (close the connection after N characters), finish_reason ("stop" / "length").
+Requests capped at one token are prompt-cache warm-ups: recorded in `warmups`, answered with one token,
+and they consume no scripted reply.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import uvicorn
@@ -27,14 +30,14 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 @dataclass
 class Reply:
-    text: str = "Okay. Can you tell me more about that?"
+    text: str | Callable[[dict], str] = "Okay. Can you tell me more about that?"
     status: int = 200
+    message: str = "boom"  # the error message when status != 200
     delay_s: float = 0.0
     malformed: bool = False
     drop_after: int | None = None
     finish_reason: str = "stop"
     piece: int = 7  # characters per SSE chunk
-    error: str = "boom"  # the error message when status != 200
 
 
 def _chunk(content: str | None, finish: str | None = None) -> str:
@@ -49,6 +52,7 @@ class FakeLLMServer:
         self.script: list[Reply] = []
         self.default = Reply()
         self.requests: list[dict] = []
+        self.warmups: list[dict] = []
         self.app = FastAPI()
         self.app.post("/v1/chat/completions")(self._completions)
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # bound now: no port race
@@ -63,27 +67,34 @@ class FakeLLMServer:
 
     async def _completions(self, request: Request):
         body = await request.json()
+        if 1 in (body.get("max_tokens"), body.get("max_completion_tokens")):
+            self.warmups.append(body)
+            return {"id": "chatcmpl-warm", "object": "chat.completion", "created": 0, "model": "fake",
+                    "choices": [{"index": 0, "finish_reason": "length",
+                                 "message": {"role": "assistant", "content": "O"}}]}
         self.requests.append(body)
         reply = self.script.pop(0) if self.script else self.default
         if reply.delay_s:
             await asyncio.sleep(reply.delay_s)
         if reply.status != 200:
-            error = {"error": {"message": reply.error, "type": "server_error"}}
+            error = {"error": {"message": reply.message,
+                               "type": "invalid_request_error" if reply.status == 400 else "server_error"}}
             return JSONResponse(error, status_code=reply.status)
+        text = reply.text(body) if callable(reply.text) else reply.text
         if not body.get("stream"):  # plain chat.completion, for non-streaming clients
             return {"id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "fake",
                     "choices": [{"index": 0, "finish_reason": reply.finish_reason,
-                                 "message": {"role": "assistant", "content": reply.text}}]}
+                                 "message": {"role": "assistant", "content": text}}]}
 
         async def events():
             yield _chunk("")
             if reply.malformed:
-                yield _chunk(reply.text[:10])
+                yield _chunk(text[:10])
                 yield "data: {this is not json\n\n"
                 return
             sent = 0
-            for i in range(0, len(reply.text), reply.piece):
-                piece = reply.text[i:i + reply.piece]
+            for i in range(0, len(text), reply.piece):
+                piece = text[i:i + reply.piece]
                 if reply.drop_after is not None and sent + len(piece) > reply.drop_after:
                     raise RuntimeError("connection dropped by the test server")
                 sent += len(piece)

@@ -5,6 +5,12 @@ from app.api.deps import CatalogDep
 router = APIRouter(tags=["health"])
 
 
+def _brain_status(brain: object) -> dict | None:
+    """The LLM interviewer's live state (circuit breaker, last latency); None for the offline brain."""
+    status = getattr(brain, "status", None)
+    return status() if callable(status) else None
+
+
 @router.get("/api/health")
 def health(request: Request, catalog: CatalogDep) -> dict:
     state = request.app.state
@@ -14,6 +20,7 @@ def health(request: Request, catalog: CatalogDep) -> dict:
         "database": state.engine.dialect.name,
         "stt": getattr(state, "stt_name", None),
         "brain": getattr(state, "brain_name", None),
+        "brain_status": _brain_status(getattr(state, "brain", None)),
         "scorer": getattr(state, "scorer_name", None),
         "event_loop": state.loop_monitor.report() if hasattr(state, "loop_monitor") else None,
     }

@@ -1,21 +1,23 @@
 """The LLM brain: any OpenAI-compatible chat server (OpenAI, vLLM, Ollama, llama.cpp server...).
 
-The planner still decides the move (which probe, which question, hint, wrap-up, close) so timekeeping,
-coverage and "never repeat a question" hold whichever brain speaks; the LLM only phrases it, guided by a
-system prompt rendered from prompts/interviewer_system.j2. Candidate words go in <candidate_turn> tags,
-marked as untrusted data.
+The planner decides the move (probe this dimension, answer this clarification with these facts, redirect,
+hint, move on, wrap up, close), so timekeeping, coverage and "never repeat a question" hold whichever
+brain speaks. The LLM writes the turns that should build on the candidate's words (LLM_MOVES), guided by
+the planner's offline wording; the turns whose wording is the point — the opening and each new main
+question (the problem statement, verbatim), resume, repeat, nudges, wrap-up, the plain close — are
+spoken as planned, and after the ones that put a question in play the prompt's new prefix is pre-filled
+in the background (`warm`) so the next reply is a short evaluation (llm_prompt.py explains the layout).
 
-Failure handling (timeout, HTTP error, malformed stream, empty output, or output that mentions the
-rubric or the prompt): the turn falls back to
-the planner's offline wording and records last_meta["fallback"] = True. One retry, if time is left: all
-attempts of a turn share one deadline of Settings.llm_timeout_s, so the candidate never waits longer.
+Guardrails (llm_guard.py) are checked on every sentence before it is spoken. A reply whose first sentence
+breaks them falls back to the offline move (meta fallback=True, fallback_reason=<why>); a later bad
+sentence ends the turn there. Tokens are released one complete sentence at a time, and the turn stops
+after its one question. If the model forgot to ask, the planned question is appended.
 
-Mid-stream failure: tokens are buffered and released one *complete sentence* at a time, so the client
-never receives half a sentence. If the stream breaks after some sentences went out, the partial sentence
-is dropped and the turn continues with the planned question (move.prompt) unless a question already
-went out; meta records fallback=True and fallback_midstream=True. No retry then: a second attempt would
-repeat what was said. (Buffering costs the time of one sentence before the first chunk; TTS speaks in
-sentences anyway.)
+Failures (timeout, HTTP error, malformed stream, empty output) fall back the same way. One retry if time
+is left: the first sentence must come within Settings.llm_reply_timeout_s, the whole turn within
+llm_timeout_s. A circuit breaker (breaker.py) skips the LLM after a few consecutive failures and probes
+again after a cool-down; `status()` reports it for /api/health. A server that rejects `max_tokens`
+(asking for `max_completion_tokens`) or `temperature` gets the call again without it, remembered.
 """
 
 from __future__ import annotations
@@ -23,53 +25,47 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
+from contextlib import aclosing
+from typing import Any
 
-import jinja2
+import openai
 from openai import AsyncOpenAI
 
 from app.catalog import Round
 from app.config import Settings
 from app.interviewer import planner
 from app.interviewer import timekeeping as T
-from app.interviewer.planner import Move
+from app.interviewer.breaker import CircuitBreaker
+from app.interviewer.llm_guard import ReplyGuard, clean
+from app.interviewer.llm_prompt import QUESTION_MOVES, Templates, build_messages, move_facts, warm_messages
+from app.interviewer.phrases import sentences
 from app.interviewer.state import InterviewState
 
 log = logging.getLogger("viva.interviewer.llm")
 
-TEMPLATE = "interviewer_system.j2"
-HISTORY_TURNS = 12
-BANK_SIZE = 6  # unasked questions shown as guidance
+LLM_MOVES = {"probe", "specifics", "redirect", "hint", "clarify", "encourage", "answer_question"}
+WARM_AFTER = {"open", "next_question", "resume"}  # a new prompt prefix follows these
 MAX_SENTENCES = 3
-QUESTION_MOVES = {"open", "probe", "specifics", "next_question", "wrap_up_questions"}
-OFFLINE_MOVES = {"repeat", "think_ack", "nudge", "resume", "none"}  # verbatim or trivial: no LLM call
-INSTRUCTIONS = {
-    "open": "Greet the candidate in one short sentence (the round and the time you have), then ask the "
-            "main question in the suggested wording.",
-    "probe": "Acknowledge the answer in a couple of words at most, then ask the follow-up question.",
-    "specifics": "The last answer was short or vague. Ask for specifics, as suggested, about what they "
-                 "just said.",
-    "next_question": "Close the current topic in a few words and ask the next main question.",
-    "hint": "Give this hint once, briefly, without giving away the answer: \"{hint}\"",
-    "clarify": "The candidate asked a clarifying question. Answer it in one or two sentences with a "
-               "sensible, concrete assumption (numbers where useful), or tell them it is their call; "
-               "design nothing for them and ask no new question.",
-    "encourage": "The hint was already given; do not help further. Ask for their best attempt.",
-    "wrap_up_questions": "Stop the technical questions now and ask whether they have questions for you.",
-    "answer_question": "Answer the candidate's question in one or two generic sentences without inventing "
-                       "company facts, then ask if they have any other questions.",
-    "close": "Briefly answer any last question generically, thank the candidate, say the interview is over "
-             "and their review will be ready shortly. Ask nothing.",
-}
-# words an interviewer never says to a candidate, but a prompt-injected or confused model might
-_LEAK = re.compile(r"\b(rubrics?|system prompt|candidate_turn|evaluation criteria|my instructions|"
-                   r"scoring (guide|criteria)|your score)\b", re.IGNORECASE)
-_LABEL = re.compile(r"^\s*(interviewer|assistant)\s*:\s*", re.IGNORECASE)
+MAX_REPLY_TOKENS = 90  # two short spoken sentences; Settings.llm_max_tokens caps it further
+MAX_WORDS = {"clarify": 70, "answer_question": 70, "close": 70}
+DEFAULT_MAX_WORDS = 55
+TEMPERATURE = 0.3
+WARM_TIMEOUT_S = 120.0
 _SENTENCE_END = re.compile(r"[.?!](?:[\"')\]]*)\s+")
 
 
 class LLMFailure(Exception):
-    """The reply was unusable (empty, leaky); handled like a transport failure."""
+    """The reply was unusable (empty); handled like a transport failure."""
+
+
+class Rejected(Exception):
+    """A sentence broke a guardrail (see llm_guard.py); `reason` names which."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 class SentenceBuffer:
@@ -91,116 +87,120 @@ class SentenceBuffer:
         return rest
 
 
-def _clean(sentence: str) -> str:
-    return _LABEL.sub("", sentence.replace("*", "").replace("`", "").replace("#", "")).strip()
-
-
-def _delimit(text: str) -> str:
-    safe = text.replace("<", "\u2039").replace(">", "\u203a")  # the candidate cannot close our tags
-    return f"<candidate_turn>\n{safe}\n</candidate_turn>"
-
-
 class LLMBrain:
     name = "llm"
 
     def __init__(self, settings: Settings, client: AsyncOpenAI | None = None):
         self.model = settings.llm_model
-        self.max_tokens = settings.llm_max_tokens
+        self.max_tokens = min(settings.llm_max_tokens, MAX_REPLY_TOKENS)
         self.timeout_s = settings.llm_timeout_s
+        self.reply_timeout_s = min(settings.llm_reply_timeout_s, settings.llm_timeout_s)
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
         self.client = client or AsyncOpenAI(base_url=settings.llm_base_url, api_key=key,
                                             timeout=settings.llm_timeout_s, max_retries=0)
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(settings.prompts_dir)), autoescape=False,
-                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.template = env.get_template(TEMPLATE)
+        self.templates = Templates.load(settings.prompts_dir)
+        self.breaker = CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown_s)
+        self.token_param = "max_tokens"
+        self.send_temperature = True
+        self.last_warm_ms: int | None = None
+        self._tasks: set[asyncio.Task] = set()
 
-    # --- prompt -------------------------------------------------------------------------------------
-    def messages(self, state: InterviewState, rnd: Round, move: Move) -> list[dict[str, str]]:
-        """Built before the move is applied: the state still describes the turn being answered."""
-        elapsed = state.elapsed_s
-        q = planner.current_question(state, rnd)
-        uncovered = [d.name for d in rnd.rubric.dimensions
-                     if len(state.coverage.get(d.key, ())) < planner.COVERED]
-        bank = [x.text for x in planner.ordered_questions(rnd, state.level)
-                if x.id not in state.asked_questions][:BANK_SIZE]
-        hint = (move.hint or (q.hint if q is not None else "")) if move.kind == "hint" else ""
-        system = self.template.render(
-            persona=rnd.prompt.persona.strip(), rules=rnd.prompt.rules, title=rnd.rubric.title,
-            level=state.level,
-            phase_name=T.phase_at(rnd, elapsed).name, minutes_elapsed=round(elapsed / 60),
-            minutes_left=round(T.remaining_s(rnd, elapsed) / 60), current_question=q.text if q else "",
-            uncovered=uncovered, question_bank=bank, move=move.kind,
-            instruction=INSTRUCTIONS.get(move.kind, "Continue the interview.").format(hint=hint),
-            suggested=move.text)
-        messages = [{"role": "system", "content": system}]
-        for entry in state.history[-HISTORY_TURNS:]:
-            if entry.speaker == "interviewer":
-                messages.append({"role": "assistant", "content": entry.text})
-            else:
-                messages.append({"role": "user", "content": _delimit(entry.text)})
-        if messages[-1]["role"] != "user":
-            messages.append({"role": "user", "content": "(no new words from the candidate)"})
-        return messages
+    def status(self) -> dict[str, Any]:
+        """The brain's live state, for /api/health."""
+        return {"model": self.model, **self.breaker.status(), "last_warm_ms": self.last_warm_ms,
+                "token_param": self.token_param}
 
     # --- reply --------------------------------------------------------------------------------------
     async def reply(self, state: InterviewState, rnd: Round) -> AsyncIterator[str]:
         move = planner.plan(state, rnd)
+        kind = str(move.kind)
         phase = T.phase_at(rnd, state.elapsed_s).key
-        messages = self.messages(state, rnd, move) if move.kind not in OFFLINE_MOVES else None
+        writes = kind in LLM_MOVES or (kind == "close" and bool(move.extra.get("answered_question")))
+        messages = build_messages(self.templates, state, rnd, move) if writes else None
+        earlier = [e.text for e in state.history if e.speaker == "interviewer"]
         planner.apply(state, move, rnd)
         meta = move.meta(phase)
         state.last_meta = meta
         if messages is None:
+            if kind in WARM_AFTER and move.text:
+                self.warm_later(warm_messages(self.templates, state, rnd, move.text))
+            parts = sentences(move.text)
+            for i, part in enumerate(parts):
+                yield part if i == len(parts) - 1 else part + " "
+            return
+        if not self.breaker.allow():
+            meta.update(fallback=True, fallback_reason="circuit_open", fallback_midstream=False)
             if move.text:
                 yield move.text
             return
-        sent, asked = 0, False
+        facts = move_facts(move) if kind == "clarify" else None
+        guard = ReplyGuard(earlier, facts=(facts or [move.text]) if kind == "clarify" else None,
+                           max_words=MAX_WORDS.get(kind, DEFAULT_MAX_WORDS))
+        sent, asked, started = 0, False, time.perf_counter()
         try:
-            async for sentence in self._sentences(messages):
-                yield sentence if sent == 0 else " " + sentence
-                sent += 1
-                asked = asked or "?" in sentence
+            async with aclosing(self._sentences(messages, guard)) as stream:
+                async for sentence in stream:
+                    if sent == 0:
+                        meta["first_sentence_ms"] = round((time.perf_counter() - started) * 1000)
+                    yield sentence if sent == 0 else " " + sentence
+                    sent += 1
+                    asked = asked or "?" in sentence
+                    if asked:
+                        break  # one question, and the turn is over
             if sent == 0:
                 raise LLMFailure("empty reply")
-            if not asked and move.kind in QUESTION_MOVES and move.prompt.endswith("?"):
+            if not asked and kind in QUESTION_MOVES and move.prompt.endswith("?"):
                 meta["appended_prompt"] = True  # the model forgot to ask: the candidate still hears it
                 yield " " + move.prompt
         except Exception as exc:  # noqa: BLE001 — any failure: the candidate still hears the planned move
-            meta.update(fallback=True, fallback_reason=type(exc).__name__, fallback_midstream=sent > 0)
+            reason = exc.reason if isinstance(exc, Rejected) else type(exc).__name__
+            meta.update(fallback=True, fallback_reason=reason, fallback_midstream=sent > 0)
             log.warning("llm brain fell back: round=%s move=%s reason=%s midstream=%s",
-                        rnd.id, move.kind, type(exc).__name__, sent > 0)
-            rest = move.text if not sent else ("" if asked else move.prompt)  # never ask twice
+                        rnd.id, kind, reason, sent > 0)
+            rest = move.text if not sent else ("" if asked or kind not in QUESTION_MOVES else move.prompt)
             if rest:
                 yield rest if sent == 0 else " " + rest
 
-    async def _sentences(self, messages: list[dict[str, str]]) -> AsyncIterator[str]:
+    async def _sentences(self, messages: list[dict[str, str]], guard: ReplyGuard) -> AsyncIterator[str]:
+        """Checked sentences of one reply; at most one retry, before anything was said."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout_s
+        start = loop.time()
+        deadlines = (start + self.reply_timeout_s, start + self.timeout_s)
         for attempt in (1, 2):
             emitted = 0
             try:
-                async for sentence in self._attempt(messages, deadline):
+                async for sentence in self._attempt(messages, guard, deadlines):
+                    if emitted == 0:
+                        self.breaker.success((loop.time() - start) * 1000)
                     emitted += 1
                     yield sentence
+                if emitted == 0:
+                    self.breaker.success((loop.time() - start) * 1000)
                 return
+            except Rejected:
+                if emitted == 0:
+                    self.breaker.success((loop.time() - start) * 1000)  # the server works; the words did not
+                raise
             except Exception as exc:
-                if emitted or attempt == 2 or deadline - loop.time() < 0.05:
+                if emitted == 0:
+                    self.breaker.failure(type(exc).__name__)
+                if emitted or attempt == 2 or deadlines[0] - loop.time() < 0.05 or not self.breaker.allow():
                     raise
                 log.info("llm attempt %d failed (%s), retrying", attempt, type(exc).__name__)
 
-    async def _attempt(self, messages: list[dict[str, str]], deadline: float) -> AsyncIterator[str]:
+    async def _attempt(self, messages: list[dict[str, str]], guard: ReplyGuard,
+                       deadlines: tuple[float, float]) -> AsyncIterator[str]:
+        """One call; the first deadline holds until the first sentence is out, then the second."""
         loop = asyncio.get_running_loop()
+        buffer, count, truncated = SentenceBuffer(), 0, False
 
         def left() -> float:
-            remaining = deadline - loop.time()
+            remaining = deadlines[1 if count else 0] - loop.time()
             if remaining <= 0:
                 raise TimeoutError("llm deadline")
             return remaining
 
-        stream = await asyncio.wait_for(self.client.chat.completions.create(
-            model=self.model, messages=messages, stream=True, max_tokens=self.max_tokens, temperature=0.4,
-            timeout=left()), left())
-        buffer, count, truncated = SentenceBuffer(), 0, False
+        stream = await asyncio.wait_for(self._create(messages, self.max_tokens, left(), stream=True), left())
         try:
             chunks = stream.__aiter__()
             while count < MAX_SENTENCES:
@@ -212,22 +212,70 @@ class LLMBrain:
                     continue
                 choice = chunk.choices[0]
                 truncated = truncated or choice.finish_reason == "length"
-                for sentence in buffer.feed((choice.delta.content if choice.delta else None) or ""):
+                for raw in buffer.feed((choice.delta.content if choice.delta else None) or ""):
                     if count >= MAX_SENTENCES:
                         return
-                    if self._usable(sentence):
-                        count += 1
-                        yield _clean(sentence)
+                    count += 1
+                    yield self._checked(raw, guard)
             rest = buffer.rest()
             # the model may end without punctuation; a fragment cut off by max_tokens is dropped
-            if rest and not truncated and count < MAX_SENTENCES and self._usable(rest):
-                yield _clean(rest)
+            if rest and not truncated and count < MAX_SENTENCES:
+                yield self._checked(rest, guard)
         finally:
             await stream.close()
 
     @staticmethod
-    def _usable(sentence: str) -> bool:
-        """A sentence that mentions the rubric or our prompt (e.g. after an injection) fails the turn."""
-        if _LEAK.search(sentence):
-            raise LLMFailure("reply mentions what must stay hidden")
-        return bool(_clean(sentence))
+    def _checked(raw: str, guard: ReplyGuard) -> str:
+        reason = guard.check(raw)
+        if reason is not None:
+            raise Rejected(reason)
+        text = clean(raw)
+        guard.accept(text)
+        return text
+
+    # --- the server's quirks ----------------------------------------------------------------------
+    async def _create(self, messages: list[dict[str, str]], max_tokens: int, timeout: float, stream: bool) -> Any:
+        for _ in range(3):
+            kwargs: dict[str, Any] = {"model": self.model, "messages": messages, "stream": stream,
+                                      "timeout": timeout, self.token_param: max_tokens}
+            if self.send_temperature:
+                kwargs["temperature"] = TEMPERATURE
+            try:
+                return await self.client.chat.completions.create(**kwargs)
+            except openai.BadRequestError as exc:
+                if not self._adapt(str(exc)):
+                    raise
+        raise LLMFailure("the server rejected every parameter set")
+
+    def _adapt(self, message: str) -> bool:
+        """A 400 naming a parameter this server does not take: change it, and say whether to try again."""
+        if "max_completion_tokens" in message and self.token_param == "max_tokens":
+            self.token_param = "max_completion_tokens"
+            log.info("llm server wants max_completion_tokens; switching")
+            return True
+        if "temperature" in message and self.send_temperature:
+            self.send_temperature = False
+            log.info("llm server rejects temperature; dropping it")
+            return True
+        return False
+
+    # --- prefix cache ------------------------------------------------------------------------------
+    def warm_later(self, messages: list[dict[str, str]]) -> None:
+        """Pre-fill the server's prompt cache with `messages` in the background (never blocks a turn)."""
+        if self.breaker.state != "closed":
+            return
+        task = asyncio.get_running_loop().create_task(self.warm(messages))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def warm(self, messages: list[dict[str, str]]) -> bool:
+        """One max_tokens=1 call with the stable prefix; the server keeps its evaluation for the next call."""
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(self._create(messages, 1, WARM_TIMEOUT_S, stream=False), WARM_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 — a warm-up is an optimisation: failing it changes nothing
+            log.info("llm warm-up failed: %s", type(exc).__name__)
+            return False
+        self.last_warm_ms = round((time.perf_counter() - started) * 1000)
+        log.info("llm warm-up: messages=%d ms=%d", len(messages), self.last_warm_ms)
+        return True

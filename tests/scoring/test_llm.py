@@ -91,7 +91,7 @@ REFUSAL = ("1 validation error: {'loc': ('body', 'response_format', 'type'), "
            "'msg': \"Input should be 'text' or 'json_object'\"}")  # what llama-cpp-python 0.3.36 answers
 
 
-@pytest.mark.parametrize("refusal", [Reply(status=422), Reply(status=500, error=REFUSAL)])
+@pytest.mark.parametrize("refusal", [Reply(status=422), Reply(status=500, message=REFUSAL)])
 def test_server_without_json_schema_support_gets_the_llama_cpp_python_shape(llm, sd, refusal):
     rnd, turns = sd
     llm.script[:] = [refusal]

@@ -1,0 +1,103 @@
+"""The guardrails on the LLM interviewer's words, and the circuit breaker, as plain units."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.interviewer.breaker import CircuitBreaker
+from app.interviewer.llm_guard import ReplyGuard, clean
+from tests.interviewer.conftest import FakeClock
+
+EARLIER = ["Hi, I'm your interviewer. Design a rate limiter for our API gateway.",
+           "Okay. Where do the counters live, and how do you keep the check fast?"]
+
+GOOD = [
+    "You mentioned Redis for the counters.",
+    "What happens to those counters when a Redis node dies?",
+    "You said a token bucket per customer, so how do you refill it across fifty gateways?",
+    "I'd like you to walk me through the failure case.",
+    "Let's stay with the sliding window you described.",
+    "Okay, go on.",
+    "Okay.",  # a set phrase may come again
+]
+BAD = {
+    "leak": "The rubric wants estimation here.",
+    "markdown": "Consider these:\n- fixed window\n- token bucket",
+    "refusal": "I'm sorry, but I cannot answer this question.",
+    "as_candidate": "Thank you for the opportunity.",
+    "praise": "That's a great approach.",
+    "repeat": "Where do the counters live and how do you keep the check fast?",
+    "too_long": "So " + "the counters and the buckets " * 14 + "work.",
+}
+
+
+@pytest.mark.parametrize("sentence", GOOD)
+def test_an_interviewers_sentence_passes(sentence):
+    assert ReplyGuard(EARLIER).check(sentence) is None
+
+
+@pytest.mark.parametrize("reason", list(BAD))
+def test_each_guardrail_names_what_it_caught(reason):
+    assert ReplyGuard(EARLIER).check(BAD[reason]) == reason
+
+
+@pytest.mark.parametrize("sentence", [
+    "Good question!", "Excellent, that works.", "Exactly right.", "I like that idea.", "Nice job."])
+def test_praise_in_its_forms(sentence):
+    assert ReplyGuard([]).check(sentence) == "praise"
+
+
+@pytest.mark.parametrize("sentence", [
+    "I'm excited to work on this project together.", "I would use a token bucket here.",
+    "Let me walk you through my design.", "My approach would be to shard by user.", "Candidate: okay"])
+def test_speaking_as_the_candidate(sentence):
+    assert ReplyGuard([]).check(sentence) in ("as_candidate", "markdown")
+
+
+def test_one_question_and_a_word_budget_across_sentences():
+    guard = ReplyGuard([], max_words=12)
+    first = "You said the cache sits in front."
+    assert guard.check(first) is None
+    guard.accept(first)
+    assert guard.check("Which key do you use?") is None
+    guard.accept("Which key do you use?")
+    assert guard.check("And the TTL?") == "second_question"
+    assert ReplyGuard([], max_words=12).check("word " * 13) == "too_long"
+
+
+def test_a_clarification_uses_only_the_numbers_it_was_given():
+    guard = ReplyGuard([], facts=["Assume 10,000 requests per second at peak and 50 gateways."])
+    assert guard.check("Plan for about 10000 requests per second at peak, across 50 gateways.") is None
+    assert guard.check("Assume 20,000 requests per second.") == "invented_number"
+
+
+def test_clean_drops_emphasis_and_labels():
+    assert clean("Interviewer: **What** is the `key`?") == "What is the key?"
+
+
+def test_breaker_cycle():
+    now = FakeClock()
+    breaker = CircuitBreaker(failures=2, cooldown_s=10, clock=now)
+    assert breaker.allow() and breaker.state == "closed"
+    breaker.failure("TimeoutError")
+    assert breaker.state == "closed" and breaker.allow()
+    breaker.failure("TimeoutError")
+    assert breaker.state == "open" and not breaker.allow()
+    assert breaker.status()["retry_in_s"] == 10 and breaker.status()["refused"] == 1
+    now.advance(10)
+    assert breaker.state == "half-open"
+    assert breaker.allow() and not breaker.allow()  # one probe at a time
+    breaker.success(420.4)
+    status = breaker.status()
+    assert status["state"] == "closed" and status["consecutive_failures"] == 0 and status["last_latency_ms"] == 420
+
+
+def test_a_lost_probe_is_replaced_after_a_cool_down():
+    now = FakeClock()
+    breaker = CircuitBreaker(failures=1, cooldown_s=10, clock=now)
+    breaker.failure("APIConnectionError")
+    now.advance(10)
+    assert breaker.allow()  # this probe never reports back (the candidate barged in)
+    assert not breaker.allow()
+    now.advance(10)
+    assert breaker.allow()

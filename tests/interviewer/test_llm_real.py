@@ -1,0 +1,81 @@
+"""The LLM interviewer on a real model (CI: Qwen2.5-Coder-1.5B on llama-cpp-python's server, `make llm`).
+
+Skips without VIVA_TEST_LLM_URL; mandatory under VIVA_TEST_REQUIRE_LLM=1 (tests/real_llm.py). A small slice:
+one short typed interview in each of two rounds — a vague answer, an off-topic story, a clarifying question,
+a confident false claim — and the guardrails asserted on what the candidate would hear. The rates and
+latencies are measured by bench/llm_interviewer.py, not here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.config import Settings
+from app.interviewer import Interviewer
+from app.interviewer.llm import LLM_MOVES, LLMBrain
+from tests.interviewer.conftest import FakeClock
+from tests.real_llm import MODEL, real_llm_base_url
+
+pytestmark = pytest.mark.llm
+
+ANSWERS = [
+    "Hmm, I guess it depends, we would just make it work somehow.",
+    "Honestly the thing I'm proudest of is moving my team from Java to Go last year, the build times dropped "
+    "a lot and everyone was happier with the tooling.",
+    "Before I start, how many users and requests per second should I plan for?",
+    "I would just use two-phase commit for everything, because it is fast and it never blocks, so node "
+    "failures are not really a problem for it.",
+    "I'd keep the hot data in Redis with a five minute TTL in front of a Postgres primary with two replicas, "
+    "and shard by customer id once we pass ten thousand writes per second.",
+]
+CANDIDATE_VOICE = re.compile(r"thank you for (the|this) opportunity|i'?m (excited|thrilled) to|"
+                             r"i'?m sorry,? but i can", re.IGNORECASE)
+
+
+def norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+@pytest.fixture(scope="module")
+def brain() -> LLMBrain:
+    base = real_llm_base_url()
+    return LLMBrain(Settings(_env_file=None, brain="llm", llm_base_url=base, llm_api_key=None, llm_model=MODEL,
+                             llm_reply_timeout_s=30, llm_timeout_s=45))
+
+
+@pytest.mark.parametrize(("round_id", "level"), [("system_design", "senior"), ("behavioral", "mid")])
+async def test_a_short_typed_interview_on_a_real_model(brain, catalog, round_id, level):
+    rnd = catalog.get(round_id)
+    clock = FakeClock()
+    iv = Interviewer(rnd, level, brain, clock=clock)
+    iv.start()
+    opening = "".join([c async for c in iv.opening()])
+    problem = next(q.text for q in rnd.prompt.questions if q.id == iv.state.question_id)
+    assert problem in opening  # the opening always states the problem
+    said = [(opening, dict(iv.last_meta))]
+    for answer in ANSWERS:
+        for task in list(brain._tasks):  # a speaking candidate gives the warm-up this time
+            await task
+        clock.advance(60)
+        reply = "".join([c async for c in iv.respond(answer, typed=True)])
+        said.append((reply, dict(iv.last_meta)))
+
+    written = [(text, meta) for text, meta in said if str(meta["move"]) in LLM_MOVES and not meta["fallback"]]
+    eligible = [meta for _, meta in said if str(meta["move"]) in LLM_MOVES]
+    # the model really wrote turns (a brain that always falls back would pass everything else)
+    assert eligible and len(written) * 2 >= len(eligible), [m.get("fallback_reason") for m in eligible]
+    assert brain.status()["state"] == "closed" and brain.token_param == "max_tokens"
+    seen: list[str] = []
+    for text, meta in said:
+        assert text.strip(), meta
+        assert not re.search(r"[*#`]|^\s*([-\u2022]|\d+[.)])\s", text, re.MULTILINE), text  # spoken, not markdown
+        assert not CANDIDATE_VOICE.search(text), text  # the interviewer never speaks as the candidate
+        assert norm(text) not in seen, text  # never the same turn twice
+        seen.append(norm(text))
+    for text, _ in written:
+        assert text.count("?") <= 1, text  # one question per turn
+        assert len(text.split()) <= 75, text
+    for text, _ in said[1:]:
+        assert problem not in text  # the problem statement is not asked again
