@@ -12,6 +12,7 @@ def health(request: Request, catalog: CatalogDep) -> dict:
         "status": "ok",
         "rounds": len(catalog),
         "database": state.engine.dialect.name,
+        "schema": getattr(state, "schema_revision", None),
         "stt": getattr(state, "stt_name", None),
         "brain": getattr(state, "brain_name", None),
         "scorer": getattr(state, "scorer_name", None),
