@@ -99,7 +99,10 @@ class StreamSession:
             reader.cancel()
             ticker.cancel()
             heart.cancel()
-            await self._drain(worker)
+            # Shielded: even when this task is cancelled (server shutdown, a test client leaving), what
+            # was said is stored and the interview paused.
+            self._drain_task = asyncio.ensure_future(self._drain(worker))
+            await asyncio.shield(self._drain_task)
 
     async def take_over(self) -> None:
         """A newer connection owns this interview: tell this client, close with 4410, store nothing more."""
