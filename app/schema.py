@@ -16,12 +16,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 INITIAL = "0001"
 UPGRADE_COMMAND = "viva db upgrade"
+MIGRATION_LOCK = 0x7669766101  # pg_advisory_xact_lock key ("viva" + 1)
 
 
 class SchemaError(RuntimeError):
@@ -48,16 +49,18 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _has_tables(engine: Engine) -> bool:
-    names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+def _has_tables(bind: Engine | Connection) -> bool:
+    names = set(inspect(bind).get_table_names()) - {"alembic_version"}
     return bool(names)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str:
     """Migrate to `revision` (default: the newest); returns the revision the database is at."""
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # processes starting together: one migrates, the rest wait
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         cfg = _config(conn)
-        if MigrationContext.configure(conn).get_current_revision() is None and _has_tables(engine):
+        if MigrationContext.configure(conn).get_current_revision() is None and _has_tables(conn):
             command.stamp(cfg, INITIAL)  # made by create_all before migrations existed
         command.upgrade(cfg, revision)
     return current_revision(engine)
