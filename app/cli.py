@@ -1,4 +1,4 @@
-"""Command line: `viva serve`, `viva rounds`, `viva check`, `viva score FILE --round ROUND`."""
+"""Command line: `viva serve`, `viva rounds`, `viva check`, `viva db upgrade|current`, `viva score FILE ...`."""
 
 from __future__ import annotations
 
@@ -48,6 +48,29 @@ def cmd_check(_args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    """`viva db upgrade` (migrate to the newest revision) and `viva db current` (show the revision)."""
+    from app.db import make_engine
+    from app.schema import head_revision, status, upgrade
+
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        if args.action == "upgrade":
+            before = status(engine)[0]
+            after = upgrade(engine)
+            print(f"database schema: {before or 'empty'} -> {after}" if before != after
+                  else f"database schema already at {after}")
+        else:
+            current = status(engine)[0]
+            print(f"database schema: {current or 'none'} (this Viva: {head_revision()})")
+    except Exception as exc:  # driver errors, without the URL's password
+        print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     """Score a transcript file offline; print a table, or with --json the scorecard endpoint's JSON."""
     import json
@@ -84,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("rounds", help="list rounds and their rubric dimensions").set_defaults(func=cmd_rounds)
     sub.add_parser("check", help="validate catalog, STT model and database").set_defaults(func=cmd_check)
+    db = sub.add_parser("db", help="database schema: `viva db upgrade` migrates, `viva db current` shows it")
+    db.add_argument("action", choices=["upgrade", "current"])
+    db.set_defaults(func=cmd_db)
     score = sub.add_parser("score", help="score a transcript file offline "
                                          "(JSON turns, or Interviewer:/Candidate: lines)")
     score.add_argument("file", help="transcript file, or - for standard input")
