@@ -5,7 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint bench fixtures clean
+.PHONY: run test check lint bench fixtures clean stt-server
+
+# faster-whisper-server (an OpenAI-compatible STT server) in its own venv: its pins differ from Viva's.
+# Used by tests/serve/test_remote_stt.py and the compose deployment's "stt" service.
+STT_VENV := .venv-stt
+$(STT_VENV)/.installed:
+	$(PYTHON) -m venv $(STT_VENV)
+	$(STT_VENV)/bin/pip install 'faster-whisper-server==0.0.3'
+	touch $@
+
+stt-server: $(STT_VENV)/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +39,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/voice_latency.py
+	$(BIN)/python bench/store_commit.py
 
 fixtures:
 	bash tests/fixtures/make_fixtures.sh
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(STT_VENV) build *.egg-info
