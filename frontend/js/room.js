@@ -176,6 +176,7 @@ function onServerError(msg) {
     return;
   }
   if (msg.code === 'finished' && state.finishing) return;
+  if (msg.code === 'taken_over') return; // the close (4410) that follows shows what happened and what to do
   const text =
     {
       busy: 'The server is catching up — your audio is kept and will be transcribed shortly.',
