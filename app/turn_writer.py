@@ -59,6 +59,7 @@ def insert_turn(session: Session, interview_id: int, values: dict[str, Any], own
                 existing = session.exec(query).first()
                 if existing is not None:
                     session.commit()
+                    session.refresh(existing)
                     return existing, False
             last = session.exec(select(func.max(Turn.seq)).where(Turn.interview_id == interview_id)).one()
             turn = Turn(interview_id=interview_id, seq=(last or 0) + 1, **values)
