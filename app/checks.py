@@ -9,6 +9,7 @@ from sqlalchemy import text
 from app.catalog import CatalogError, load_catalog
 from app.config import Settings
 from app.db import make_engine
+from app.schema import known_revisions
 from app.schema import status as schema_status
 from app.voice.model_path import ModelNotFound, resolve_stt_model
 
@@ -47,6 +48,9 @@ def check_database(settings: Settings) -> Check:
     if current is None:  # empty: `viva serve` upgrades it at start-up
         return ("database", True, f"{engine.dialect.name} reachable, no schema yet (created at start-up, "
                                   f"revision {head})")
+    if current not in known_revisions():
+        return ("database", False, f"{engine.dialect.name} schema revision {current} is unknown to this Viva "
+                                   f"(needs {head}): a newer Viva migrated it")
     return ("database", False, f"{engine.dialect.name} schema revision {current}, this Viva needs {head}: "
                                f"run `viva db upgrade`")
 

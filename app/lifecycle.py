@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from app import repository
@@ -77,8 +77,7 @@ def unanswered_turns(session: Session, interview: Interview) -> list[Turn]:
     """Candidate turns stored after the saved state (e.g. flushed when the stream dropped): to be answered."""
     query = (select(Turn).where(Turn.interview_id == interview.id, col(Turn.seq) > interview.state_seq,
                                 Turn.speaker == "candidate").order_by(col(Turn.seq)))
-    later = list(session.exec(query))
-    return later
+    return list(session.exec(query))
 
 
 def turns_after(session: Session, interview_id: int, seq: int) -> list[Turn]:
@@ -89,12 +88,13 @@ def turns_after(session: Session, interview_id: int, seq: int) -> list[Turn]:
 # --- the sweep ------------------------------------------------------------------------------------
 def pause_orphans(session: Session, stale_before: datetime) -> list[int]:
     """Active interviews whose owner has not heartbeaten since `stale_before` (its process died)."""
-    query = select(Interview.id).where(col(Interview.status) == S.active, col(Interview.owner_seen_at) < stale_before)
+    # (no heartbeat at all: left active by a Viva from before heartbeats existed)
+    stale = or_(col(Interview.owner_seen_at) < stale_before, col(Interview.owner_seen_at).is_(None))
+    query = select(Interview.id).where(col(Interview.status) == S.active, stale)
     paused = []
     for interview_id in list(session.exec(query)):
-        if repository.transition(session, interview_id, S.paused, only_from=(S.active,),
-                                 where=(col(Interview.owner_seen_at) < stale_before,), owner=None,
-                                 paused_at=utcnow()):
+        if repository.transition(session, interview_id, S.paused, only_from=(S.active,), where=(stale,),
+                                 owner=None, paused_at=utcnow()):
             paused.append(interview_id)
     return paused
 

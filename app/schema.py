@@ -56,13 +56,28 @@ def _has_tables(bind: Engine | Connection) -> bool:
 
 def upgrade(engine: Engine, revision: str = "head") -> str:
     """Migrate to `revision` (default: the newest); returns the revision the database is at."""
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":  # processes starting together: one migrates, the rest wait
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        cfg = _config(conn)
-        if MigrationContext.configure(conn).get_current_revision() is None and _has_tables(conn):
-            command.stamp(cfg, INITIAL)  # made by create_all before migrations existed
-        command.upgrade(cfg, revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # batch migrations copy tables: a DROP with foreign keys on would cascade to the turns
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()  # (SQLAlchemy's transaction only: pysqlite sends no BEGIN for a PRAGMA)
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":  # processes starting together: one migrates, rest wait
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                cfg = _config(conn)
+                if MigrationContext.configure(conn).get_current_revision() is None and _has_tables(conn):
+                    command.stamp(cfg, INITIAL)  # made by create_all before migrations existed
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if problems:
+                        raise SchemaError(f"migration left {len(problems)} broken foreign key(s); rolled back")
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
     return current_revision(engine)
 
 

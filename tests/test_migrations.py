@@ -49,6 +49,12 @@ def test_a_database_made_before_migrations_is_stamped_then_upgraded(tmp_path):
             command.upgrade(schema._config(conn), schema.INITIAL)
             conn.execute(text("DROP TABLE alembic_version"))
             conn.execute(text("INSERT INTO user (name, created_at) VALUES ('local', '2026-01-01 00:00:00')"))
+            conn.execute(text("INSERT INTO interview (id, user_id, round_id, level, status, created_at, state) "
+                              "VALUES (1, 1, 'system_design', 'senior', 'active', '2026-01-01 00:00:00', '{}')"))
+            for seq in (1, 2, 3):
+                conn.execute(text("INSERT INTO turn (interview_id, seq, speaker, text, start_ms, end_ms, typed, "
+                                  "words, meta, created_at) VALUES (1, :seq, 'candidate', 'x', 0, 0, 0, '[]', "
+                                  "'{}', '2026-01-01 00:00:00')"), {"seq": seq})
         assert schema.current_revision(engine) is None
         with pytest.raises(schema.SchemaError, match="viva db upgrade"):
             schema.ensure_schema(engine)
@@ -56,6 +62,9 @@ def test_a_database_made_before_migrations_is_stamped_then_upgraded(tmp_path):
         assert "client_id" in {c["name"] for c in inspect(engine).get_columns("turn")}
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM user")).scalar() == 1
+            # its saved state covered every turn: nothing is "unanswered" after the upgrade
+            assert conn.execute(text("SELECT state_seq FROM interview WHERE id = 1")).scalar() == 3
+            assert conn.execute(text("SELECT count(*) FROM turn")).scalar() == 3  # no cascade on table copies
     finally:
         engine.dispose()
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app import lifecycle
-from app.models import Interview, Speaker, Turn
+from app.models import Speaker, Turn
 from app.turn_writer import TakenOver, insert_turn
 
 __all__ = ["StreamStore", "TakenOver"]
@@ -95,10 +95,3 @@ class StreamStore:
 
     async def get_turn(self, seq: int) -> Turn | None:
         return await self._run(self._get, seq)
-
-    def _interview(self) -> Interview | None:
-        with Session(self.engine) as s:
-            interview = s.get(Interview, self.interview_id)
-            if interview is not None:
-                s.expunge(interview)
-            return interview

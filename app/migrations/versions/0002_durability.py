@@ -38,6 +38,9 @@ def upgrade() -> None:
     with op.batch_alter_table("turn", schema=None) as batch_op:
         batch_op.add_column(sa.Column("client_id", sa.String(length=64), nullable=True))
         batch_op.create_index("uq_turn_client_id", ["interview_id", "client_id"], unique=True)
+    # Interviews stored before this revision saved their state after every turn: it covers them all.
+    op.execute("UPDATE interview SET state_seq = COALESCE((SELECT max(turn.seq) FROM turn "
+               "WHERE turn.interview_id = interview.id), 0)")
 
 
 def downgrade() -> None:
