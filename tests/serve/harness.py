@@ -13,11 +13,14 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
+
+from tests.voice.helpers import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TRIES = 600  # polls of /api/health, 0.1 s apart (a loaded machine starts slowly)
@@ -152,11 +155,13 @@ def stored_turns(server: Server, interview_id: int) -> list[dict]:
     return resp.json()["turns"]
 
 
-def wait_for(check, tries: int = 600, every_s: float = 0.1):
-    """Poll until `check()` is truthy (bounded; not a timing assertion)."""
-    for _ in range(tries):
-        result = check()
-        if result:
-            return result
-        time.sleep(every_s)
-    raise AssertionError(f"condition not met after {tries} polls")
+def answer(client: Client, text: str, msg_id: str) -> dict:
+    """Send a typed answer; its acknowledgement, after the interviewer's reply to it came too."""
+    client.send(type="text", text=text, id=msg_id)
+    ack = client.until("transcript", lambda e: e.get("id") == msg_id)
+    assert ack is not None, client.events
+    assert client.until("interviewer_done") is not None
+    return ack
+
+
+wait_for = partial(eventually, tries=600, every_s=0.1)  # a process's drain and sweep: bounded polls

@@ -13,7 +13,7 @@ import subprocess
 import httpx
 import pytest
 
-from tests.serve.harness import Client, Server, free_port, serving, stored_turns, wait_for
+from tests.serve.harness import Client, Server, answer, free_port, serving, stored_turns, wait_for
 
 
 @pytest.fixture
@@ -24,14 +24,6 @@ def caddy():
             pytest.fail("caddy is required here (VIVA_TEST_REQUIRE_PROXY) but not installed")
         pytest.skip("caddy not installed (apt-get install caddy); .ci/run installs it")
     return exe
-
-
-def _answer(client: Client, text: str, msg_id: str) -> dict:
-    client.send(type="text", text=text, id=msg_id)
-    ack = client.until("transcript", lambda e: e.get("id") == msg_id)
-    assert ack is not None, client.events
-    assert client.until("interviewer_done") is not None
-    return ack
 
 
 def test_an_interview_survives_its_process_behind_the_proxy(tmp_path, postgres_url, caddy):
@@ -60,7 +52,7 @@ http://127.0.0.1:{port} {{
             interview_id = front.new_interview()
             client = Client(front.ws_url(interview_id))
             client.until("interviewer_done")
-            acked = [_answer(client, "I would put a queue in front of the writes", "p1")]
+            acked = [answer(client, "I would put a queue in front of the writes", "p1")]
             assert "stream opened" in a.log_text()  # `first`: the proxy sent it to A
             a.kill()
             client.close()
@@ -68,7 +60,7 @@ http://127.0.0.1:{port} {{
             again = Client(front.ws_url(interview_id, last_seq=last_seq))  # through the proxy, onto B
             assert again.recv()["resumed"] is True
             again.until("interviewer_done")
-            acked.append(_answer(again, "and replicate the queue across zones", "p2"))
+            acked.append(answer(again, "and replicate the queue across zones", "p2"))
             again.send(type="finish")
             assert again.until("finished") is not None
             again.close()

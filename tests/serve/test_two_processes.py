@@ -6,15 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.serve.harness import Client, serving, stored_turns, wait_for
-
-
-def _answer(client: Client, text: str, msg_id: str) -> dict:
-    client.send(type="text", text=text, id=msg_id)
-    ack = client.until("transcript", lambda e: e.get("id") == msg_id)
-    assert ack is not None, client.events
-    assert client.until("interviewer_done") is not None
-    return ack
+from tests.serve.harness import Client, answer, serving, stored_turns, wait_for
 
 
 def _scored_lines(logs: list[str], interview_id: int) -> int:
@@ -30,9 +22,9 @@ def test_two_processes_share_one_postgres(tmp_path, postgres_url):
         ca, cb = Client(a.ws_url(on_a)), Client(b.ws_url(on_b))
         ca.until("interviewer_done")
         cb.until("interviewer_done")
-        acked_a = [_answer(ca, "I would start with the write path and a queue", "a1"),
-                   _answer(ca, "then a cache for the hot reads", "a2")]
-        acked_b = [_answer(cb, "resources are orders and customers", "b1")]
+        acked_a = [answer(ca, "I would start with the write path and a queue", "a1"),
+                   answer(ca, "then a cache for the hot reads", "a2")]
+        acked_b = [answer(cb, "resources are orders and customers", "b1")]
         assert b.get(f"/api/interviews/{on_a}").json()["status"] == "active"  # B sees A's live interview
 
         a.kill()  # mid-interview
@@ -41,12 +33,12 @@ def test_two_processes_share_one_postgres(tmp_path, postgres_url):
         resumed = Client(b.ws_url(on_a, last_seq=last_seq))
         assert resumed.recv()["resumed"] is True
         resumed.until("interviewer_done")
-        acked_a.append(_answer(resumed, "and partition the queue by customer", "a3"))
+        acked_a.append(answer(resumed, "and partition the queue by customer", "a3"))
         resumed.send(type="text", text="then a cache for the hot reads", id="a2")  # resent: stored once
         again = resumed.until("transcript", lambda e: e.get("id") == "a2")
         assert again["duplicate"] is True and again["seq"] == acked_a[1]["seq"]
 
-        acked_b.append(_answer(cb, "POST /orders is idempotent with a key", "b2"))
+        acked_b.append(answer(cb, "POST /orders is idempotent with a key", "b2"))
         for client in (resumed, cb):
             client.send(type="finish")
             assert client.until("finished") is not None
@@ -56,7 +48,7 @@ def test_two_processes_share_one_postgres(tmp_path, postgres_url):
             abandoned = a2.new_interview("behavioral")
             cc = Client(a2.ws_url(abandoned))
             cc.until("interviewer_done")
-            _answer(cc, "I led the migration of our billing service", "c1")
+            answer(cc, "I led the migration of our billing service", "c1")
             cc.drop()  # paused, then abandoned after the grace period, then scored by one of the two
             for interview_id in (on_a, on_b, abandoned):
                 wait_for(lambda i=interview_id: b.get(f"/api/interviews/{i}").json()["status"] == "scored")
