@@ -89,8 +89,8 @@ async def interview_stream(ws: WebSocket, interview_id: int, db: SessionDep, use
     interview, replay, unanswered = claimed
     streams = _streams(app)
     previous = streams.get(interview_id)
-    if previous is not None:  # the older connection in this process: closed at once
-        await previous.take_over()
+    if previous is not None:  # an older connection in this process: closed at once if it lost the claim
+        await previous.confirm_owner()  # (two claims can commit in either order: the database decides)
     session = _session(ws, app, interview, rnd, token, replay, unanswered)
     if session is None:
         return await _refuse(ws, protocol.INTERNAL, "the interview's saved state cannot be restored", 1011)

@@ -114,6 +114,16 @@ class StreamSession:
                                            "window; this connection is closed (only one can be live)"))
         await self.out.close(protocol.CLOSE_TAKEN_OVER)
 
+    async def confirm_owner(self) -> None:
+        """Another connection claimed this interview: close this one unless it still owns it."""
+        try:
+            alive = await self.store.heartbeat()
+        except Exception as exc:  # noqa: BLE001 - the periodic heartbeat will tell
+            log.warning("interview %s: ownership check failed (%s)", self.interview_id, type(exc).__name__)
+            return
+        if not alive:
+            await self.take_over()
+
     async def _heartbeat(self) -> None:
         """Keep the ownership fresh; stop when another connection (maybe in another process) took over."""
         every = self.settings.stream_lease_s / 6

@@ -16,7 +16,16 @@ from tests.serve.harness import Client, serving, stored_turns
 TAKEN_OVER = 4410
 
 
-def _answers(server, interview_id: int, index: int, answers: int, out: list[Client], start: threading.Barrier):
+def _answers(server, interview_id: int, index: int, answers: int, out: list[Client], start: threading.Barrier,
+             errors: list[BaseException]):
+    try:
+        _send_answers(server, interview_id, index, answers, out, start)
+    except BaseException as exc:  # noqa: BLE001 - reported by the test
+        errors.append(exc)
+
+
+def _send_answers(server, interview_id: int, index: int, answers: int, out: list[Client],
+                  start: threading.Barrier):
     start.wait()
     client = Client(server.ws_url(interview_id))
     out.append(client)
@@ -46,8 +55,9 @@ def test_many_sockets_on_one_interview_lose_no_acknowledged_answer(tmp_path, dat
     with serving(env, tmp_path / "viva.log") as server:
         interview_id = server.new_interview()
         clients: list[Client] = []
+        errors: list[BaseException] = []
         barrier = threading.Barrier(sockets)
-        threads = [threading.Thread(target=_answers, args=(server, interview_id, i, 3, clients, barrier))
+        threads = [threading.Thread(target=_answers, args=(server, interview_id, i, 3, clients, barrier, errors))
                    for i in range(sockets)]
         for t in threads:
             t.start()
@@ -56,10 +66,13 @@ def test_many_sockets_on_one_interview_lose_no_acknowledged_answer(tmp_path, dat
         turns = stored_turns(server, interview_id)
         for c in clients:
             c.close()
+    assert errors == [], errors
     assert [t["seq"] for t in turns] == list(range(1, len(turns) + 1))
     stored = {(t["seq"], t["text"]) for t in turns if t["speaker"] == "candidate"}
     acked = [(e["seq"], e["text"]) for c in clients for e in c.acknowledged()]
-    assert acked, "no answer was acknowledged at all"
+    assert acked, (f"no answer was acknowledged: {len(clients)} sockets, close codes "
+                   f"{[c.close_code for c in clients]}, events {[len(c.events) for c in clients]}\n"
+                   f"{server.log_text()[-3000:]}")
     assert len(acked) == len(set(acked))
     assert set(acked) <= stored  # every acknowledged answer is stored under the seq it was given
     texts = [t["text"] for t in turns if t["speaker"] == "candidate"]
