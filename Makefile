@@ -38,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
 
 bench: $(STAMP)
-	$(BIN)/python bench/voice_latency.py
+	$(BIN)/python bench/run.py
 	$(BIN)/python bench/store_commit.py
 
 fixtures:

@@ -35,6 +35,13 @@ class Phase(Strict):
     key: str = Field(pattern=KEY_PATTERN)
     name: str = Field(min_length=1)
     minutes: float = Field(gt=0)
+    # what the phase is about (rubric dimension keys): its follow-ups prefer these dimensions, and the
+    # phase is announced only together with a question about one of them (empty: any question)
+    dimensions: list[str] = Field(default_factory=list)
+    # the phase starts with a new main question (e.g. behavioral "second story")
+    new_question: bool = False
+    # how the interviewer announces the phase (default: "let's turn to <name>")
+    announce: str | None = Field(default=None, min_length=5)
 
 
 class Signal(Strict):
@@ -70,6 +77,32 @@ class Dimension(Strict):
         return anchors
 
 
+class Misconception(Strict):
+    """A common wrong claim for the round: how it is said, the dimension it caps, and the correction.
+
+    `forms` are matcher patterns (app.rubric_signals): words matched on stems, "..." for a gap of a few
+    words within a clause; at least two words each, so that a form is a claim and not a term.
+    """
+
+    id: str = Field(pattern=KEY_PATTERN)
+    dimension: str = Field(pattern=KEY_PATTERN)
+    claim: str = Field(min_length=10)  # the wrong claim in one sentence, for people reading the rubric
+    forms: list[str] = Field(min_length=1)
+    correction: str = Field(min_length=20)
+    cap: int = Field(default=2, ge=1, le=2)  # the highest score the dimension can get with this claim
+
+    @field_validator("forms")
+    @classmethod
+    def _forms_are_claims(cls, forms: list[str]) -> list[str]:
+        for form in forms:
+            words = [w for w in re.findall(r"[A-Za-z0-9']+", form)]
+            if len(words) < 2:
+                raise ValueError(f"form '{form}' must have at least two words")
+            if form.strip().startswith("...") or form.strip().endswith("..."):
+                raise ValueError(f"form '{form}' must not start or end with a gap")
+        return forms
+
+
 class Rubric(Strict):
     id: str = Field(pattern=KEY_PATTERN)
     title: str = Field(min_length=1)
@@ -77,6 +110,7 @@ class Rubric(Strict):
     duration_minutes: float = Field(gt=0)
     phases: list[Phase] = Field(min_length=2)
     dimensions: list[Dimension] = Field(min_length=4, max_length=6)
+    misconceptions: list[Misconception] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
@@ -89,6 +123,12 @@ class Rubric(Strict):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
                 raise ValueError(f"duplicate {what} keys: {', '.join(dupes)}")
+        dims = {d.key for d in self.dimensions}
+        for phase in self.phases:
+            unknown = [k for k in phase.dimensions if k not in dims]
+            if unknown:
+                raise ValueError(f"phase '{phase.key}': dimensions {', '.join(unknown)} are not dimensions "
+                                 "of this rubric")
         weight = sum(d.weight for d in self.dimensions)
         if abs(weight - 1.0) > 0.011:
             raise ValueError(f"dimension weights add up to {weight:.3f}, not 1.0")
@@ -98,6 +138,45 @@ class Rubric(Strict):
 class Probe(Strict):
     dimension: str = Field(pattern=KEY_PATTERN)
     text: str = Field(min_length=5)
+    hint: str = Field(min_length=5)  # spoken when the candidate is stuck on this probe
+
+
+_SENTENCE = re.compile(r"[.?!](?:\s|$)")
+MAX_FACT_SENTENCES = 2
+
+
+class Fact(Strict):
+    """The interviewer's answer to a clarifying question a candidate is likely to ask.
+
+    `asks` are the ways candidates ask about it: phrases or keywords ("how many users", "daily active",
+    "read heavy"). A clarifying question is matched against them (app/interviewer/facts.py); `answer` is
+    spoken as is, so it is one or two sentences with concrete numbers where numbers matter."""
+
+    id: str = Field(pattern=KEY_PATTERN)
+    asks: list[str] = Field(min_length=1)
+    answer: str = Field(min_length=10, max_length=320)
+
+    @field_validator("asks")
+    @classmethod
+    def _asks_not_blank(cls, asks: list[str]) -> list[str]:
+        if any(not re.search(r"[a-z0-9]", a.lower()) for a in asks):
+            raise ValueError("asks must not be blank")
+        return asks
+
+    @field_validator("answer")
+    @classmethod
+    def _short_answer(cls, answer: str) -> str:
+        if len(_SENTENCE.findall(answer.strip())) > MAX_FACT_SENTENCES:
+            raise ValueError(f"a fact is spoken: at most {MAX_FACT_SENTENCES} sentences")
+        return answer
+
+
+def _unique_ids(facts: list[Fact]) -> list[Fact]:
+    ids = [f.id for f in facts]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"duplicate fact ids: {', '.join(dupes)}")
+    return facts
 
 
 class Question(Strict):
@@ -106,6 +185,10 @@ class Question(Strict):
     text: str = Field(min_length=10)
     hint: str = Field(min_length=5)
     probes: list[Probe] = Field(min_length=3)
+    # the first fact is the headline (usually the scale): offered when no fact matches a question
+    facts: list[Fact] = Field(min_length=2)
+
+    _facts_unique = field_validator("facts")(_unique_ids)
 
 
 SpecificsKind = Literal["numbers", "example", "tradeoff"]
@@ -118,7 +201,12 @@ class RoundPrompt(Strict):
     # Optional: how this round asks for specifics when an answer is vague (else generic lines are used),
     # e.g. a coding round asks for complexity where a design round asks for rough numbers.
     specifics: dict[SpecificsKind, list[str]] = Field(default_factory=dict)
+    # facts true for every question of the round (e.g. behavioral: which stories are fine); a question's
+    # own fact with the same id takes precedence
+    facts: list[Fact] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=8)
+
+    _facts_unique = field_validator("facts")(_unique_ids)
 
 
 class Round(BaseModel):
@@ -142,6 +230,12 @@ class Round(BaseModel):
             if dim.key == key:
                 return dim
         raise KeyError(key)
+
+    def facts_for(self, question: Question | None) -> list:
+        """The facts in force while `question` is in play: its own, then the round's (same id: its own)."""
+        own = list(question.facts) if question is not None else []
+        ids = {f.id for f in own}
+        return own + [f for f in self.prompt.facts if f.id not in ids]
 
     def questions_for(self, level: str) -> list[Question]:
         return [q for q in self.prompt.questions if level in q.levels]
@@ -203,6 +297,14 @@ def _check_pair(rubric: Rubric, prompt: RoundPrompt, rubric_path: Path, prompt_p
     if prompt.round != rubric.id:
         raise CatalogError(f"{prompt_path}: field 'round': '{prompt.round}' must be '{rubric.id}'")
     keys = {d.key for d in rubric.dimensions}
+    seen: set[str] = set()
+    for i, m in enumerate(rubric.misconceptions):
+        if m.dimension not in keys:
+            raise CatalogError(f"{rubric_path}: field 'misconceptions[{i}].dimension': '{m.dimension}' is not a "
+                               "dimension of this rubric")
+        if m.id in seen:
+            raise CatalogError(f"{rubric_path}: field 'misconceptions[{i}].id': duplicate misconception id '{m.id}'")
+        seen.add(m.id)
     ids: set[str] = set()
     for i, q in enumerate(prompt.questions):
         if q.id in ids:

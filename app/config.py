@@ -33,13 +33,14 @@ class Settings(BaseSettings):
 
     # --- speech to text ----------------------------------------------------------------------
     stt_model: str | None = Field(
-        default=None, description="faster-whisper model name or path; default: bundled tiny.en"
+        default=None, description="tiny.en | base (both bundled) | a model directory | a hub name"
     )
     stt_device: str = "cpu"
     stt_compute_type: str = "int8"
-    stt_threads: int = 2
-    stt_workers: int = 1
+    stt_threads: int = Field(default=1, description="CPU threads per Whisper call")
+    stt_workers: int = Field(default=2, description="Whisper calls at once (2 x 1 thread uses both cores)")
     stt_beam_size: int = 1
+    stt_pad_s: float = Field(default=3.0, description="silence after a clip in its encoder window; >= 30: full")
     stt_base_url: str | None = Field(
         default=None, description="OpenAI-compatible server for /audio/transcriptions"
     )
