@@ -5,7 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint bench fixtures clean llm llm-setup llm-stop run-llm
+.PHONY: run test check lint bench fixtures clean llm llm-setup llm-stop run-llm stt-server
+
+# faster-whisper-server (an OpenAI-compatible STT server) in its own venv: its pins differ from Viva's.
+# Used by tests/serve/test_remote_stt.py and the compose deployment's "stt" service.
+STT_VENV := .venv-stt
+$(STT_VENV)/.installed:
+	$(PYTHON) -m venv $(STT_VENV)
+	$(STT_VENV)/bin/pip install 'faster-whisper-server==0.0.3'
+	touch $@
+
+stt-server: $(STT_VENV)/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +39,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/store_commit.py
 
 # The local LLM (scripts/llm.sh): llama-cpp-python built from source + the pinned Qwen2.5-Coder-1.5B GGUF.
 llm:
@@ -47,4 +58,4 @@ fixtures:
 	bash tests/fixtures/make_fixtures.sh
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(STT_VENV) build *.egg-info

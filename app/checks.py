@@ -9,6 +9,8 @@ from sqlalchemy import text
 from app.catalog import CatalogError, load_catalog
 from app.config import Settings
 from app.db import make_engine
+from app.schema import known_revisions
+from app.schema import status as schema_status
 from app.voice.model_path import ModelNotFound, resolve_stt_model
 
 Check = tuple[str, bool, str]
@@ -37,10 +39,20 @@ def check_database(settings: Settings) -> Check:
         engine = make_engine(url)
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+        current, head = schema_status(engine)
         engine.dispose()
     except Exception as exc:  # any driver error is a failed check, reported without the URL's password
         return ("database", False, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
-    return ("database", True, f"{engine.dialect.name} reachable")
+    if current == head:
+        return ("database", True, f"{engine.dialect.name} reachable, schema revision {current}")
+    if current is None:  # empty: `viva serve` upgrades it at start-up
+        return ("database", True, f"{engine.dialect.name} reachable, no schema yet (created at start-up, "
+                                  f"revision {head})")
+    if current not in known_revisions():
+        return ("database", False, f"{engine.dialect.name} schema revision {current} is unknown to this Viva "
+                                   f"(needs {head}): a newer Viva migrated it")
+    return ("database", False, f"{engine.dialect.name} schema revision {current}, this Viva needs {head}: "
+                               f"run `viva db upgrade`")
 
 
 def check_llm(settings: Settings) -> Check:

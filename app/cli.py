@@ -1,4 +1,4 @@
-"""Command line: `viva serve`, `viva rounds`, `viva check`, `viva score FILE --round ROUND`."""
+"""Command line: `viva serve`, `viva rounds`, `viva check`, `viva db upgrade|current`, `viva score FILE ...`."""
 
 from __future__ import annotations
 
@@ -46,6 +46,29 @@ def cmd_check(_args: argparse.Namespace) -> int:
         print(f"[{'ok' if ok else 'FAIL':>4}] {name}: {detail}")
     print("all checks passed" if not problems else f"{problems} check(s) failed")
     return 1 if problems else 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """`viva db upgrade` (migrate to the newest revision) and `viva db current` (show the revision)."""
+    from app.db import make_engine
+    from app.schema import head_revision, status, upgrade
+
+    engine = make_engine(get_settings().resolved_database_url)
+    try:
+        if args.action == "upgrade":
+            before = status(engine)[0]
+            after = upgrade(engine)
+            print(f"database schema: {before or 'empty'} -> {after}" if before != after
+                  else f"database schema already at {after}")
+        else:
+            current = status(engine)[0]
+            print(f"database schema: {current or 'none'} (this Viva: {head_revision()})")
+    except Exception as exc:  # driver errors, without the URL's password
+        print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -136,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("bench_args", nargs=argparse.REMAINDER)
     bench.set_defaults(func=cmd_bench)
     sub.add_parser("check", help="validate catalog, STT model and database").set_defaults(func=cmd_check)
+    db = sub.add_parser("db", help="database schema: `viva db upgrade` migrates, `viva db current` shows it")
+    db.add_argument("action", choices=["upgrade", "current"])
+    db.set_defaults(func=cmd_db)
     ev = sub.add_parser("eval", help="run the interviewer harness (scripted candidates) and print its table")
     ev.add_argument("--brain", default="offline", help="offline, llm, or both: offline,llm")
     ev.add_argument("--answers", type=int, default=20, help="candidate answers per session")

@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     turn_word_wait_ms: int = Field(default=300, description="extra silence to wait for a pause's words")
     max_turn_s: float = 90.0
 
+    # --- durability ---------------------------------------------------------------------------
+    stream_lease_s: float = Field(default=30.0, description="a live stream heartbeats 6x per lease; a stream "
+                                  "whose process stopped heartbeating this long is paused by the sweep")
+    pause_grace_s: float = Field(default=600.0, description="a paused interview is abandoned (and scored) "
+                                 "after this long")
+    sweep_every_s: float = Field(default=30.0, description="how often each process sweeps stale and paused "
+                                 "interviews (also once at start-up)")
+
     # --- interviewer and scorer ----------------------------------------------------------------
     brain: Literal["auto", "offline", "llm"] = "auto"
     scorer: Literal["auto", "offline", "llm"] = "auto"

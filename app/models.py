@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -23,8 +23,12 @@ class Speaker(StrEnum):
 
 
 class InterviewStatus(StrEnum):
+    """The allowed moves between these are written down once: app/lifecycle.py (TRANSITIONS)."""
+
     created = "created"  # made, nobody has connected yet
-    active = "active"  # a stream is or was connected
+    active = "active"  # a stream is connected (its owner keeps a heartbeat)
+    paused = "paused"  # the stream dropped without `finish`; the candidate may resume
+    abandoned = "abandoned"  # paused for longer than the grace period; scored on what exists
     finished = "finished"  # the conversation is over, scoring not started
     scoring = "scoring"
     scored = "scored"
@@ -59,6 +63,16 @@ class Interview(SQLModel, table=True):
     ended_at: datetime | None = None
     # The interviewer's state (phase, question in play, coverage...), so a restarted server can go on.
     state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The highest turn seq the saved state has taken in (later candidate turns still need an answer).
+    state_seq: int = 0
+    # One writer per interview (app/lifecycle.py): the live connection's token and its last heartbeat.
+    owner: str | None = Field(default=None, max_length=64)
+    owner_seen_at: datetime | None = None
+    paused_at: datetime | None = None
+    end_reason: str | None = Field(default=None, max_length=16)  # client, interviewer, abandoned
+    # Background scoring claim (app/scoring/jobs.py): exactly one process scores an interview.
+    scoring_owner: str | None = Field(default=None, max_length=64)
+    scoring_claimed_at: datetime | None = None
 
 
 class InterviewPublic(SQLModel):
@@ -69,6 +83,7 @@ class InterviewPublic(SQLModel):
     created_at: datetime
     started_at: datetime | None
     ended_at: datetime | None
+    end_reason: str | None = None
     overall: float | None = None
 
     @classmethod
@@ -81,6 +96,7 @@ class InterviewPublic(SQLModel):
             created_at=interview.created_at,
             started_at=interview.started_at,
             ended_at=interview.ended_at,
+            end_reason=interview.end_reason,
             overall=overall,
         )
 
@@ -94,7 +110,8 @@ class Word(SQLModel):
 
 
 class Turn(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("interview_id", "seq"),)
+    __table_args__ = (UniqueConstraint("interview_id", "seq"),
+                      Index("uq_turn_client_id", "interview_id", "client_id", unique=True))
 
     id: int | None = Field(default=None, primary_key=True)
     interview_id: int = Field(sa_column=_fk("interview.id"))
@@ -107,6 +124,8 @@ class Turn(SQLModel, table=True):
     words: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Extra facts about the turn: e.g. {"move": "probe", "dimension": "caching", "fallback": true}.
     meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The id the client gave the message this turn came from (typed answers): a resent message is stored once.
+    client_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -1,14 +1,56 @@
-"""Queries on the store, always scoped to the owning user. Routes and the stream use these."""
+"""Queries on the store, always scoped to the owning user. Routes and the stream use these.
+
+Interview status changes all go through `transition` (below), which checks `TRANSITIONS` inside the
+UPDATE itself, so two processes racing on one interview cannot both win. Turns get their `seq` in the
+transaction that inserts them, retried on a unique violation (app/turn_writer.py).
+"""
 
 from __future__ import annotations
 
 import base64
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import ColumnElement, delete, update
 from sqlmodel import Session, col, select
 
-from app.models import Interview, Scorecard, Speaker, Turn, User, utcnow
+from app.models import Interview, InterviewStatus, Scorecard, Speaker, Turn, User, utcnow
+from app.turn_writer import TakenOver, insert_turn  # noqa: F401  (TakenOver is raised through here)
+
+S = InterviewStatus
+# The one place the allowed status changes are written down: from -> the statuses it may move to.
+TRANSITIONS: dict[InterviewStatus, frozenset[InterviewStatus]] = {
+    S.created: frozenset({S.active}),
+    S.active: frozenset({S.paused, S.finished}),
+    S.paused: frozenset({S.active, S.abandoned, S.finished}),
+    S.abandoned: frozenset({S.scoring}),
+    S.finished: frozenset({S.scoring}),
+    S.scoring: frozenset({S.scored, S.failed, S.scoring}),  # scoring -> scoring: a stale claim is taken over
+    S.scored: frozenset({S.scoring}),  # re-scored on demand
+    S.failed: frozenset({S.scoring}),
+}
+LIVE = (S.created, S.active, S.paused)  # a stream may (re)connect
+OVER = tuple(s for s in S if s not in LIVE)
+
+
+def sources_of(target: InterviewStatus) -> list[InterviewStatus]:
+    return [s for s, targets in TRANSITIONS.items() if target in targets]
+
+
+def transition(session: Session, interview_id: int, to: InterviewStatus, *,
+               only_from: tuple[InterviewStatus, ...] | None = None, where: tuple[ColumnElement, ...] = (),
+               commit: bool = True, **values: Any) -> bool:
+    """Move the interview to status `to` if its current status allows it; True when it moved.
+
+    `only_from` narrows the allowed sources (never widens them); `where` adds conditions (an owner
+    token, a stale claim); `values` are set in the same UPDATE.
+    """
+    sources = [s for s in sources_of(to) if only_from is None or s in only_from]
+    stmt = (update(Interview).where(col(Interview.id) == interview_id, col(Interview.status).in_(sources), *where)
+            .values(status=to, **values).execution_options(synchronize_session=False))
+    moved = session.exec(stmt).rowcount == 1
+    if commit:
+        session.commit()
+    return moved
 
 LOCAL_USER = "local"
 
@@ -81,24 +123,18 @@ def add_turn(
     words: list[dict[str, Any]] | None = None,
     typed: bool = False,
     meta: dict[str, Any] | None = None,
+    client_id: str | None = None,
+    owner: str | None = None,
+    state: dict[str, Any] | None = None,
 ) -> Turn:
-    """Append a turn with the next sequence number and commit it."""
-    last = session.exec(select(func.max(Turn.seq)).where(Turn.interview_id == interview_id)).one()
-    turn = Turn(
-        interview_id=interview_id,
-        seq=(last or 0) + 1,
-        speaker=speaker,
-        text=text,
-        start_ms=start_ms,
-        end_ms=end_ms,
-        words=words or [],
-        typed=typed,
-        meta=meta or {},
-    )
-    session.add(turn)
-    session.commit()
-    session.refresh(turn)
-    return turn
+    """Append a turn with the next sequence number and commit it (see app/turn_writer.py).
+
+    With `owner`, the write is fenced: it raises `TakenOver` unless that token still owns the stream.
+    With `client_id`, a turn already stored for that id is returned instead of a second one.
+    """
+    values = dict(speaker=speaker, text=text, start_ms=start_ms, end_ms=end_ms, words=words or [],
+                  typed=typed, meta=meta or {}, client_id=client_id)
+    return insert_turn(session, interview_id, values, owner=owner, state=state)[0]
 
 
 def get_scorecard(session: Session, interview_id: int) -> Scorecard | None:

@@ -49,3 +49,21 @@ def test_check_fails_on_missing_model(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("VIVA_STT_MODEL", str(tmp_path / "no-such-model"))
     assert cli.main(["check"]) == 1
     assert "no model.bin" in capsys.readouterr().out
+
+
+def test_db_upgrade_and_check_report_the_schema_revision(monkeypatch, tmp_path, capsys):
+    from app.db import make_engine
+    from app.schema import INITIAL, head_revision, upgrade
+
+    _env(monkeypatch, tmp_path)
+    engine = make_engine(f"sqlite:///{tmp_path / 'viva.db'}")
+    upgrade(engine, INITIAL)
+    engine.dispose()
+    assert cli.main(["check"]) == 1
+    assert f"schema revision {INITIAL}, this Viva needs {head_revision()}: run `viva db upgrade`" in \
+        capsys.readouterr().out
+    assert cli.main(["db", "upgrade"]) == 0
+    assert f"{INITIAL} -> {head_revision()}" in capsys.readouterr().out
+    assert cli.main(["db", "current"]) == 0
+    assert cli.main(["check"]) == 0
+    assert f"schema revision {head_revision()}" in capsys.readouterr().out

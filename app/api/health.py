@@ -18,6 +18,7 @@ def health(request: Request, catalog: CatalogDep) -> dict:
         "status": "ok",
         "rounds": len(catalog),
         "database": state.engine.dialect.name,
+        "schema": getattr(state, "schema_revision", None),
         "stt": getattr(state, "stt_name", None),
         "brain": getattr(state, "brain_name", None),
         "brain_status": _brain_status(getattr(state, "brain", None)),

@@ -34,7 +34,7 @@ from app.scoring.scorecard import ScorecardDoc
 from app.scoring.transcript import from_rows
 
 router = APIRouter(tags=["scorecards"])
-IN_PROGRESS = {InterviewStatus.created, InterviewStatus.active}
+IN_PROGRESS = {InterviewStatus.created, InterviewStatus.active, InterviewStatus.paused}
 
 
 def _scorecard(session: SessionDep, interview: Interview) -> ScorecardDoc:
@@ -57,7 +57,7 @@ async def score(interview: OwnedInterview, session: SessionDep, request: Request
         raise HTTPException(status.HTTP_409_CONFLICT, f"interview {interview.id} is still in progress "
                             f"(status: {interview.status}); it can be scored once it has finished")
     interview_id = interview.id
-    task = schedule_scoring(request.app, interview_id)
+    task = schedule_scoring(request.app, interview_id, on_demand=True)
     url = f"/api/interviews/{interview_id}/scorecard"
     if not wait:
         body = {"interview_id": interview_id, "status": InterviewStatus.scoring.value, "scorecard": url}

@@ -2,8 +2,10 @@
 
 Called by the stream session when an interview finishes, and by POST /api/interviews/{id}/score.
 It returns at once with an asyncio task (kept in app.state.scoring_tasks until it ends, so it is not
-garbage-collected; a second call while one runs returns the running task). The task moves the
-interview to status "scoring", runs the scorer in a worker thread (DB reads and writes too, so the
+garbage-collected; a second call while one runs returns the running task). The task *claims* the
+interview in the database (status -> "scoring" with a claim token, in one conditional UPDATE), so
+across processes sharing one database exactly one scores it; a claim older than SCORING_STALE_S (its
+process died) may be taken over. It runs the scorer in a worker thread (DB reads and writes too, so the
 event loop never blocks), stores the scorecard (one per interview, replaced on re-scoring) and sets
 "scored"; any error sets "failed" (it can be retried on demand). At shutdown `drain(app)` waits a
 little for running tasks, then cancels them (their interviews are marked "failed").
@@ -15,19 +17,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import or_
+from sqlmodel import Session, col
 from starlette.concurrency import run_in_threadpool
 
 from app import repository
 from app.catalog import Round
-from app.models import Interview, InterviewStatus
+from app.lifecycle import cutoff
+from app.models import Interview, InterviewStatus, utcnow
 from app.scoring.scorecard import ScorecardDoc
 from app.scoring.scorer import Scorer, build_scorer
 from app.scoring.transcript import TranscriptTurn, from_rows
 
 log = logging.getLogger("viva.scoring")
+
+SCORING_STALE_S = 900.0  # a "scoring" claim older than this was left by a dead process
+S = InterviewStatus
+AUTO_SOURCES = (S.finished, S.abandoned, S.scoring)  # scored on their own (start-up, sweep, finish)
 
 
 def _tasks(app: Any) -> dict[int, asyncio.Task[bool]]:
@@ -45,13 +54,15 @@ def get_scorer(app: Any) -> Scorer:
     return scorer
 
 
-def schedule_scoring(app: Any, interview_id: int) -> asyncio.Task[bool]:
-    """Start scoring the interview in the background (call from the event loop); returns the task."""
+def schedule_scoring(app: Any, interview_id: int, on_demand: bool = False) -> asyncio.Task[bool]:
+    """Start scoring the interview in the background (call from the event loop); returns the task.
+
+    `on_demand` (POST .../score) may also re-score a scored or failed interview."""
     tasks = _tasks(app)
     running = tasks.get(interview_id)
     if running is not None and not running.done():
         return running
-    task = asyncio.get_running_loop().create_task(score_interview(app, interview_id),
+    task = asyncio.get_running_loop().create_task(score_interview(app, interview_id, on_demand),
                                                   name=f"viva-score-{interview_id}")
     tasks[interview_id] = task
 
@@ -68,61 +79,64 @@ def is_scoring(app: Any, interview_id: int) -> bool:
     return task is not None and not task.done()
 
 
-def _begin(app: Any, interview_id: int) -> tuple[Round, str, list[TranscriptTurn]] | None:
+def _claim(session: Session, interview_id: int, token: str, on_demand: bool) -> bool:
+    fresh_claim = (col(Interview.status) != S.scoring) | (col(Interview.scoring_claimed_at) < cutoff(SCORING_STALE_S))
+    return repository.transition(session, interview_id, S.scoring, only_from=None if on_demand else AUTO_SOURCES,
+                                 where=(or_(fresh_claim, col(Interview.scoring_claimed_at).is_(None)),),
+                                 scoring_owner=token, scoring_claimed_at=utcnow())
+
+
+def _begin(app: Any, interview_id: int, token: str,
+           on_demand: bool) -> tuple[Round, str, list[TranscriptTurn]] | None:
     with Session(app.state.engine) as session:
-        interview = session.get(Interview, interview_id)
-        if interview is None:
-            log.warning("scoring interview %d: no such interview", interview_id)
+        if not _claim(session, interview_id, token, on_demand):
+            log.info("scoring interview %d: not claimed (gone, already scored, or scored elsewhere)", interview_id)
             return None
+        interview = session.get(Interview, interview_id)
         rnd = app.state.catalog.get(interview.round_id)
         if rnd is None:
             raise LookupError(f"round {interview.round_id!r} is not in the catalog")
-        interview.status = InterviewStatus.scoring
-        session.add(interview)
-        session.commit()
         return rnd, interview.level, from_rows(repository.list_turns(session, interview_id))
 
 
-def _store(app: Any, interview_id: int, doc: ScorecardDoc) -> None:
+def _store(app: Any, interview_id: int, token: str, doc: ScorecardDoc) -> bool:
     with Session(app.state.engine) as session:
-        interview = session.get(Interview, interview_id)
-        if interview is None:  # deleted while it was being scored
-            return
-        interview.status = InterviewStatus.scored
-        session.add(interview)
+        if not repository.transition(session, interview_id, S.scored, commit=False,
+                                     where=(col(Interview.scoring_owner) == token,)):
+            session.rollback()  # deleted while it was scored, or the claim was taken over
+            return False
         repository.save_scorecard(session, interview_id, scorer=doc.scorer, overall=doc.overall,
                                   hire_signal=doc.hire_signal, data=doc.model_dump(mode="json"))
+        return True
 
 
-def _mark_failed(app: Any, interview_id: int) -> None:
+def _mark_failed(app: Any, interview_id: int, token: str) -> None:
     try:
         with Session(app.state.engine) as session:
-            interview = session.get(Interview, interview_id)
-            if interview is not None:
-                interview.status = InterviewStatus.failed
-                session.add(interview)
-                session.commit()
+            repository.transition(session, interview_id, S.failed, where=(col(Interview.scoring_owner) == token,))
     except Exception as exc:  # the store itself is failing: nothing more to do than say so
         log.error("could not mark interview %d as failed: %s", interview_id, type(exc).__name__)
 
 
-async def score_interview(app: Any, interview_id: int) -> bool:
-    """Score one interview now; True when a scorecard was stored."""
+async def score_interview(app: Any, interview_id: int, on_demand: bool = False) -> bool:
+    """Score one interview now (if this process wins the claim); True when a scorecard was stored."""
     started = time.perf_counter()
+    token = uuid.uuid4().hex
     try:
-        job = await run_in_threadpool(_begin, app, interview_id)
+        job = await run_in_threadpool(_begin, app, interview_id, token, on_demand)
         if job is None:
             return False
         rnd, level, turns = job
         doc = await run_in_threadpool(get_scorer(app).score, rnd, level, turns)
         doc = doc.model_copy(update={"interview_id": interview_id})
-        await run_in_threadpool(_store, app, interview_id, doc)
+        if not await run_in_threadpool(_store, app, interview_id, token, doc):
+            return False
     except asyncio.CancelledError:
-        _mark_failed(app, interview_id)
+        _mark_failed(app, interview_id, token)
         raise
     except Exception as exc:
         log.error("scoring interview %d failed: %s", interview_id, type(exc).__name__)
-        await run_in_threadpool(_mark_failed, app, interview_id)
+        await run_in_threadpool(_mark_failed, app, interview_id, token)
         return False
     log.info("scored interview %d: scorer=%s overall=%.2f turns=%d in %.0f ms", interview_id, doc.scorer,
              doc.overall, len(turns), (time.perf_counter() - started) * 1000)
@@ -142,15 +156,19 @@ async def drain(app: Any, timeout_s: float = 10.0) -> None:
 
 
 def _unscored(app: Any) -> list[int]:
-    from sqlmodel import col, select
+    from sqlmodel import select
 
-    stuck = (InterviewStatus.finished, InterviewStatus.scoring)
+    stale = cutoff(SCORING_STALE_S)
+    query = select(Interview.id).where(col(Interview.status).in_((S.finished, S.abandoned)) | (
+        (col(Interview.status) == S.scoring) & ((col(Interview.scoring_claimed_at) < stale)
+                                                | col(Interview.scoring_claimed_at).is_(None))))
     with Session(app.state.engine) as session:
-        return list(session.exec(select(Interview.id).where(col(Interview.status).in_(stuck))))
+        return list(session.exec(query))
 
 
 async def resume_unscored(app: Any) -> list[int]:
-    """At start-up: schedule interviews a previous process finished but never scored (crash, kill)."""
+    """At start-up and in the sweep: schedule interviews finished or abandoned but never scored, and
+    those whose scoring claim went stale (its process died). The database claim keeps it to one."""
     ids = await run_in_threadpool(_unscored, app)
     for interview_id in ids:
         schedule_scoring(app, interview_id)

@@ -20,7 +20,7 @@ from app.models import Speaker, Word
 from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.endpointing import TurnEnd
-from app.voice.store import StreamStore
+from app.voice.store import StreamStore, TakenOver
 from app.voice.turns import TurnAssembler
 
 log = logging.getLogger("viva.voice")
@@ -39,6 +39,16 @@ class SpokenTurn:
 class TypedTurn:
     text: str
     at_ms: int
+    client_id: str | None = None  # the message's id: a resent message is stored (and answered) once
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """Candidate turns already stored but not yet answered (e.g. flushed when the stream dropped)."""
+
+    text: str
+    typed: bool
+    seq: int
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ class Conversation:
         self.finished = False
         self.candidate_active = False  # a spoken turn is open (set by the session)
         self.last_activity_ms = 0
+        self.seen_seq = 0  # the highest stored turn the interviewer has taken in (saved with its state)
+        self.taken_over = False  # another connection owns the interview now: stop, store nothing more
         self._interrupt = False
         self._phase: tuple[str, float] | None = None
         self._phase_sent = 0.0
@@ -93,6 +105,10 @@ class Conversation:
             self.working = True
             try:
                 await self._handle(item)
+            except TakenOver:
+                log.info("interview %s: taken over by another connection", self.store.interview_id)
+                self.taken_over, self.respond = True, False
+                return
             except Exception:  # noqa: BLE001 - one failed turn must not end the interview
                 log.exception("interview %s: %s failed", self.store.interview_id, type(item).__name__)
                 await self.out.send(protocol.error(protocol.INTERNAL, "that turn could not be handled"))
@@ -107,7 +123,11 @@ class Conversation:
         elif isinstance(item, SpokenTurn):
             await self._spoken(item)
         elif isinstance(item, TypedTurn):
-            await self._candidate(item.text, item.at_ms, item.at_ms, [], typed=True, meta={})
+            await self._candidate(item.text, item.at_ms, item.at_ms, [], typed=True, meta={},
+                                  client_id=item.client_id)
+        elif isinstance(item, Unanswered):
+            self.seen_seq = max(self.seen_seq, item.seq)
+            await self._speak(self.iv.respond(item.text, typed=item.typed))
         elif isinstance(item, Silence):
             if self.respond and self.queue.empty() and not self.candidate_active:
                 await self._speak(self.iv.on_silence(item.seconds))
@@ -135,14 +155,23 @@ class Conversation:
                               meta={**final.meta, "end_reason": final.reason}, timing=timing)
 
     async def _candidate(self, text: str, start_ms: int, end_ms: int, words: list[Word], typed: bool,
-                         meta: dict, timing: dict | None = None) -> None:
+                         meta: dict, timing: dict | None = None, client_id: str | None = None) -> None:
         phase = self.iv.phase()[0]
-        seq = await self.store.add_turn(Speaker.candidate, text, start_ms=start_ms, end_ms=end_ms,
-                                        words=[w.model_dump() for w in words], typed=typed,
-                                        meta={**meta, "phase": phase})
-        await self.out.send(events.Transcript(text, seq, start_ms, end_ms, words, typed, timing or None))
+        seq, created = await self.store.add_turn(Speaker.candidate, text, start_ms=start_ms, end_ms=end_ms,
+                                                 words=[w.model_dump() for w in words], typed=typed,
+                                                 meta={**meta, "phase": phase}, client_id=client_id)
+        event = events.Transcript(text, seq, start_ms, end_ms, words, typed, timing or None).dump()
+        if client_id is not None:
+            event["id"] = client_id
+        if not created:  # a resent message: acknowledged again, stored and answered once
+            stored = await self.store.get_turn(seq)
+            await self.out.send(event | {"duplicate": True, "text": stored.text, "start_ms": stored.start_ms,
+                                         "end_ms": stored.end_ms, "words": stored.words})
+            return
+        await self.out.send(event)
         self.activity(end_ms)
         if self.respond:
+            self.seen_seq = max(self.seen_seq, seq)
             await self._speak(self.iv.respond(text, typed=typed))
 
     async def _speak(self, chunks: AsyncIterator[str]) -> None:
@@ -168,12 +197,12 @@ class Conversation:
             meta = {**self.iv.last_meta, "phase": self.iv.phase()[0]}
             if self._interrupt:
                 meta["interrupted"] = True
-            seq = await self.store.add_turn(Speaker.interviewer, text, start_ms=start_ms, end_ms=end_ms,
-                                            meta=meta)
+            # The state is stored with each spoken reply, in the same transaction (and on disconnect).
+            seq, _ = await self.store.add_turn(Speaker.interviewer, text, start_ms=start_ms, end_ms=end_ms,
+                                               meta=meta, state=self.iv.snapshot())
+            self.seen_seq = max(self.seen_seq, seq)
             await self.out.send(events.InterviewerDone(text, seq, start_ms, end_ms, meta.get("move")))
             self.activity(end_ms)
-            # State is stored with each spoken reply (and on disconnect), not on every silent tick.
-            await self.store.save_state(self.iv.snapshot())
         await self.send_phase(force=False)
         if self.iv.finished and self.respond:
             await self._finish("interviewer")
@@ -182,7 +211,7 @@ class Conversation:
         if self.finished:
             return
         self.finished, self.respond = True, False
-        await self.store.finish(self.iv.snapshot())
+        await self.store.finish(self.iv.snapshot(), self.seen_seq, reason)
         log.info("interview %s finished (%s)", self.store.interview_id, reason)
         await self.on_finished()
         await self.out.send(events.Finished(reason))

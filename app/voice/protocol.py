@@ -15,6 +15,7 @@ from app.voice.frames import FrameError, decode_frame
 CLIENT_TYPES = ("text", "end_turn", "interrupt", "finish", "ping", "playback_done")
 MAX_TEXT_MESSAGE_BYTES = 64 * 1024
 MAX_TYPED_CHARS = 20_000
+MAX_CLIENT_ID_CHARS = 64
 
 # error codes sent in {"type": "error", "code": ...}
 BAD_FRAME = "bad_frame"  # a binary frame that is not valid audio (dropped, session goes on)
@@ -25,9 +26,11 @@ STT_FAILED = "stt_failed"  # a turn could not be transcribed
 NOT_FOUND = "not_found"  # close code 4404
 FINISHED = "finished"  # the interview is already over; close code 4409
 INTERNAL = "internal"
+TAKEN_OVER = "taken_over"  # a newer connection took the interview over; close code 4410
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FINISHED = 4409
+CLOSE_TAKEN_OVER = 4410  # one writer per interview: the newer connection wins (docs/protocol.md)
 
 
 class ProtocolError(Exception):
@@ -71,6 +74,9 @@ def parse_client_text(raw: str) -> ClientMessage:
     if kind not in CLIENT_TYPES:
         known = ", ".join(CLIENT_TYPES)
         raise ProtocolError(UNKNOWN_TYPE, f"unknown message type '{kind[:40]}'; known: {known}")
+    client_id = data.get("id")
+    if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID_CHARS):
+        raise ProtocolError(BAD_MESSAGE, f"a message 'id' must be a string of 1-{MAX_CLIENT_ID_CHARS} characters")
     if kind == "text":
         text = data.get("text")
         if not isinstance(text, str) or not text.strip():

@@ -21,7 +21,7 @@ from starlette.websockets import WebSocketDisconnect
 from app.config import Settings
 from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
-from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn
+from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn, Unanswered
 from app.voice.endpointing import (
     Chunk,
     ChunkCancelled,
@@ -52,7 +52,9 @@ INBOX_MAX_S = 60.0  # audio read from the socket and waiting for the endpointer,
 class StreamSession:
     def __init__(self, ws: Any, *, interview_id: int, rnd: Any, iv: Any, pool: TranscriptionPool,
                  store: StreamStore, settings: Settings, info: dict[str, Any],
-                 on_finished: Callable[[], Awaitable[None]], detector: SpeechDetector | None = None) -> None:
+                 on_finished: Callable[[], Awaitable[None]], detector: SpeechDetector | None = None,
+                 replay: list[dict[str, Any]] | None = None, unanswered: Unanswered | None = None,
+                 state_seq: int = 0) -> None:
         self.ws = ws
         self.interview_id = interview_id
         self.iv = iv
@@ -67,31 +69,82 @@ class StreamSession:
                                    settings.stt_max_pending_s)
         self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
         self.store = store
+        self.replay = replay or []  # stored events the client missed (it reconnected with last_seq)
+        self.unanswered = unanswered
+        self.talk.seen_seq = state_seq
+        self._taken = False
         self._busy_sent = 0.0
         self._finishing = False
         self._partial_from = 0  # sample index from which the next partial is due
         self.inbox = AudioInbox(self._feed_audio, INBOX_MAX_S)
 
     async def run(self) -> None:
+        """The connection has claimed the interview (app/api/stream.py); talk until it ends or is taken over."""
         self.clock.offset_ms = await self.store.last_end_ms()
-        await self.store.activate()
         self.iv.start()
         phase, remaining = self.iv.phase()
         await self.out.send(events.Ready(self.info, self.clock.offset_ms, phase, remaining))
+        for event in self.replay:
+            await self.out.send(event)
         worker = asyncio.create_task(self.talk.run())
         ticker = asyncio.create_task(self.talk.tick())
-        await self.talk.put(Opening())
+        heart = asyncio.create_task(self._heartbeat())
+        # A stored answer nobody answered yet (the stream dropped right after it) is answered now.
+        await self.talk.put(self.unanswered or Opening())
         feeder = asyncio.create_task(self.inbox.run())
         reader = asyncio.create_task(self._read())
         try:
-            await asyncio.wait({reader, worker}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({reader, worker, heart}, return_when=asyncio.FIRST_COMPLETED)
             if reader.done() and reader.exception() is not None:
                 log.error("interview %s: reader failed", self.interview_id, exc_info=reader.exception())
+            if self.talk.taken_over:  # a write was fenced: another connection owns the interview
+                await self.take_over()
         finally:
             reader.cancel()
             ticker.cancel()
-            await self._drain_inbox(feeder)
-            await self._drain(worker)
+            heart.cancel()
+            # Shielded: even when this task is cancelled (server shutdown, a test client leaving), what
+            # was said is stored and the interview paused.
+            self._drain_task = asyncio.ensure_future(self._drain_all(feeder, worker))
+            await asyncio.shield(self._drain_task)
+
+    async def _drain_all(self, feeder: asyncio.Task, worker: asyncio.Task) -> None:
+        await self._drain_inbox(feeder)
+        await self._drain(worker)
+
+    async def take_over(self) -> None:
+        """A newer connection owns this interview: tell this client, close with 4410, store nothing more."""
+        if self._taken:
+            return
+        self._taken, self.talk.taken_over, self.talk.respond = True, True, False
+        log.info("interview %s: connection taken over", self.interview_id)
+        await self.out.send(protocol.error(protocol.TAKEN_OVER, "this interview was opened in another tab or "
+                                           "window; this connection is closed (only one can be live)"))
+        await self.out.close(protocol.CLOSE_TAKEN_OVER)
+
+    async def confirm_owner(self) -> None:
+        """Another connection claimed this interview: close this one unless it still owns it."""
+        try:
+            alive = await self.store.heartbeat()
+        except Exception as exc:  # noqa: BLE001 - the periodic heartbeat will tell
+            log.warning("interview %s: ownership check failed (%s)", self.interview_id, type(exc).__name__)
+            return
+        if not alive:
+            await self.take_over()
+
+    async def _heartbeat(self) -> None:
+        """Keep the ownership fresh; stop when another connection (maybe in another process) took over."""
+        every = self.settings.stream_lease_s / 6
+        while True:
+            await asyncio.sleep(every)
+            try:
+                alive = await self.store.heartbeat()
+            except Exception as exc:  # noqa: BLE001 - the database is away: keep trying, the lease says the rest
+                log.warning("interview %s: heartbeat failed (%s)", self.interview_id, type(exc).__name__)
+                continue
+            if not alive:
+                await self.take_over()
+                return
 
     async def _read(self) -> None:
         while not self.talk.finished:
@@ -118,7 +171,9 @@ class StreamSession:
     async def _drain(self, worker: asyncio.Task) -> None:
         """Connection over: store what was said (no more replies), save state, stop the tasks."""
         self.talk.respond = False
-        if not worker.done():  # (once the interview has finished, nothing more is stored)
+        if self._taken:
+            worker.cancel()
+        elif not worker.done():  # (once the interview has finished, nothing more is stored)
             await self._handle(self.endpointer.force_end("flush"))
             await self.talk.queue.put(None)
             try:
@@ -126,9 +181,12 @@ class StreamSession:
             except (TimeoutError, asyncio.CancelledError):
                 worker.cancel()
         self.turns.close()
-        if not self.talk.finished:
-            self.iv.pause()
-            await self.store.save_state(self.iv.snapshot())
+        if not self.talk.finished and not self.talk.taken_over:
+            self.iv.pause()  # dropped without `finish`: paused, to be resumed (or abandoned after the grace)
+            try:
+                await self.store.pause(self.iv.snapshot(), self.talk.seen_seq)
+            except Exception as exc:  # noqa: BLE001 - the sweep pauses it once the heartbeat is stale
+                log.error("interview %s: could not pause (%s)", self.interview_id, type(exc).__name__)
         await self.out.close(1000)
         log.info("interview %s: stream closed after %d ms of audio", self.interview_id, self.clock.audio_ms)
 
@@ -164,8 +222,8 @@ class StreamSession:
         elif self._finishing:
             await self.out.send(protocol.error(protocol.FINISHED, "the interview is finishing"))
         elif msg.type == "text":
-            text = msg.data["text"].strip()
-            await self.inbox.mark(lambda: self.talk.put(TypedTurn(text, self.clock.now_ms())))
+            text, client_id = msg.data["text"].strip(), msg.data.get("id")
+            await self.inbox.mark(lambda: self.talk.put(TypedTurn(text, self.clock.now_ms(), client_id)))
         elif msg.type == "end_turn":  # after the audio read before it (no backlog: at once)
             await self.inbox.mark(lambda: self._handle(self.endpointer.force_end("end_turn")))
         elif msg.type == "interrupt":

@@ -1,4 +1,8 @@
-"""What the stream writes to the store, each call in a short session off the event loop."""
+"""What the stream writes to the store, each call in a short session off the event loop.
+
+Every write carries this connection's owner token (app/lifecycle.py): once another connection has
+taken the interview over, writes raise `TakenOver` and nothing is stored.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +13,25 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app import repository
-from app.models import Interview, InterviewStatus, Speaker, Turn, utcnow
+from app import lifecycle
+from app.models import Speaker, Turn
+from app.turn_writer import TakenOver, insert_turn
+
+__all__ = ["StreamStore", "TakenOver"]
 
 
 class StreamStore:
-    def __init__(self, engine: Engine, interview_id: int) -> None:
+    def __init__(self, engine: Engine, interview_id: int, owner: str) -> None:
         self.engine = engine
         self.interview_id = interview_id
+        self.owner = owner
 
     async def _run(self, fn, *args, **kwargs):
         return await asyncio.to_thread(fn, *args, **kwargs)
+
+    def _in_session(self, fn, *args, **kwargs):
+        with Session(self.engine) as s:
+            return fn(s, self.interview_id, *args, **kwargs)
 
     def _last_end_ms(self) -> int:
         with Session(self.engine) as s:
@@ -30,41 +42,33 @@ class StreamStore:
         """Where this session's stream time starts: after the last stored turn (0 for a new interview)."""
         return await self._run(self._last_end_ms)
 
-    def _update(self, **values: Any) -> None:
+    async def heartbeat(self) -> bool:
+        """False once another connection owns the interview."""
+        return await self._run(self._in_session, lifecycle.heartbeat, self.owner)
+
+    async def save_state(self, state: dict[str, Any], state_seq: int) -> None:
+        await self._run(self._in_session, lifecycle.save_state, self.owner, state, state_seq)
+
+    async def pause(self, state: dict[str, Any], state_seq: int) -> bool:
+        return await self._run(self._in_session, lifecycle.pause, self.owner, state, state_seq)
+
+    async def finish(self, state: dict[str, Any], state_seq: int, reason: str) -> None:
+        await self._run(self._in_session, lifecycle.finish, self.owner, state, state_seq, reason)
+
+    def _add_turn(self, values: dict[str, Any], state: dict[str, Any] | None) -> tuple[int, bool]:
         with Session(self.engine) as s:
-            interview = s.get(Interview, self.interview_id)
-            if interview is None:
-                return
-            for key, value in values.items():
-                setattr(interview, key, value)
-            s.add(interview)
-            s.commit()
+            turn, created = insert_turn(s, self.interview_id, values, owner=self.owner, state=state)
+            return turn.seq, created
 
-    def _activate(self) -> None:
-        with Session(self.engine) as s:
-            interview = s.get(Interview, self.interview_id)
-            if interview is not None and interview.status == InterviewStatus.created:
-                interview.status = InterviewStatus.active
-                interview.started_at = interview.started_at or utcnow()
-                s.add(interview)
-                s.commit()
+    async def add_turn(self, speaker: Speaker, text: str, *, state: dict[str, Any] | None = None,
+                       client_id: str | None = None, **kwargs: Any) -> tuple[int, bool]:
+        """Store a turn (with the interviewer's state, for interviewer turns); returns (seq, created).
 
-    async def activate(self) -> None:
-        await self._run(self._activate)
-
-    async def save_state(self, state: dict[str, Any]) -> None:
-        await self._run(self._update, state=state)
-
-    async def finish(self, state: dict[str, Any]) -> None:
-        await self._run(self._update, state=state, status=InterviewStatus.finished, ended_at=utcnow())
-
-    def _add_turn(self, speaker: Speaker, text: str, **kwargs: Any) -> int:
-        with Session(self.engine) as s:
-            return repository.add_turn(s, self.interview_id, speaker, text, **kwargs).seq
-
-    async def add_turn(self, speaker: Speaker, text: str, **kwargs: Any) -> int:
-        """Store a turn; returns its seq."""
-        return await self._run(self._add_turn, speaker, text, **kwargs)
+        created is False when a turn with that client message id was already stored."""
+        values = {"speaker": speaker, "text": text, "client_id": client_id, **kwargs}
+        values.setdefault("words", [])
+        values.setdefault("meta", {})
+        return await self._run(self._add_turn, values, state)
 
     def _set_end(self, seq: int, end_ms: int) -> bool:
         with Session(self.engine) as s:
@@ -80,3 +84,14 @@ class StreamStore:
     async def set_interviewer_end(self, seq: int, end_ms: int) -> bool:
         """The client reports when it finished speaking an interviewer turn (playback_done)."""
         return await self._run(self._set_end, seq, end_ms)
+
+    def _get(self, seq: int) -> Turn | None:
+        with Session(self.engine) as s:
+            query = select(Turn).where(Turn.interview_id == self.interview_id, Turn.seq == seq)
+            turn = s.exec(query).first()
+            if turn is not None:
+                s.expunge(turn)
+            return turn
+
+    async def get_turn(self, seq: int) -> Turn | None:
+        return await self._run(self._get, seq)

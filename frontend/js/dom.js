@@ -56,6 +56,8 @@ export function shortDate(iso) {
 export const STATUS_LABELS = {
   created: 'Not started',
   active: 'In progress',
+  paused: 'Paused',
+  abandoned: 'Abandoned',
   finished: 'Finished',
   scoring: 'Scoring…',
   scored: 'Scored',

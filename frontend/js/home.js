@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { $, clear, dateTime, el, levelLabel, notice, score, STATUS_LABELS } from './dom.js';
 
-const IN_PROGRESS = new Set(['created', 'active']);
+const IN_PROGRESS = new Set(['created', 'active', 'paused']);
 const rounds = new Map();
 let cursor = null;
 
@@ -122,6 +122,9 @@ function historyRow(item) {
       'td',
       { 'data-label': 'Status' },
       el('span', { class: `status status-${item.status}` }, STATUS_LABELS[item.status] || item.status),
+      item.end_reason === 'abandoned' && item.status !== 'abandoned'
+        ? el('span', { class: 'status status-abandoned' }, STATUS_LABELS.abandoned)
+        : null,
     ),
     el(
       'td',

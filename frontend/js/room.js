@@ -4,12 +4,12 @@ import { MIC_MESSAGES, MicCapture, micSupported } from './audio-capture.js';
 import { $, el, levelLabel, notice, param } from './dom.js';
 import { announce, Banners, Countdown, LevelMeter, renderSpeaking, setConn } from './room-status.js';
 import { SpeechOut } from './speech-out.js';
-import { StreamClient } from './stream-client.js';
+import { CLOSE_TAKEN_OVER, StreamClient } from './stream-client.js';
 import { TranscriptView } from './transcript-view.js';
 import { VoiceActivity } from './voice-activity.js';
 import { setupVoiceSettings } from './voice-settings.js';
 
-const OVER = new Set(['finished', 'scoring', 'scored', 'failed']);
+const OVER = new Set(['finished', 'abandoned', 'scoring', 'scored', 'failed']);
 const LEAVE_AFTER_MS = 20000; // after the server ends the interview, wait at most this for the voice
 
 const interviewId = param('id');
@@ -119,6 +119,12 @@ async function reloadTurns() {
 }
 
 function onMessage(msg) {
+  if (msg.replayed) {
+    // missed while the socket was down: shown, not spoken again
+    if (msg.type === 'transcript') view.final({ ...msg, speaker: 'candidate', typed: Boolean(msg.typed) });
+    else if (msg.type === 'interviewer_done') view.interviewerDone(msg);
+    return;
+  }
   switch (msg.type) {
     case 'ready':
       setConn('ok', 'Connected');
@@ -176,6 +182,7 @@ function onServerError(msg) {
     return;
   }
   if (msg.code === 'finished' && state.finishing) return;
+  if (msg.code === 'taken_over') return; // the close (4410) that follows shows what happened and what to do
   const text =
     {
       busy: 'The server is catching up — your audio is kept and will be transcribed shortly.',
@@ -210,8 +217,28 @@ function onFinished() {
   setTimeout(goToReview, LEAVE_AFTER_MS);
 }
 
+/** Another tab or window opened this interview: it is the live one now; this one stops (no reconnect). */
+function onTakenOver() {
+  mic.stop();
+  speech.stop();
+  state.joined = false;
+  setConn('bad', 'Open elsewhere');
+  for (const b of ['#end-turn', '#mute', '#finish', '#typed', '#send-typed']) $(b).disabled = true;
+  banners.set(
+    'conn',
+    notice(
+      'warning',
+      el('strong', {}, 'This interview is open in another tab or window. '),
+      'Only one can be live at a time, so this one has stopped; nothing you said is lost. ',
+      el('button', { class: 'button small', type: 'button', onclick: () => location.reload() }, 'Continue here'),
+    ),
+  );
+  showSpeaking();
+}
+
 function connect() {
   stream = new StreamClient(api.streamUrl(interviewId));
+  stream.lastSeq = Math.max(0, view.lastSeq());
   window.vivaRoom.stream = stream;
   stream.addEventListener('message', (e) => onMessage(e.detail));
   stream.addEventListener('open', async (e) => {
@@ -247,6 +274,8 @@ function connect() {
   stream.addEventListener('closed', (e) => {
     if (e.detail.code === 4409 || state.finishing || state.over) {
       onFinished();
+    } else if (e.detail.code === CLOSE_TAKEN_OVER) {
+      onTakenOver();
     } else if (e.detail.code === 4404) {
       setConn('bad', 'Not found');
       banners.set(
@@ -373,9 +402,12 @@ async function init() {
   } catch {
     $('#round-title').textContent = interview.round;
   }
-  if (interview.turns.length) {
-    $('#join').textContent = 'Rejoin the interview';
-    $('#lobby-status').textContent = 'Welcome back: your interview continues where it stopped.';
+  if (interview.turns.length || interview.status === 'paused') {
+    $('#join').textContent = 'Resume the interview';
+    $('#lobby-status').textContent =
+      interview.status === 'paused'
+        ? 'This interview is paused. Resume it to continue where it stopped.'
+        : 'Welcome back: your interview continues where it stopped.';
   }
   $('#join').focus();
   document.body.dataset.ready = 'true';

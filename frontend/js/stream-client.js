@@ -1,11 +1,19 @@
 // The interview WebSocket (docs/protocol.md) with reconnect and backoff.
 // Events: 'open' {reconnect: bool}, 'message' (a server JSON event), 'down' {code, attempt, delayMs},
-// 'closed' {code, reason} (for good: finished, not found, or closed by us).
+// 'closed' {code, reason} (for good: finished, not found, taken over by another tab, or closed by us).
 // Messages sent while the socket is down wait in an outbox and go out on reconnect; audio does not
-// wait (it is live), it is counted as dropped instead.
+// wait (it is live), it is counted as dropped instead. Typed answers carry an id, so one resent after a
+// reconnect is stored once. A reconnect asks for the events after the last seq seen (?last_seq=N).
 
 const CLOSE_NOT_FOUND = 4404;
 const CLOSE_FINISHED = 4409;
+export const CLOSE_TAKEN_OVER = 4410; // a newer connection (another tab) owns the interview: never fight it
+const FOR_GOOD = new Set([CLOSE_NOT_FOUND, CLOSE_FINISHED, CLOSE_TAKEN_OVER]);
+
+function messageId() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
 const PING_EVERY_MS = 15000;
 const SILENT_LIMIT_MS = 45000; // no message at all for this long: the connection is dead
 const MAX_BUFFERED = 512 * 1024; // bytes of audio queued in the socket before frames are dropped
@@ -24,6 +32,7 @@ export class StreamClient extends EventTarget {
     this.droppedFrames = 0;
     this.timer = null;
     this.lastMessageAt = 0;
+    this.lastSeq = 0; // the highest turn seq seen (from events, or set from the stored turns)
     this.onOnline = () => this.retryNow();
     window.addEventListener('online', this.onOnline);
   }
@@ -35,7 +44,8 @@ export class StreamClient extends EventTarget {
   connect() {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    const ws = new WebSocket(this.url);
+    const sep = this.url.includes('?') ? '&' : '?';
+    const ws = new WebSocket(this.lastSeq > 0 ? `${this.url}${sep}last_seq=${this.lastSeq}` : this.url);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onopen = () => {
@@ -57,6 +67,7 @@ export class StreamClient extends EventTarget {
       } catch {
         return;
       }
+      if (Number.isInteger(msg.seq)) this.lastSeq = Math.max(this.lastSeq, msg.seq);
       this.dispatchEvent(new CustomEvent('message', { detail: msg }));
     };
     ws.onclose = (e) => this._closed(ws, e.code, e.reason);
@@ -67,7 +78,7 @@ export class StreamClient extends EventTarget {
     if (this.ws !== ws) return;
     this._stopPing();
     this.ws = null;
-    if (this.stopped || code === CLOSE_NOT_FOUND || code === CLOSE_FINISHED) {
+    if (this.stopped || FOR_GOOD.has(code)) {
       this.stopped = true;
       this.dispatchEvent(new CustomEvent('closed', { detail: { code, reason } }));
       return;
@@ -83,8 +94,9 @@ export class StreamClient extends EventTarget {
     if (!this.stopped && !this.ws) this.connect();
   }
 
-  /** A JSON message; waits in the outbox while the socket is down. */
+  /** A JSON message; waits in the outbox while the socket is down. Typed answers get an id. */
   send(msg) {
+    if (msg.type === 'text' && !msg.id) msg = { ...msg, id: messageId() };
     if (this.open) this.ws.send(JSON.stringify(msg));
     else if (!this.stopped) this.outbox.push(msg);
   }

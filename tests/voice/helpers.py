@@ -56,3 +56,20 @@ def send(ws, **message) -> None:
 
 def of(events: list[dict], kind: str) -> list[dict]:
     return [e for e in events if e["type"] == kind]
+
+
+def eventually(check, tries: int = 200, every_s: float = 0.05):
+    """Poll `check()` until it returns something truthy (the server side of a closed socket drains on
+    its own); fails after `tries` polls. A wait with a bound, not a timing assertion."""
+    import time
+
+    for _ in range(tries):
+        result = check()
+        if result:
+            return result
+        time.sleep(every_s)
+    raise AssertionError(f"condition not met after {tries} polls: {check}")
+
+
+def status_of(app: FastAPI, interview_id: int):
+    return stored(app, interview_id)[0].status

@@ -55,14 +55,16 @@ class MemoryStore:
         self.states: list[dict] = []
         self.finished = False
 
-    async def add_turn(self, speaker, text, **kwargs) -> int:
+    async def add_turn(self, speaker, text, state=None, **kwargs) -> tuple[int, bool]:
         self.turns.append((speaker, text, kwargs))
-        return len(self.turns)
+        if state is not None:
+            self.states.append(state)
+        return len(self.turns), True
 
-    async def save_state(self, state) -> None:
+    async def save_state(self, state, state_seq) -> None:
         self.states.append(state)
 
-    async def finish(self, state) -> None:
+    async def finish(self, state, state_seq, reason) -> None:
         self.finished = True
 
 
