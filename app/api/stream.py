@@ -8,7 +8,7 @@ import time
 from fastapi import APIRouter, WebSocket
 
 from app import repository
-from app.api.deps import CurrentUser
+from app.auth.deps import StreamUser
 from app.db import SessionDep
 from app.interviewer import Interviewer
 from app.models import InterviewStatus
@@ -28,7 +28,7 @@ async def _refuse(ws: WebSocket, code: str, message: str, close_code: int) -> No
 
 
 @router.websocket("/api/interviews/{interview_id}/stream")
-async def interview_stream(ws: WebSocket, interview_id: int, db: SessionDep, user: CurrentUser) -> None:
+async def interview_stream(ws: WebSocket, interview_id: int, db: SessionDep, user: StreamUser) -> None:
     interview = repository.get_owned_interview(db, user, interview_id)
     if interview is not None:
         db.expunge(interview)
