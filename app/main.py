@@ -21,7 +21,7 @@ from app.scoring import jobs as scoring_jobs
 from app.security.hosts import HostPolicy
 from app.security.logs import quiet_access_log
 from app.security.middleware import GuardMiddleware
-from app.security.ratelimit import FailureLimiter
+from app.security.ratelimit import WindowCounter
 from app.voice.runtime import start_voice, stop_voice
 
 log = logging.getLogger("viva")
@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Viva", version=__version__, lifespan=lifespan,
                   description="Voice mock interviewer for backend-engineering interviews")
     app.state.settings = settings
-    app.state.login_limiter = FailureLimiter(settings.login_max_failures, settings.login_window_s)
+    app.state.login_limiter = WindowCounter(settings.login_max_failures, settings.login_window_s)
+    app.state.creation_counter = WindowCounter(settings.max_interviews_per_day, 86_400)
     for module in (health, auth, rounds, interviews, scorecards, stream):
         app.include_router(module.router)
     install_error_handlers(app, settings.error_echo_chars)

@@ -49,7 +49,7 @@ def decode_cursor(cursor: str) -> int:
     """Raises ValueError for a cursor this service did not make."""
     raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     kind, _, value = raw.partition(":")
-    if kind != "i" or not value.isdigit() or len(value) > 10 or int(value) > MAX_ID + 1:
+    if kind != "i" or not value.isdigit() or len(value) > 10 or int(value) > MAX_ID:
         raise ValueError("bad cursor")
     return int(value)
 

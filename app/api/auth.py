@@ -130,7 +130,7 @@ def login(body: Credentials, request: Request, response: Response, db: SessionDe
                             headers={"Retry-After": str(math.ceil(wait))})
     account = store.authenticate(db, email, body.password)
     if account is None:
-        limiter.failed(*keys)
+        limiter.add(*keys)
         log.info("login failed")
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong email or password")
     limiter.clear(keys[0])

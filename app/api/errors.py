@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
+from app.api.routes import effective_routes
+
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -63,12 +65,12 @@ def _deps(route: APIRoute) -> set[str]:
 ERROR_SCHEMA = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
 
 
-def route_errors(route: APIRoute) -> dict[int, str]:
+def route_errors(path: str, route: APIRoute) -> dict[int, str]:
     """The error statuses (besides 422) an API route can answer, from what it depends on and takes."""
     extra: dict[int, str] = {}
     if "get_current_user" in _deps(route):
         extra[401] = "not logged in (VIVA_AUTH=accounts)"
-    if route.param_convertors:
+    if "{" in path:
         extra[404] = "no such resource, or not yours (the same answer)"
     if route.methods & UNSAFE:
         extra[403] = "cross-site request: Origin/Referer not allowed"
@@ -79,13 +81,13 @@ def route_errors(route: APIRoute) -> dict[int, str]:
 
 def add_error_responses(app: FastAPI, schema: dict[str, Any]) -> None:
     """Write those statuses into an OpenAPI document (in place)."""
-    for route in app.routes:
+    for path, route in effective_routes(app):
         if not isinstance(route, APIRoute) or not route.include_in_schema:
             continue
         for method in route.methods:
-            op = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
+            op = schema.get("paths", {}).get(path, {}).get(method.lower())
             if op is None:
                 continue
-            for code, text in route_errors(route).items():
+            for code, text in route_errors(path, route).items():
                 op["responses"].setdefault(str(code), {
                     "description": text, "content": {"application/json": {"schema": ERROR_SCHEMA}}})

@@ -26,7 +26,7 @@ def create_interview(
         invalid(("body", "round"), f"unknown round '{body.round}'; choose one of: {known}", body.round)
     if body.level not in LEVELS or not rnd.questions_for(body.level):
         invalid(("body", "level"), f"unknown level '{body.level}'; choose one of: {', '.join(LEVELS)}", body.level)
-    check_interview_quota(session, user, request.app.state.settings)
+    check_interview_quota(session, user, request.app.state.settings, request.app.state.creation_counter)
     return InterviewPublic.of(repository.create_interview(session, user, rnd.id, body.level))
 
 

@@ -1,7 +1,8 @@
-"""Failed-login counting: per account and per client address, in a sliding window (in this process).
+"""Counting events per key in a sliding window (in this process): failed logins per account and per
+client address, interviews created per user.
 
-`blocked(key)` is True once `max_failures` failures are inside the window, so the next attempt — the
-11th with the default 10 — is refused with 429 without checking the password at all.
+`blocked(key)` is non-zero once `max_events` events are inside the window, so the next attempt — the
+11th failed login with the default 10 — is refused with 429 (without checking the password at all).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from collections.abc import Callable
 MAX_KEYS = 50_000  # bounded memory: the oldest keys are forgotten first
 
 
-class FailureLimiter:
-    def __init__(self, max_failures: int, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_failures = max_failures
+class WindowCounter:
+    def __init__(self, max_events: int, window_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_events = max_events
         self.window_s = window_s
         self.clock = clock
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
@@ -36,17 +37,17 @@ class FailureLimiter:
         wait = 0.0
         for key in keys:
             times = self._recent(key)
-            if len(times) >= self.max_failures:
+            if len(times) >= self.max_events:
                 wait = max(wait, times[0] + self.window_s - self.clock())
         return wait
 
-    def failed(self, *keys: str) -> None:
+    def add(self, *keys: str) -> None:
         now = self.clock()
         for key in keys:
             times = self._failures.setdefault(key, deque())
             times.append(now)
             self._failures.move_to_end(key)
-            if len(times) > self.max_failures:
+            if len(times) > self.max_events:
                 times.popleft()
         while len(self._failures) > MAX_KEYS:
             self._failures.popitem(last=False)
