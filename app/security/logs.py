@@ -1,7 +1,8 @@
 """Log hygiene: ids, sizes, durations and outcomes only.
 
 - uvicorn's access log loses query strings (`/api/interviews?cursor=...` -> `/api/interviews?…`);
-- the WebSocket library's frame dumps (debug level: `< TEXT '{"type":"text","text":...'`) are dropped;
+- the WebSocket library's wire dumps (debug level: `< TEXT '{"type":"text","text":...'`, handshake
+  headers such as `< Cookie: ...`) are dropped;
 - SQL parameters never reach a log: the engines are made with `hide_parameters=True` (app/db.py).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-FRAME_DUMP = ("< TEXT", "> TEXT", "< BINARY", "> BINARY", "< CONTINUATION", "> CONTINUATION")
+WIRE_DUMP = ("< ", "> ")  # websockets' debug lines: "< %s" (a frame), "< %s: %s" (a header)
 
 
 class AccessLogFilter(logging.Filter):
@@ -22,7 +23,7 @@ class AccessLogFilter(logging.Filter):
 
 class FrameDumpFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (isinstance(record.msg, str) and record.msg.startswith(FRAME_DUMP))
+        return not (isinstance(record.msg, str) and record.msg.startswith(WIRE_DUMP))
 
 
 def quiet_access_log() -> None:
