@@ -42,7 +42,8 @@ def test_limits_against_real_uvicorn(tmp_path):
         # 413 for a chunked body with no Content-Length
         head = (b"POST /api/interviews HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
-        body = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (big[i:i + 4096] for i in range(0, len(big), 4096)))
+        parts = [big[i:i + 4096] for i in range(0, len(big), 4096)]
+        body = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in parts)
         reply = raw_http(srv.port, head + body + b"0\r\n\r\n")
         assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
         # a foreign Host -> 400
