@@ -215,3 +215,24 @@ def test_typed_answers_are_limited_in_characters(settings):
             while event["type"] != "error":
                 event = ws.receive_json()
             assert event["code"] == "bad_message" and "50 characters" in event["message"]
+
+
+def test_an_oversized_websocket_message_is_closed_1009_by_the_app_too(settings):
+    """uvicorn (viva serve) refuses such a message first; this is the app's own check behind any server."""
+    with TestClient(create_app(settings.model_copy(update={"ws_max_message_bytes": 1000, "stt_preload": False}))) as c:
+        iid = new_interview(c)
+        with c.websocket_connect(STREAM.format(iid)) as ws:
+            assert ws.receive_json()["type"] == "ready"
+            ws.send_text('{"type": "text", "text": "' + "w" * 2000 + '"}')
+            with pytest.raises(WebSocketDisconnect) as closed:
+                while True:
+                    ws.receive_json()
+            assert closed.value.code == 1009
+        with c.websocket_connect(STREAM.format(iid)) as ws:  # the interview goes on
+            assert ws.receive_json()["type"] == "ready"
+
+
+def test_token_ids_out_of_range_are_404(two_users):
+    a, _b = two_users
+    for bad in HUGE_IDS:
+        assert a.delete(f"/api/auth/tokens/{bad}").status_code in (404, 422)
