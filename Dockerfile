@@ -1,5 +1,5 @@
 # Viva on its embedded defaults: bundled tiny.en Whisper model, offline interviewer and scorer, SQLite;
-# accounts mode (sign up at /signup.html).
+# accounts mode (sign up at /login.html?signup=1).
 FROM python:3.11-slim
 
 # Bound to every interface inside the container, so accounts (sign-up and login) are on: local mode is
