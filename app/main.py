@@ -19,7 +19,7 @@ from app.db import init_db, make_engine
 from app.interviewer import build_brain
 from app.scoring import jobs as scoring_jobs
 from app.security.hosts import HostPolicy
-from app.security.logs import quiet_access_log
+from app.security.logs import quiet_access_log, redact_handlers
 from app.security.middleware import GuardMiddleware
 from app.security.ratelimit import WindowCounter
 from app.voice.runtime import start_voice, stop_voice
@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        redact_handlers()  # the server has set up logging by now
         app.state.settings = settings
         app.state.catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
         app.state.engine = make_engine(settings.resolved_database_url)
