@@ -1,6 +1,6 @@
 """The guard in front of every request (pure ASGI, so it sees WebSocket handshakes and streamed bodies).
 
-- an unknown `Host` -> 400 (a WebSocket: closed with 1008 before it is accepted);
+- an unknown `Host` -> 400 (a WebSocket: closed with 1008 before it is accepted); /api/health excepted;
 - a WebSocket whose `Origin` is not allowed -> closed with 1008 before it is accepted;
 - a state-changing request (POST, PUT, PATCH, DELETE) whose `Origin` (or, without one, `Referer`) is
   not allowed -> 403;
@@ -24,6 +24,9 @@ from app.security.hosts import HostPolicy
 log = logging.getLogger("viva.security")
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Served whatever the Host: health probes of proxies and orchestrators name the upstream (viva1:8000,
+# a pod IP). It holds no user data, only which parts are up.
+OPEN_PATHS = ("/api/health",)
 CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
 
@@ -54,7 +57,7 @@ class GuardMiddleware:
         host = headers.get("host")
         if scope["type"] == "websocket":
             return await self._websocket(scope, receive, send, headers, host)
-        if not self.policy.host_allowed(host):
+        if not self.policy.host_allowed(host) and scope["path"] not in OPEN_PATHS:
             log.warning("refused a request for an unknown Host (%d chars)", len(host or ""))
             return await _reply(send, 400, "invalid Host header")
         if scope["method"] not in SAFE_METHODS and not self._same_site(headers, host):

@@ -50,8 +50,11 @@ def test_host_and_origin_parsing(settings):
 
 # --- Host ------------------------------------------------------------------------------------------
 def test_a_foreign_host_gets_400_and_a_websocket_1008(client):
-    res = client.get("/api/health", headers={"Host": "rebind.attacker.example"})
+    res = client.get("/api/rounds", headers={"Host": "rebind.attacker.example"})
     assert res.status_code == 400 and res.json() == {"detail": "invalid Host header"}
+    assert client.get("/api/interviews", headers={"Host": "rebind.attacker.example"}).status_code == 400
+    # a proxy's or orchestrator's health probe names the upstream (viva1:8000, a pod IP): served
+    assert client.get("/api/health", headers={"Host": "viva1:8000"}).status_code == 200
     assert client.get("/", headers={"Host": "rebind.attacker.example"}).status_code == 400
     iid = new_interview(client)
     assert refused_before_accept(client, STREAM.format(iid), headers={"Host": "rebind.attacker.example"}) == 1008

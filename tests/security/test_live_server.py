@@ -48,7 +48,7 @@ def test_limits_against_real_uvicorn(tmp_path):
         reply = raw_http(srv.port, head + body + b"0\r\n\r\n")
         assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
         # a foreign Host -> 400
-        assert raw_http(srv.port, b"GET /api/health HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+        assert raw_http(srv.port, b"GET /api/rounds HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
                         ).startswith(b"HTTP/1.1 400")
 
         async def oversized_message() -> tuple[int, int]:
