@@ -35,6 +35,13 @@ class Phase(Strict):
     key: str = Field(pattern=KEY_PATTERN)
     name: str = Field(min_length=1)
     minutes: float = Field(gt=0)
+    # what the phase is about (rubric dimension keys): its follow-ups prefer these dimensions, and the
+    # phase is announced only together with a question about one of them (empty: any question)
+    dimensions: list[str] = Field(default_factory=list)
+    # the phase starts with a new main question (e.g. behavioral "second story")
+    new_question: bool = False
+    # how the interviewer announces the phase (default: "let's turn to <name>")
+    announce: str | None = Field(default=None, min_length=5)
 
 
 class Signal(Strict):
@@ -89,6 +96,12 @@ class Rubric(Strict):
             dupes = sorted({k for k in keys if keys.count(k) > 1})
             if dupes:
                 raise ValueError(f"duplicate {what} keys: {', '.join(dupes)}")
+        dims = {d.key for d in self.dimensions}
+        for phase in self.phases:
+            unknown = [k for k in phase.dimensions if k not in dims]
+            if unknown:
+                raise ValueError(f"phase '{phase.key}': dimensions {', '.join(unknown)} are not dimensions "
+                                 "of this rubric")
         weight = sum(d.weight for d in self.dimensions)
         if abs(weight - 1.0) > 0.011:
             raise ValueError(f"dimension weights add up to {weight:.3f}, not 1.0")
@@ -98,6 +111,45 @@ class Rubric(Strict):
 class Probe(Strict):
     dimension: str = Field(pattern=KEY_PATTERN)
     text: str = Field(min_length=5)
+    hint: str = Field(min_length=5)  # spoken when the candidate is stuck on this probe
+
+
+_SENTENCE = re.compile(r"[.?!](?:\s|$)")
+MAX_FACT_SENTENCES = 2
+
+
+class Fact(Strict):
+    """The interviewer's answer to a clarifying question a candidate is likely to ask.
+
+    `asks` are the ways candidates ask about it: phrases or keywords ("how many users", "daily active",
+    "read heavy"). A clarifying question is matched against them (app/interviewer/facts.py); `answer` is
+    spoken as is, so it is one or two sentences with concrete numbers where numbers matter."""
+
+    id: str = Field(pattern=KEY_PATTERN)
+    asks: list[str] = Field(min_length=1)
+    answer: str = Field(min_length=10, max_length=320)
+
+    @field_validator("asks")
+    @classmethod
+    def _asks_not_blank(cls, asks: list[str]) -> list[str]:
+        if any(not re.search(r"[a-z0-9]", a.lower()) for a in asks):
+            raise ValueError("asks must not be blank")
+        return asks
+
+    @field_validator("answer")
+    @classmethod
+    def _short_answer(cls, answer: str) -> str:
+        if len(_SENTENCE.findall(answer.strip())) > MAX_FACT_SENTENCES:
+            raise ValueError(f"a fact is spoken: at most {MAX_FACT_SENTENCES} sentences")
+        return answer
+
+
+def _unique_ids(facts: list[Fact]) -> list[Fact]:
+    ids = [f.id for f in facts]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"duplicate fact ids: {', '.join(dupes)}")
+    return facts
 
 
 class Question(Strict):
@@ -106,6 +158,10 @@ class Question(Strict):
     text: str = Field(min_length=10)
     hint: str = Field(min_length=5)
     probes: list[Probe] = Field(min_length=3)
+    # the first fact is the headline (usually the scale): offered when no fact matches a question
+    facts: list[Fact] = Field(min_length=2)
+
+    _facts_unique = field_validator("facts")(_unique_ids)
 
 
 SpecificsKind = Literal["numbers", "example", "tradeoff"]
@@ -118,7 +174,12 @@ class RoundPrompt(Strict):
     # Optional: how this round asks for specifics when an answer is vague (else generic lines are used),
     # e.g. a coding round asks for complexity where a design round asks for rough numbers.
     specifics: dict[SpecificsKind, list[str]] = Field(default_factory=dict)
+    # facts true for every question of the round (e.g. behavioral: which stories are fine); a question's
+    # own fact with the same id takes precedence
+    facts: list[Fact] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=8)
+
+    _facts_unique = field_validator("facts")(_unique_ids)
 
 
 class Round(BaseModel):
@@ -142,6 +203,12 @@ class Round(BaseModel):
             if dim.key == key:
                 return dim
         raise KeyError(key)
+
+    def facts_for(self, question: Question | None) -> list:
+        """The facts in force while `question` is in play: its own, then the round's (same id: its own)."""
+        own = list(question.facts) if question is not None else []
+        ids = {f.id for f in own}
+        return own + [f for f in self.prompt.facts if f.id not in ids]
 
     def questions_for(self, level: str) -> list[Question]:
         return [q for q in self.prompt.questions if level in q.levels]

@@ -83,6 +83,35 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import asyncio
+    import subprocess
+
+    from app.interviewer import OfflineBrain
+    from app.interviewer.evaluation import evaluate, format_table
+
+    settings = get_settings()
+    catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
+    reports = {}
+    for name in args.brain.split(","):
+        if name == "llm":
+            from app.interviewer.llm import LLMBrain
+
+            brain = LLMBrain(settings)
+        else:
+            brain = OfflineBrain()
+        rounds = args.rounds.split(",") if args.rounds else None
+        levels = tuple(args.levels.split(",")) if args.levels else ("mid", "senior", "staff")
+        reports[name] = asyncio.run(evaluate(catalog, brain, answers=args.answers, rounds=rounds, levels=levels))
+    print(format_table(reports))
+    print(f"(uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()})")
+    if args.misses:
+        for name, report in reports.items():
+            for miss in report.failures:
+                print(f"{name}: {miss}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viva", description="Viva: voice mock interviewer")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("rounds", help="list rounds and their rubric dimensions").set_defaults(func=cmd_rounds)
     sub.add_parser("check", help="validate catalog, STT model and database").set_defaults(func=cmd_check)
+    ev = sub.add_parser("eval", help="run the interviewer harness (scripted candidates) and print its table")
+    ev.add_argument("--brain", default="offline", help="offline, llm, or both: offline,llm")
+    ev.add_argument("--answers", type=int, default=20, help="candidate answers per session")
+    ev.add_argument("--rounds", default="", help="comma-separated round ids (default: all)")
+    ev.add_argument("--levels", default="", help="comma-separated levels (default: mid,senior,staff)")
+    ev.add_argument("--misses", action="store_true", help="also list every miss")
+    ev.set_defaults(func=cmd_eval)
     score = sub.add_parser("score", help="score a transcript file offline "
                                          "(JSON turns, or Interviewer:/Candidate: lines)")
     score.add_argument("file", help="transcript file, or - for standard input")

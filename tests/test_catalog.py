@@ -117,3 +117,16 @@ def test_a_seventh_round_needs_only_files(tree):
     _edit(tree / "rubrics" / "frontend_coding.yaml", lambda d: d.update(id="frontend_coding"))
     _edit(tree / "prompts" / "rounds" / "frontend_coding.yaml", lambda d: d.update(round="frontend_coding"))
     assert "frontend_coding" in {r.id for r in _load(tree)}
+
+
+def test_broken_fact_is_named(tree):
+    path = tree / "prompts" / "rounds" / "system_design.yaml"
+    _edit(path, lambda d: d["questions"][0]["facts"][1].update(answer="One. Two. Three sentences is too long."))
+    with pytest.raises(CatalogError, match=r"system_design.yaml: field 'questions\[0\]\.facts\[1\]\.answer'"):
+        _load(tree)
+
+
+def test_every_question_has_facts_and_every_probe_a_hint(catalog):
+    for rnd in catalog:
+        for q in rnd.prompt.questions:
+            assert len(q.facts) >= 2 and all(p.hint for p in q.probes), q.id

@@ -28,7 +28,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"thinking about it|need (a|some) time|let me see)\b")),
     ("dont_know", re.compile(
         r"\b(i (really |just |honestly )?(dont|do not) know|(im|i am) (really |just )?not sure|"
-        r"not really sure|no idea|(i have|ive got) no clue|"
+        r"not really sure|^not sure$|no idea|(i have|ive got) no clue|"
         r"(dont|do not|cant|cannot) (remember|recall|think of)|(im|i am) stuck|drawing a blank|"
         r"(never|havent|have not) (done|worked on|dealt with)|(ill|i will|i have to|id have to) pass)\b")),
     ("end", re.compile(
@@ -78,22 +78,76 @@ def is_no_questions(text: str) -> bool:
     return len(norm.split()) <= 10 and bool(_NO_QUESTIONS.search(norm))
 
 
+_YES = re.compile(r"^(yes|yeah|yep|sure|i do|i have (one|a few|some)|actually yes|one question|a couple)"
+                  r"( please| actually| i do| i have one| one| a couple)?$")
+
+
+def is_yes(text: str) -> bool:
+    """"Yes." to "any questions for me?": the question is still to come."""
+    return bool(_YES.match(normalize(text)))
+
+
 def asks_question(text: str) -> bool:
     return text.strip().endswith("?") or bool(_QUESTION_START.search(normalize(text)))
 
 
 _CLARIFY_START = re.compile(
-    r"^(so |and |ok |okay |um |uh )*(can|could|may|should|do|does|is|are|will|would|am) "
-    r"(i|we|you|it|there|the|they|this|that|users)\b")
-MAX_CLARIFY_WORDS = 30
+    r"^(so |and |ok |okay |um |uh |sorry |quick question |before i (start|begin|dive in) |just to (check|"
+    r"clarify|confirm) |first )*((can|could|may|should|do|does|is|are|will|would|am|must|have) "
+    r"(i|we|you|it|there|the|they|this|that|users|these|those|our|my|a|an)\b|"
+    r"(what|whats|how|hows|who|whos|which|where|wheres|when|roughly how|approximately how)\b)")
+_CLARIFY_ANYWHERE = re.compile(
+    r"\b(can i assume|should i assume|may i assume|is it (ok|okay|fine|alright) (if|to)|i (assume|take it)\b.*"
+    r"\b(right|correct)$|do we (need|have|care|want|support)|are we (talking|supporting|expecting|assuming)|"
+    r"how (many|much|big|large|often|fast|long|recent)|(what is|what are|whats) the (expected|target|scale|size|"
+    r"budget|latency|read|write|ratio|volume|traffic|constraint|limit|input|range)|any (constraints?|limits?|"
+    r"requirements?)|is there (a|an|any)|are there (any)?|do you want me to|should (i|we|it)|"
+    r"does it (need|have) to|does (the|it|this|that)|is (this|it|that) (for|a|an|the|just|only|okay|ok))\b")
+_CONFUSED = re.compile(
+    r"\b(do you mean|did you mean|what do you mean|you mean|are you asking|by .{1,40} do you mean|"
+    r"(not sure|unsure) what you mean|which (one|part) do you mean|what exactly (are you|do you) (asking|"
+    r"want|mean)|what are you looking for|(as in|meaning) .{1,40}\bor\b)")
+MAX_CLARIFY_WORDS = 40
+# with a question mark, any auxiliary opening asks ("Is consistency more important than latency?")
+_ASKED = re.compile(r"^(so |and |ok |okay |um |uh |sorry |also |then )*(is|are|do|does|did|can|could|should|will|"
+                    r"would|must|may|has|have)\b")
+# without a question mark, "so what I would do is..." / "how I'd do it is..." are the start of an answer
+_STATEMENT = re.compile(r"^(so |and |ok |okay |um |uh |well )*(what|how|where|when|which) (i|we|id|wed|ill|youd)\b")
+_WRAPPED_WORDS = 20  # a spoken question without "?" is only recognised this short
+
+
+def is_confused(text: str) -> bool:
+    """"Do you mean my team or another team?": the candidate is unsure what the question asks."""
+    norm = normalize(text)
+    return bool(norm) and len(norm.split()) <= MAX_CLARIFY_WORDS and bool(_CONFUSED.search(norm))
+
+
+def _last_sentence(text: str) -> str:
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p]
+    return parts[-1] if parts else ""
 
 
 def is_clarifying_question(text: str) -> bool:
-    """A short question back to the interviewer ("Can I assume reads outnumber writes?")."""
+    """A question back to the interviewer about the problem ("Can I assume reads outnumber writes?",
+    "how many users are we talking about", "do you mean my own team or another one")."""
     norm = normalize(text)
-    if not norm or len(norm.split()) > MAX_CLARIFY_WORDS:
+    words = len(norm.split())
+    if not norm or words > MAX_CLARIFY_WORDS:
         return False
-    return text.strip().endswith("?") or bool(_CLARIFY_START.search(norm))
+    if is_confused(text):
+        return True
+    stripped = text.strip()
+    if "?" in stripped:
+        # a question mark at the end, or in the turn's opening ("How many users? I'd guess...")
+        last = normalize(_last_sentence(stripped))
+        first = normalize(stripped.split("?")[0])
+        after = normalize(stripped.rsplit("?", 1)[1])
+        if stripped.endswith("?") or (len(first.split()) <= 15 and len(after.split()) <= 8):
+            return any(p.search(x) for p in (_CLARIFY_START, _CLARIFY_ANYWHERE, _ASKED) for x in (first, last))
+        return False
+    if words > _WRAPPED_WORDS or _STATEMENT.search(norm):
+        return False
+    return bool(_CLARIFY_START.search(norm) or _CLARIFY_ANYWHERE.search(norm))
 
 
 # --- how specific is an answer? --------------------------------------------------------------------

@@ -26,7 +26,7 @@ from app.catalog import Round
 from app.interviewer import planner
 from app.interviewer import timekeeping as T
 from app.interviewer.brain import Brain
-from app.interviewer.intents import detect_intent
+from app.interviewer.intents import detect_intent, is_clarifying_question, is_confused
 from app.interviewer.state import Event, HistoryEntry, InterviewState
 from app.rubric_signals import SignalMatcher
 
@@ -34,6 +34,7 @@ log = logging.getLogger("viva.interviewer")
 
 # Intents that are also ordinary words in a real answer: with rubric signals in the turn, it's an answer.
 _SOFT_INTENTS = {"think", "dont_know", "done"}
+_NO_PROGRESS = {"repeat", "think"}  # turns that do not move the interview forward
 
 
 class Interviewer:
@@ -78,7 +79,8 @@ class Interviewer:
     def phase(self) -> tuple[str, float]:
         """(phase key, remaining seconds of the whole round)."""
         elapsed = self.elapsed_s
-        return T.phase_at(self.round, elapsed).key, T.remaining_s(self.round, elapsed)
+        return (T.current_phase(self.round, elapsed, self.state.progress).key,
+                T.remaining_s(self.round, elapsed))
 
     # --- state ----------------------------------------------------------------------------------------
     @property
@@ -119,9 +121,15 @@ class Interviewer:
         hits = self.matcher.find(text)
         new = st.record_signals([(h.dimension, h.signal) for h in hits])
         intent = detect_intent(text)
+        if intent == "repeat" and is_confused(text):  # "sorry, what do you mean?" asks what was meant
+            intent = None
         if intent in _SOFT_INTENTS and hits:
             intent = None
         st.candidate_turns += 1
+        if intent not in _NO_PROGRESS:
+            st.progress += 1
+            if not is_clarifying_question(text):  # asking is not answering: the question keeps its budget
+                st.question_answers += 1
         st.nudges = 0
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))

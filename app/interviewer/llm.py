@@ -123,7 +123,7 @@ class LLMBrain:
                      if len(state.coverage.get(d.key, ())) < planner.COVERED]
         bank = [x.text for x in planner.ordered_questions(rnd, state.level)
                 if x.id not in state.asked_questions][:BANK_SIZE]
-        hint = q.hint if (move.kind == "hint" and q is not None) else ""
+        hint = (move.hint or (q.hint if q is not None else "")) if move.kind == "hint" else ""
         system = self.template.render(
             persona=rnd.prompt.persona.strip(), rules=rnd.prompt.rules, title=rnd.rubric.title,
             level=state.level,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from app.catalog import Round
-from app.interviewer import planner, timekeeping
+from app.interviewer import planner
 from app.interviewer.phrases import sentences
 from app.interviewer.state import InterviewState
 
@@ -21,7 +21,7 @@ class OfflineBrain:
     async def reply(self, state: InterviewState, rnd: Round) -> AsyncIterator[str]:
         move = planner.plan(state, rnd)
         planner.apply(state, move, rnd)
-        state.last_meta = move.meta(timekeeping.phase_at(rnd, state.elapsed_s).key)
+        state.last_meta = move.meta()
         parts = sentences(move.text)
         for i, part in enumerate(parts):
             yield part if i == len(parts) - 1 else part + " "

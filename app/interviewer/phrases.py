@@ -50,20 +50,34 @@ DONT_KNOW = [
 ]
 MOVE_ON = ["That's fine, let's move on.", "Okay, let's try something different.",
            "Let's leave that one there."]
-CLARIFY = [
-    "Good question. That's your call, so state your assumption and keep going.",
-    "I'll leave that to you. Pick a reasonable assumption, say it out loud, and carry on.",
-    "Make whatever assumption you think is sensible, tell me what it is, and go ahead.",
+# clarifying questions: the facts answer them (prompts/rounds/*.yaml); these frame the answer
+YOUR_CALL = [
+    "That one's your call, so state your assumption and go with it.",
+    "I'll leave that to you; pick something sensible and say it out loud.",
+    "That's up to you, just tell me what you're assuming.",
+]
+IF_IT_HELPS = "If it helps,"
+KEEP_CONSISTENT = "Just keep it consistent with what I've told you so far."
+AS_SAID = ["As I mentioned,", "Like I said earlier,", "Same as before:"]
+HANDBACK = ["Go ahead.", "Over to you.", "Carry on."]
+I_MEAN = "To be clear, I'm asking:"
+REDIRECT = [
+    "Let me bring us back to the question.",
+    "I'd like to stay with what I asked for a moment.",
+    "Let's come back to the question I asked.",
 ]
 REPEAT_INTRO = ["Sure.", "Of course.", "No problem."]
 
 TRANSITION = "We're about {minutes} in, so let's turn to {phase}."
+TRANSITION_BY_PROGRESS = "Let's turn to {phase}."
 WRAP_UP_ASK = [
     "We're coming up on time, so let's stop there. Do you have any questions for me?",
     "We're close to time, so I'll stop the questions here. Is there anything you'd like to ask me?",
 ]
 WRAP_UP_EARLY = ("We've covered a lot of ground, so we can finish a little early. "
                  "Do you have any questions for me?")
+GO_AHEAD = "Sure, go ahead. What would you like to know?"
+ASK_AGAIN = "Thanks, noted. Before we finish, is there anything you'd like to ask me?"
 ANY_MORE = ["Anything else you'd like to ask?", "Any other questions?"]
 CLOSE = "Thanks for your time today, that's the end of our interview. Your review will be ready shortly."
 CLOSE_OUT_OF_TIME = ("We're out of time, so we'll stop here. "

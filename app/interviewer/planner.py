@@ -1,50 +1,34 @@
-"""The interviewer's next move, decided from the state, the rubric and the clock. Deterministic.
+"""The interviewer's next move, decided from the state, the rubric, the facts and the clock. Deterministic.
 
 Both brains use it: the offline brain speaks `move.text`; the LLM brain phrases the same move in its own
 words (and falls back to `move.text`). So the structure of the interview — which question, which probe,
-when to hint, when to wrap up — is always the same rubric-driven, time-kept plan, whichever brain talks.
+when to hint, redirect or wrap up, which facts to give — is always the same plan, whichever brain talks.
 
-`plan(state, rnd)` only reads; `apply(state, move)` records the move in the state.
+`plan(state, rnd)` only reads; `apply(state, move)` records the move in the state. Replies to an answer
+are decided in answers.py; this module holds the moves every path shares.
+
+Pacing: the phase is the later of the phase by the clock and the phase by progress (answers given, see
+timekeeping.answer_budget), so a fast typed candidate walks every phase and reaches the wrap-up while a
+slow one is moved on by the clock. A phase is announced only together with a question of that phase.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from app.catalog import Question, Round
 from app.interviewer import phrases as P
 from app.interviewer import timekeeping as T
-from app.interviewer.intents import is_clarifying_question, is_no_questions, is_vague, specificity
+from app.interviewer.intents import asks_question, is_no_questions, is_yes
+from app.interviewer.moves import Move, MoveKind
 from app.interviewer.state import InterviewState
 
 COVERED = 2  # signals heard for a dimension during a question before we stop probing it
-MAX_SPECIFICS_PER_QUESTION = 2
+MAX_SPECIFICS_PER_QUESTION = 4
 NUDGE_S = 20.0  # silence before a nudge
 THINK_S = 45.0  # ... after the candidate asked for time
 WRAP_SILENCE_S = 12.0  # silence after "any questions for me?" before we close
 MAX_NUDGES = 2  # then move on to another question
 
-
-@dataclass
-class Move:
-    kind: str  # open resume probe specifics next_question hint encourage repeat think_ack nudge clarify
-    #            wrap_up_questions answer_question close none
-    text: str  # the full offline utterance
-    lead: str = ""  # the part before the question (acknowledgement, transition, hint intro)
-    prompt: str = ""  # the question put to the candidate (what "repeat" repeats)
-    question_id: str | None = None
-    dimension: str | None = None
-    new_question: bool = False
-    tag: str | None = None  # a key recorded in asked_probes (probe or specifics wording)
-    hint_used: bool = False
-    transition: str | None = None  # phase key announced by this move
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def meta(self, phase: str) -> dict[str, Any]:
-        return {"move": self.kind, "question_id": self.question_id, "dimension": self.dimension,
-                "fallback": False, "hint_used": self.hint_used, "phase": phase,
-                "transition": self.transition, **self.extra}
+__all__ = ["Move", "MoveKind", "apply", "current_question", "ordered_questions", "plan", "silence_due"]
 
 
 def ordered_questions(rnd: Round, level: str) -> list[Question]:
@@ -68,16 +52,50 @@ def current_question(state: InterviewState, rnd: Round) -> Question | None:
     return None
 
 
-def _next_unasked(state: InterviewState, rnd: Round) -> Question | None:
-    return next((q for q in ordered_questions(rnd, state.level) if q.id not in state.asked_questions), None)
+def phase_now(state: InterviewState, rnd: Round):
+    return T.current_phase(rnd, state.elapsed_s, state.progress)
 
 
-def _probe(state: InterviewState, q: Question, prefer: list[str]) -> tuple[int, str] | None:
+def in_wrap_up(state: InterviewState, rnd: Round) -> bool:
+    return T.in_wrap_up(rnd, state.elapsed_s, state.progress)
+
+
+def next_unasked(state: InterviewState, rnd: Round, prefer: list[str] = ()) -> Question | None:
+    """The next main question: best suited to the level, then the one whose probes reach most dimensions
+    not yet probed (coverage across the interview), then one that probes the phase's dimensions."""
+    options = [q for q in ordered_questions(rnd, state.level) if q.id not in state.asked_questions]
+    if not options:
+        return None
+    best = min(abs(_level_distance(q, state.level)) for q in options)
+    near = [q for q in options if _level_distance(q, state.level) <= best + 0.5]
+    probed = set(state.probed) | {d for d, s in state.coverage.items() if len(s) >= COVERED}
+
+    def key(q: Question) -> tuple[int, int]:
+        dims = {p.dimension for p in q.probes}
+        return (-len(dims - probed), -len(dims & set(prefer)))
+
+    return min(near, key=key)  # min keeps bank order among equals
+
+
+def _level_distance(q: Question, level: str) -> float:
+    from app.catalog import LEVELS
+
+    target = LEVELS.index(level) if level in LEVELS else 0
+    idx = [LEVELS.index(lvl) for lvl in q.levels]
+    return abs(sum(idx) / len(idx) - target)
+
+
+def probe_for(state: InterviewState, q: Question, prefer: list[str]) -> tuple[int, str] | None:
+    """An unasked probe of `q` on a dimension not yet covered: dimensions not yet probed in this interview
+    first (coverage), then the phase's dimensions, then bank order."""
     options = [(i, p) for i, p in enumerate(q.probes)
                if f"{q.id}:{i}" not in state.asked_probes
                and len(state.question_coverage.get(p.dimension, ())) < COVERED]
-    best = [o for o in options if o[1].dimension in prefer] or options
-    return (best[0][0], best[0][1].dimension) if best else None
+    if not options:
+        return None
+    probed = set(state.probed)
+    i, p = min(options, key=lambda o: (o[1].dimension in probed, o[1].dimension not in prefer, o[0]))
+    return i, p.dimension
 
 
 def silence_due(state: InterviewState, rnd: Round, silence_s: float) -> bool:
@@ -93,203 +111,184 @@ def silence_due(state: InterviewState, rnd: Round, silence_s: float) -> bool:
     quiet = min(silence_s, since_last_turn)
     if state.wrap_up == "asked":
         return quiet >= WRAP_SILENCE_S
-    if T.in_wrap_up(rnd, state.elapsed_s):
+    if in_wrap_up(state, rnd):
         return quiet >= NUDGE_S / 2
     return quiet >= (THINK_S if state.waiting else NUDGE_S)
 
 
 def plan(state: InterviewState, rnd: Round) -> Move:
+    from app.interviewer.answers import on_answer
+
     event = state.event
     if state.finished or event is None:
-        return Move("none", "")
+        return Move(MoveKind.NONE, "")
     if event.kind == "open" or (event.kind == "resume" and not state.history):
-        return _open(state, rnd)
-    if event.kind == "resume":
-        return _resume(state)
-    if T.remaining_s(rnd, state.elapsed_s) <= 0:
-        return _close(P.CLOSE_OUT_OF_TIME if state.wrap_up == "none" else P.CLOSE)
-    if event.kind == "silence":
-        return _on_silence(state, rnd)
-    if state.wrap_up == "asked":
-        return _in_wrap_up(state, rnd, event.text, event.intent)
-    return _on_answer(state, rnd, event.intent, event.text, event.typed)
+        move = _open(state, rnd)
+    elif event.kind == "resume":
+        move = _resume(state)
+    elif T.remaining_s(rnd, state.elapsed_s) <= 0:
+        move = close(P.CLOSE_OUT_OF_TIME if state.wrap_up == "none" else P.CLOSE)
+    elif event.kind == "silence":
+        move = _on_silence(state, rnd)
+    elif state.wrap_up == "asked":
+        move = _in_wrap_up(state, rnd, event.text, event.intent)
+    else:
+        move = on_answer(state, rnd, event)
+    if move.phase is None:
+        move.phase = _phase_of(state, rnd, move)
+    return move
+
+
+def _phase_of(state: InterviewState, rnd: Round, move: Move) -> str:
+    if move.kind == MoveKind.CLOSE:
+        return rnd.rubric.phases[-1].key
+    if move.kind in (MoveKind.WRAP_UP_QUESTIONS, MoveKind.ANSWER_QUESTION):
+        return next(p.key for p in rnd.rubric.phases if T.is_questions_phase(p))
+    if move.kind == MoveKind.OPEN:
+        return rnd.rubric.phases[0].key
+    return phase_now(state, rnd).key
 
 
 def _open(state: InterviewState, rnd: Round) -> Move:
     intro = P.OPENING.format(title=rnd.rubric.title, minutes=round(rnd.rubric.duration_minutes))
-    q = _next_unasked(state, rnd)
+    q = next_unasked(state, rnd)
     if q is None:  # cannot happen with a validated catalog (every level has questions)
-        return Move("wrap_up_questions", f"{intro} {P.WRAP_UP_EARLY}", lead=intro, prompt=P.WRAP_UP_EARLY)
-    return Move("open", P.compose(intro, q.text), lead=intro, prompt=q.text, question_id=q.id,
+        return Move(MoveKind.WRAP_UP_QUESTIONS, f"{intro} {P.WRAP_UP_EARLY}", lead=intro, prompt=P.WRAP_UP_EARLY)
+    return Move(MoveKind.OPEN, P.compose(intro, q.text), lead=intro, prompt=q.text, question_id=q.id,
                 new_question=True)
 
 
 def _resume(state: InterviewState) -> Move:
     prompt = state.last_prompt if state.wrap_up == "none" else "Do you have any questions for me?"
-    return Move("resume", P.compose(P.RESUME, prompt), lead=P.RESUME, prompt=prompt,
-                question_id=state.question_id)
+    return Move(MoveKind.RESUME, P.compose(P.RESUME, prompt), lead=P.RESUME, prompt=prompt,
+                question_id=state.question_id, phase=state.phase)
 
 
-def _close(text: str, lead: str = "") -> Move:
-    return Move("close", P.compose(lead, text), lead=lead)
+def close(text: str, lead: str = "", **kw) -> Move:
+    return Move(MoveKind.CLOSE, P.compose(lead, text), lead=lead, **kw)
 
 
-def _wrap_up(state: InterviewState, lead: str, early: bool = False) -> Move:
+def wrap_up(state: InterviewState, lead: str, early: bool = False, rnd: Round | None = None, **kw) -> Move:
+    """ "Any questions for me?" — early (out of questions, or every phase done well before time) or on time."""
+    if rnd is not None and T.remaining_s(rnd, state.elapsed_s) > T.WRAP_UP_S + 120:
+        early = True
     ask = P.WRAP_UP_EARLY if early else P.pick(P.WRAP_UP_ASK, state.interviewer_turns)
-    return Move("wrap_up_questions", P.compose(lead, ask, optional=(0,)), lead=lead, prompt=ask,
-                question_id=state.question_id)
+    return Move(MoveKind.WRAP_UP_QUESTIONS, P.compose(lead, ask, optional=(0,)), lead=lead, prompt=ask,
+                question_id=state.question_id, **kw)
 
 
-def _next_question(state: InterviewState, rnd: Round, lead: str, transition: str | None = None) -> Move:
-    q = _next_unasked(state, rnd)
+def next_question(state: InterviewState, rnd: Round, lead: str, transition: str | None = None,
+                  prefer: list[str] = (), **kw) -> Move:
+    q = next_unasked(state, rnd, prefer)
     if q is None:
-        return _wrap_up(state, "", early=True)
-    return Move("next_question", P.compose(lead, q.text, optional=(0,)), lead=lead, prompt=q.text,
-                question_id=q.id, new_question=True, transition=transition)
+        return wrap_up(state, "", early=True, **kw)
+    return Move(MoveKind.NEXT_QUESTION, P.compose(lead, q.text, optional=(0,)), lead=lead, prompt=q.text,
+                question_id=q.id, new_question=True, transition=transition, **kw)
+
+
+def probe_move(q: Question, probe: tuple[int, str], lead: str, transition: str | None = None, **kw) -> Move:
+    index, dim = probe
+    text = q.probes[index].text
+    return Move(MoveKind.PROBE, P.compose(lead, text, optional=(0,)), lead=lead, prompt=text, question_id=q.id,
+                dimension=dim, tag=f"{q.id}:{index}", transition=transition, **kw)
 
 
 def _on_silence(state: InterviewState, rnd: Round) -> Move:
     if state.wrap_up == "asked":
-        return _close(P.CLOSE)
-    if T.in_wrap_up(rnd, state.elapsed_s):
-        return _wrap_up(state, "")
+        return close(P.CLOSE)
+    if in_wrap_up(state, rnd):
+        return wrap_up(state, "", rnd=rnd)
     if state.nudges >= MAX_NUDGES:
-        return _next_question(state, rnd, P.pick(P.MOVE_ON, state.interviewer_turns))
+        return next_question(state, rnd, P.pick(P.MOVE_ON, state.interviewer_turns))
     text = P.pick(P.NUDGES, state.nudges)
-    return Move("nudge", text, question_id=state.question_id)
+    return Move(MoveKind.NUDGE, text, question_id=state.question_id, phase=state.phase)
 
 
 def _in_wrap_up(state: InterviewState, rnd: Round, text: str, intent: str | None) -> Move:
     if intent in ("end", "done", "dont_know") or is_no_questions(text):
-        return _close(P.CLOSE)
+        return close(P.CLOSE)
     if intent == "repeat":
-        return _repeat(state)
+        return repeat(state, answer_kind="repeat_request")
+    if is_yes(text):
+        return Move(MoveKind.ANSWER_QUESTION, P.GO_AHEAD, prompt=P.GO_AHEAD)
+    if not asks_question(text):
+        if state.last_move == MoveKind.WRAP_UP_QUESTIONS:  # still on the last question: ask again, once
+            return Move(MoveKind.ANSWER_QUESTION, P.ASK_AGAIN, prompt=P.ASK_AGAIN)
+        return close(P.CLOSE)
     answer = P.answer_candidate_question(text)
     if state.candidate_questions + 1 >= 2 or T.remaining_s(rnd, state.elapsed_s) <= T.CLOSE_S:
-        return Move("close", P.compose(answer, P.CLOSE), lead=answer, extra={"answered_question": True})
+        return Move(MoveKind.CLOSE, P.compose(answer, P.CLOSE), lead=answer, extra={"answered_question": True})
     more = P.pick(P.ANY_MORE, state.candidate_questions)
-    return Move("answer_question", P.compose(answer, more), lead=answer, prompt=more)
+    return Move(MoveKind.ANSWER_QUESTION, P.compose(answer, more), lead=answer, prompt=more)
 
 
-def _repeat(state: InterviewState) -> Move:
+def repeat(state: InterviewState, **kw) -> Move:
     lead = P.pick(P.REPEAT_INTRO, state.interviewer_turns)
     prompt = state.last_prompt or "Could you tell me a bit more about that?"
-    return Move("repeat", P.compose(lead, prompt, optional=(0,)), lead=lead, prompt=prompt,
-                question_id=state.question_id)
+    return Move(MoveKind.REPEAT, P.compose(lead, prompt, optional=(0,)), lead=lead, prompt=prompt,
+                question_id=state.question_id, **kw)
 
 
-def _on_answer(state: InterviewState, rnd: Round, intent: str | None, text: str, typed: bool) -> Move:
-    seed = state.interviewer_turns
-    ack = P.pick(P.ACKS, seed)
-    q = current_question(state, rnd)
-    if intent == "repeat":
-        return _repeat(state)
-    if intent == "end":
-        return _wrap_up(state, "Sure, we can stop here.")
-    if T.in_wrap_up(rnd, state.elapsed_s):
-        return _wrap_up(state, ack)
-    if intent == "think":
-        return Move("think_ack", P.pick(P.THINK_ACKS, seed), question_id=state.question_id)
-    if intent in ("hint", "dont_know"):
-        if q is not None and q.id not in state.hints_used:
-            lead = P.pick(P.HINT_INTRO if intent == "hint" else P.DONT_KNOW, seed)
-            return Move("hint", P.compose(lead, q.hint, optional=(0,)), lead=lead, question_id=q.id,
-                        hint_used=True)
-        if intent == "hint":
-            return Move("encourage", P.pick(P.HINT_USED, seed), question_id=state.question_id)
-        return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
-    if intent == "done" or q is None:
-        return _next_question(state, rnd, ack)
-    if intent is None and not typed and is_clarifying_question(text) and state.last_move != "clarify":
-        return Move("clarify", P.pick(P.CLARIFY, state.candidate_turns), question_id=q.id)
-
-    phase = T.phase_at(rnd, state.elapsed_s)
-    transition = phase.key if phase.key != state.phase else None
-    lead = ack
-    prefer: list[str] = []
-    if transition:
-        prefer = T.phase_dimensions(rnd).get(phase.key, [])
-        if state.phase == rnd.rubric.phases[0].key:
-            transition = None  # leaving the intro: the first question is already in play, no announcement
-        else:
-            lead = P.TRANSITION.format(minutes=T.minutes_phrase(state.elapsed_s),
-                                       phase=P.phase_label(phase.name))
-    spent = state.elapsed_s - state.question_started_s
-    budget = T.question_budget_s(rnd)
-    probe = _probe(state, q, prefer)
-    before_wrap_up = T.remaining_s(rnd, state.elapsed_s) - T.WRAP_UP_S
-    if probe is not None and before_wrap_up < T.MIN_QUESTION_S / 2:
-        spent = 0.0  # too little time for a new question: keep probing the one in play
-    if spent >= budget or (transition and not prefer and spent >= budget / 2):
-        return _next_question(state, rnd, lead, transition)
-
-    if not typed and state.last_move != "specifics" and state.question_specifics < MAX_SPECIFICS_PER_QUESTION:
-        if is_vague(text):
-            missing = [k for k, ok in specificity(text).items() if not ok] or ["example"]
-            move = _specifics(state, rnd, lead, missing, transition)
-            if move is not None:
-                return move
-    if probe is None:
-        return _next_question(state, rnd, lead, transition)
-    return _probe_move(q, probe, lead, transition)
+_ASKS = {MoveKind.OPEN, MoveKind.PROBE, MoveKind.NEXT_QUESTION, MoveKind.SPECIFICS}
 
 
-def _probe_move(q: Question, probe: tuple[int, str], lead: str, transition: str | None = None) -> Move:
-    index, dim = probe
-    text = q.probes[index].text
-    return Move("probe", P.compose(lead, text, optional=(0,)), lead=lead, prompt=text, question_id=q.id,
-                dimension=dim, tag=f"{q.id}:{index}", transition=transition)
-
-
-def _other_probe_or_next(state: InterviewState, rnd: Round, q: Question | None, lead: str) -> Move:
-    """The candidate is stuck even with the hint: another angle on the same question, else the next one."""
-    probe = _probe(state, q, []) if q is not None else None
-    if q is None or probe is None:
-        return _next_question(state, rnd, lead)
-    return _probe_move(q, probe, lead)
-
-
-def _specifics(state: InterviewState, rnd: Round, lead: str, missing: list[str],
-               transition: str | None) -> Move | None:
-    kind = missing[state.specifics_asked % len(missing)]
-    for i, line in enumerate(rnd.prompt.specifics.get(kind) or P.SPECIFICS[kind]):
-        tag = f"specifics:{kind}:{i}"
-        if tag not in state.asked_probes:
-            return Move("specifics", P.compose(lead, line, optional=(0,)), lead=lead, prompt=line,
-                        question_id=state.question_id, tag=tag, transition=transition,
-                        extra={"missing": kind})
-    return None
+def _enters_phase(move: Move, rnd: Round) -> bool:
+    """Does this move take the interview into its phase? A probe about another phase's dimensions does
+    not: the phase stays pending until a question of that phase comes (and announces it)."""
+    if move.transition or move.kind in (MoveKind.OPEN, MoveKind.NEXT_QUESTION, MoveKind.WRAP_UP_QUESTIONS,
+                                        MoveKind.CLOSE, MoveKind.ANSWER_QUESTION):
+        return True
+    if move.kind == MoveKind.PROBE:
+        dims = T.phase_dimensions(rnd).get(move.phase or "", [])
+        return not dims or move.dimension in dims
+    return False
 
 
 def apply(state: InterviewState, move: Move, rnd: Round) -> None:
     """Record a move (spoken by either brain) in the state."""
-    if move.kind == "none":
+    if move.kind == MoveKind.NONE:
         return
-    state.last_move = move.kind
+    state.last_move = move.kind.value
     if move.new_question and move.question_id:
         state.asked_questions.append(move.question_id)
         state.question_id = move.question_id
         state.question_started_s = state.elapsed_s
         state.question_coverage = {}
         state.question_specifics = 0
+        state.question_answers = 0
+        state.probe_in_play = None
     if move.tag:
         state.asked_probes.append(move.tag)
-    if move.kind == "specifics":
+    if move.kind == MoveKind.PROBE:
+        state.probe_in_play = move.tag
+    if move.dimension and move.kind in (MoveKind.PROBE, MoveKind.HINT, MoveKind.SPECIFICS) \
+            and move.dimension not in state.probed:
+        state.probed.append(move.dimension)
+    if move.kind == MoveKind.SPECIFICS:
         state.specifics_asked += 1
         state.question_specifics += 1
     if move.hint_used and move.question_id:
-        state.hints_used.append(move.question_id)
-    if move.prompt and move.kind not in ("repeat", "resume"):
+        key = move.extra.get("hint_for") or move.question_id
+        target = state.probe_hints if ":" in key else state.hints_used
+        if key not in target:
+            target.append(key)
+    if move.kind in _ASKS:
+        state.redirects = 0
+    if move.kind == MoveKind.REDIRECT:
+        state.redirects += 1
+    for fact_id in move.fact_ids:
+        state.facts_given.append(fact_id)
+    if move.prompt and move.kind not in (MoveKind.REPEAT, MoveKind.RESUME, MoveKind.REDIRECT, MoveKind.CLARIFY):
         state.last_prompt = move.prompt
-    if move.kind not in ("nudge", "think_ack", "repeat", "resume"):
-        state.phase = T.phase_at(rnd, state.elapsed_s).key
-    state.waiting = move.kind == "think_ack" or (state.waiting and move.kind == "nudge")
-    if move.kind == "nudge":
+    if _enters_phase(move, rnd):
+        state.phase = move.phase or T.phase_at(rnd, state.elapsed_s).key
+    state.waiting = move.kind == MoveKind.THINK_ACK or (state.waiting and move.kind == MoveKind.NUDGE)
+    if move.kind == MoveKind.NUDGE:
         state.nudges += 1
-    if move.kind == "answer_question" or move.extra.get("answered_question"):
+    if move.kind == MoveKind.ANSWER_QUESTION or move.extra.get("answered_question"):
         state.candidate_questions += 1
-    if move.kind == "wrap_up_questions":
+    if move.kind == MoveKind.WRAP_UP_QUESTIONS:
         state.wrap_up = "asked"
-    if move.kind == "close":
+    if move.kind == MoveKind.CLOSE:
         state.wrap_up = "closed"
         state.finished = True

@@ -57,6 +57,13 @@ class InterviewState(BaseModel):
     specifics_asked: int = 0  # over the whole interview (picks the wording)
     question_specifics: int = 0  # for the question in play
     last_prompt: str = ""  # the last question put to the candidate, for "can you repeat that?"
+    probe_in_play: str | None = None  # "<question_id>:<probe index>" of the last probe asked, None: the question
+    probe_hints: list[str] = Field(default_factory=list)  # probe tags whose own hint was given
+    probed: list[str] = Field(default_factory=list)  # dimensions an interviewer turn targeted
+    progress: int = 0  # candidate answers so far (not repeats or "let me think"): paces the phases
+    question_answers: int = 0  # ... while the question in play was in play
+    redirects: int = 0  # redirects since the last question was put (one, then we move on)
+    facts_given: list[str] = Field(default_factory=list)  # fact ids told to the candidate, in order
 
     # evidence: dimension -> rubric signal names heard (whole interview / the question in play)
     coverage: dict[str, list[str]] = Field(default_factory=dict)

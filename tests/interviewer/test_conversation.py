@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.interviewer import phrases as P
 from app.interviewer import timekeeping as T
 from app.interviewer.planner import NUDGE_S, THINK_S
 from tests.interviewer.conftest import VAGUE, opened, say
@@ -23,8 +24,14 @@ async def test_hint_once_then_encourage_then_move_on(catalog):
     assert iv.last_meta["move"] == "encourage" and q.hint not in text
     await say(iv.respond("I really don't know."))
     assert iv.last_meta["move"] == "probe" and iv.state.question_id == q.id  # another angle first
-    for _ in q.probes:
-        await say(iv.respond("No idea, sorry."))
+    # stuck on a probe: that probe's own hint, once; stuck again: another angle, then the next question
+    for _ in range(2 * len(q.probes)):
+        probe = q.probes[int(iv.state.probe_in_play.split(":")[1])] if iv.state.probe_in_play else None
+        text = await say(iv.respond("No idea, sorry."))
+        if iv.last_meta["move"] == "hint":
+            assert probe is not None and probe.hint in text and iv.last_meta["dimension"] == probe.dimension
+        if iv.last_meta["move"] == "next_question":
+            break
     assert iv.last_meta["move"] == "next_question" and iv.state.question_id != q.id
 
 
@@ -143,11 +150,16 @@ async def test_phase_change_is_announced(catalog):
     assert iv.last_meta["dimension"] in T.phase_dimensions(iv.round)[phases[2].key]
 
 
-async def test_typed_code_is_not_asked_for_specifics(catalog):
-    iv, clock, _ = await started(catalog, "coding")
-    clock.advance(120)
-    await say(iv.respond("def f(xs):\n    return sorted(set(xs))", typed=True))
-    assert iv.last_meta["move"] != "specifics"
+async def test_typed_and_spoken_answers_get_the_same_reply(catalog):
+    # issue 9: the typed path used to skip the "be specific" follow-up, so that probe was lost for good
+    replies = []
+    for typed in (True, False):
+        iv, clock, _ = await started(catalog, "coding")
+        clock.advance(120)
+        replies.append((await say(iv.respond("def f(xs):\n    return sorted(set(xs))", typed=typed)),
+                        iv.last_meta["move"]))
+    assert replies[0] == replies[1] and replies[0][1] == "specifics"
+    assert any(line in replies[0][0] for lines in catalog.get("coding").prompt.specifics.values() for line in lines)
 
 
 async def test_empty_turn_gets_no_reply(catalog):
@@ -158,10 +170,19 @@ async def test_empty_turn_gets_no_reply(catalog):
 
 async def test_clarifying_question_is_answered_without_a_new_question(catalog):
     iv, clock, _ = await started(catalog)
+    q = next(q for q in iv.round.prompt.questions if q.id == iv.state.question_id)
     asked = list(iv.state.asked_questions)
     clock.advance(40)
     text = await say(iv.respond("Can I assume reads outnumber writes about a hundred to one?"))
-    assert iv.last_meta["move"] == "clarify" and "assumption" in text
+    fact = next(f for f in iv.round.facts_for(q) if f.id == "workload")
+    assert iv.last_meta["move"] == "clarify" and iv.last_meta["fact_id"] == "workload" and fact.answer in text
+    # nothing in the facts about it: the candidate's call, with the headline numbers
+    text = await say(iv.respond("Can I assume the gateways run on Kubernetes?"))
+    assert iv.last_meta["move"] == "clarify" and iv.last_meta["fact_id"] is None
+    assert any(line in text for line in P.YOUR_CALL) and iv.round.facts_for(q)[0].answer[1:] in text
+    # asked again: the same fact, said as already said
+    text = await say(iv.respond("sorry, is it read heavy or write heavy?"))
+    assert iv.last_meta["fact_id"] == "workload" and any(text.startswith(a) for a in P.AS_SAID)
     assert iv.state.asked_questions == asked and iv.state.last_prompt in iv.state.history[0].text
 
 

@@ -76,7 +76,8 @@ async def test_candidate_instructions_are_data(catalog, llm, server):
     assert "untrusted" in server.requests[-1]["messages"][0]["content"]
     # the leaky sentence is never spoken: the candidate hears the planned move
     assert "rubric" not in text.lower() and iv.last_meta["fallback"] is True
-    assert iv.last_meta["move"] in ("specifics", "probe") and text.endswith(iv.state.last_prompt)
+    # an injection is not an answer to the question: the planner redirects to it (issue 9)
+    assert iv.last_meta["move"] in ("specifics", "probe", "redirect") and text.endswith(iv.state.last_prompt)
 
 
 async def test_slow_server_times_out_to_the_offline_move(catalog, llm, server):

@@ -1,0 +1,249 @@
+"""The reply to a candidate's answer: the same decision whether the answer was typed or spoken.
+
+In order: a request (repeat, stop, time to think, a hint / "I don't know" -> the hint of the probe in
+play), then a clarifying question (answered from the facts, see facts.py), then an answer that misses
+the question in play (redirect once by restating it, a second miss moves on; never "give me an example"
+of a tangent), then a vague answer (ask for specifics), then the plan: the next probe or question, by
+coverage, phase and budget (progress and clock). `Move.answer_kind` records what was noticed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.catalog import Fact, Question, Round
+from app.interviewer import facts as F
+from app.interviewer import phrases as P
+from app.interviewer import planner as PL
+from app.interviewer import timekeeping as T
+from app.interviewer.intents import is_clarifying_question, is_confused, is_vague, normalize, specificity
+from app.interviewer.moves import Move, MoveKind
+from app.interviewer.relevance import is_off_topic, overlap
+from app.interviewer.state import Event, InterviewState
+
+
+def classify(state: InterviewState, rnd: Round, event: Event) -> str:
+    """What the interviewer notices about an answer (Move.answer_kind)."""
+    intent = event.intent
+    if is_confused(event.text):  # "sorry, what do you mean?" asks what was meant, not for a repeat
+        return "clarifying"
+    if intent == "repeat":
+        return "repeat_request"
+    if intent == "think":
+        return "think"
+    if intent in ("hint", "dont_know"):
+        return "dont_know"
+    if intent in ("end", "done"):
+        return "ok"
+    if is_clarifying_question(event.text):
+        return "clarifying"
+    q = PL.current_question(state, rnd)
+    if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals)):
+        return "off_topic"
+    has_specifics = any(specificity(event.text).values())
+    if is_vague(event.text) and not (event.new_signals and has_specifics):
+        return "vague"
+    return "ok"
+
+
+def on_answer(state: InterviewState, rnd: Round, event: Event) -> Move:
+    kind = classify(state, rnd, event)
+    move = _decide(state, rnd, event, kind)
+    move.answer_kind = kind
+    return move
+
+
+def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
+    seed = state.interviewer_turns
+    ack = P.pick(P.ACKS, seed)
+    q = PL.current_question(state, rnd)
+    intent = event.intent
+    if kind == "clarifying" and q is not None and is_confused(event.text) and not PL.in_wrap_up(state, rnd):
+        return clarify(state, rnd, q, event.text)
+    if intent == "repeat":
+        return PL.repeat(state)
+    if intent == "end":
+        return PL.wrap_up(state, "Sure, we can stop here.")
+    if PL.in_wrap_up(state, rnd):
+        # a clarifying question when only the answers (not the clock) say "wrap up" still gets its answer
+        if kind == "clarifying" and q is not None and T.remaining_s(rnd, state.elapsed_s) > T.WRAP_UP_S:
+            return clarify(state, rnd, q, event.text)
+        return PL.wrap_up(state, ack, rnd=rnd)
+    if intent == "think":
+        return Move(MoveKind.THINK_ACK, P.pick(P.THINK_ACKS, seed), question_id=state.question_id,
+                    phase=state.phase)
+    if intent in ("hint", "dont_know"):
+        return _hint(state, rnd, q, intent)
+    if intent == "done" or q is None:
+        return PL.next_question(state, rnd, ack)
+    if kind == "clarifying":
+        return clarify(state, rnd, q, event.text)
+    if kind == "off_topic":
+        if state.redirects == 0:
+            return _redirect(state, q)
+        return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
+    if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
+            and state.question_specifics < PL.MAX_SPECIFICS_PER_QUESTION:
+        missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]
+        move = _specifics(state, rnd, ack, missing)
+        if move is not None:
+            return move
+    return _advance(state, rnd, q, ack)
+
+
+def _advance(state: InterviewState, rnd: Round, q: Question, ack: str) -> Move:
+    """The planned next question: a probe of the question in play, or the next main question."""
+    phase = PL.phase_now(state, rnd)
+    dims = T.phase_dimensions(rnd).get(phase.key, [])
+    phases = rnd.rubric.phases
+    # leaving the intro needs no announcement: the first question is already in play
+    pending = phase.key != state.phase and not (state.phase == phases[0].key and phase.key == phases[1].key)
+    announce = _announcement(state, rnd, phase)
+    if pending and phase.new_question and state.question_answers >= 1:
+        return PL.next_question(state, rnd, announce, transition=phase.key, prefer=dims)
+    spent = state.elapsed_s - state.question_started_s
+    probe = PL.probe_for(state, q, dims)
+    before_wrap_up = T.remaining_s(rnd, state.elapsed_s) - T.WRAP_UP_S
+    over = spent >= T.question_budget_s(rnd) or state.question_answers >= T.question_answer_budget(rnd)
+    if probe is not None and before_wrap_up < T.MIN_QUESTION_S / 2:
+        over = False  # too little time for a new question: keep probing the one in play
+    if over or probe is None:
+        if pending and not dims:
+            return PL.next_question(state, rnd, announce, transition=phase.key)
+        return PL.next_question(state, rnd, ack, prefer=dims)
+    if pending and (not dims or probe[1] in dims):
+        return PL.probe_move(q, probe, announce, transition=phase.key)
+    return PL.probe_move(q, probe, ack)
+
+
+def _announcement(state: InterviewState, rnd: Round, phase) -> str:
+    """The phase's own line, else "let's turn to <phase>" (with the minutes when the clock moved us on)."""
+    if phase.announce:
+        return phase.announce
+    if T.phase_at(rnd, state.elapsed_s).key == phase.key:
+        return P.TRANSITION.format(minutes=T.minutes_phrase(state.elapsed_s), phase=P.phase_label(phase.name))
+    return P.TRANSITION_BY_PROGRESS.format(phase=P.phase_label(phase.name))
+
+
+def _hint(state: InterviewState, rnd: Round, q: Question | None, intent: str) -> Move:
+    """The hint of the probe in play (its own), or of the main question when that is what was asked."""
+    seed = state.interviewer_turns
+    if q is None:
+        return PL.next_question(state, rnd, P.pick(P.MOVE_ON, seed))
+    key, hint, dim = q.id, q.hint, None
+    tag = state.probe_in_play
+    if tag and tag.startswith(f"{q.id}:"):
+        probe = q.probes[int(tag.split(":")[1])]
+        key, hint, dim = tag, probe.hint, probe.dimension
+    used = state.probe_hints if ":" in key else state.hints_used
+    if key not in used:
+        lead = P.pick(P.HINT_INTRO if intent == "hint" else P.DONT_KNOW, seed)
+        return Move(MoveKind.HINT, P.compose(lead, hint, optional=(0,)), lead=lead, question_id=q.id,
+                    dimension=dim, hint_used=True, hint=hint, extra={"hint_for": key})
+    if intent == "hint":
+        return Move(MoveKind.ENCOURAGE, P.pick(P.HINT_USED, seed), question_id=state.question_id)
+    return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
+
+
+def _other_probe_or_next(state: InterviewState, rnd: Round, q: Question | None, lead: str) -> Move:
+    """The candidate is stuck (or twice off the point): another angle on the question, else the next one."""
+    probe = PL.probe_for(state, q, T.phase_dimensions(rnd).get(PL.phase_now(state, rnd).key, [])) \
+        if q is not None else None
+    over = q is not None and state.question_answers >= T.question_answer_budget(rnd)
+    if q is None or probe is None or over:
+        return PL.next_question(state, rnd, lead)
+    return PL.probe_move(q, probe, lead)
+
+
+def _in_play(state: InterviewState, q: Question) -> str:
+    """The question the candidate should be answering: the probe in play, else the main question."""
+    tag = state.probe_in_play
+    if tag and tag.startswith(f"{q.id}:"):
+        return q.probes[int(tag.split(":")[1])].text
+    return q.text
+
+
+def _redirect(state: InterviewState, q: Question) -> Move:
+    """Restate the part that was missed: the probe (or question) in play, not a request for specifics."""
+    lead = P.pick(P.REDIRECT, state.interviewer_turns)
+    prompt = _in_play(state, q)
+    return Move(MoveKind.REDIRECT, P.compose(lead, prompt, optional=(0,)), lead=lead, prompt=prompt,
+                question_id=q.id, dimension=_dimension_in_play(state, q))
+
+
+def _dimension_in_play(state: InterviewState, q: Question) -> str | None:
+    tag = state.probe_in_play
+    if tag and tag.startswith(f"{q.id}:"):
+        return q.probes[int(tag.split(":")[1])].dimension
+    return None
+
+
+def _specifics(state: InterviewState, rnd: Round, lead: str, missing: list[str]) -> Move | None:
+    """Ask for the specifics the answer lacks, in the round's words; another kind when one runs out."""
+    start = state.specifics_asked % len(missing)
+    q = PL.current_question(state, rnd)
+    kinds = missing[start:] + missing[:start] + [k for k in P.SPECIFICS if k not in missing]
+    own = [(k, f"{i}", line) for k in kinds for i, line in enumerate(rnd.prompt.specifics.get(k, []))]
+    generic = [(k, f"g{i}", line) for k in kinds for i, line in enumerate(P.SPECIFICS[k])]
+    for kind, i, line in own + generic:  # the round's own wording first, then the generic lines
+        if True:
+            tag = f"specifics:{kind}:{i}"
+            if tag not in state.asked_probes:
+                return Move(MoveKind.SPECIFICS, P.compose(lead, line, optional=(0,)), lead=lead, prompt=line,
+                            question_id=state.question_id, tag=tag, extra={"missing": kind},
+                            dimension=_dimension_in_play(state, q) if q else None)
+    return None
+
+
+# --- clarifying questions -----------------------------------------------------------------------------
+_OPTIONS = re.compile(r"\b(?:do|did) you mean (.+?) or (.+?)$")
+
+
+def clarify(state: InterviewState, rnd: Round, q: Question, text: str) -> Move:
+    """Answer a clarifying question from the facts, in one or two sentences, then hand back."""
+    facts = rnd.facts_for(q)
+    # "do you mean X or Y?" is about the question; only a strong fact match answers it instead
+    floor = F.CONFUSED_MIN_SCORE if is_confused(text) else F.MIN_SCORE
+    found = [f for f, sc in F.match(text, facts) if sc >= floor]
+    parts: list[str] = []
+    for fact in found:
+        parts.append(_say_fact(state, fact))
+    if not found:
+        parts.append(_no_fact(state, rnd, q, text, facts))
+    handback = P.pick(P.HANDBACK, state.interviewer_turns)
+    body = " ".join(parts)
+    return Move(MoveKind.CLARIFY, P.compose(body, handback, optional=(1,)), lead=body, question_id=q.id,
+                fact_ids=[f.id for f in found], extra={"confused": is_confused(text)})
+
+
+def _say_fact(state: InterviewState, fact: Fact) -> str:
+    if fact.id in state.facts_given:
+        return f"{P.pick(P.AS_SAID, len(state.facts_given))} {_lower_first(fact.answer)}"
+    return fact.answer
+
+
+def _no_fact(state: InterviewState, rnd: Round, q: Question, text: str, facts: list[Fact]) -> str:
+    if is_confused(text):
+        return _disambiguate(state, rnd, q, text)
+    headline = facts[0]
+    if headline.id in state.facts_given:
+        return P.pick(P.YOUR_CALL, state.interviewer_turns) + " " + P.KEEP_CONSISTENT
+    state_hint = f"{P.IF_IT_HELPS} {_lower_first(headline.answer)}"
+    return f"{P.pick(P.YOUR_CALL, state.interviewer_turns)} {state_hint}"
+
+
+def _disambiguate(state: InterviewState, rnd: Round, q: Question, text: str) -> str:
+    """"Do you mean X or Y?" with no fact for it: pick the option closer to the question, else restate."""
+    m = _OPTIONS.search(normalize(text))
+    prompt = _in_play(state, q)
+    if m:
+        a, b = m.group(1), m.group(2)
+        best = max((a, b), key=lambda o: len(overlap(o, rnd, q, prompt)))
+        if len(overlap(best, rnd, q, prompt)) > len(overlap(a if best == b else b, rnd, q, prompt)):
+            return f"I mean {best}. {prompt}"
+        return f"Either works, whichever you know best. {prompt}"
+    return f"{P.I_MEAN} {_lower_first(prompt)}"
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text

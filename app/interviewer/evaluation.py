@@ -1,0 +1,211 @@
+"""The interviewer harness: scripted candidates (personas.py) through whole interviews on a fake clock.
+
+    report = await evaluate(catalog, brain, answers=20)      # any Brain: offline, LLM, a test double
+    print(format_table({"offline": report}))
+
+Typed answers go through `Interviewer.respond(text, typed=True)`, spoken ones with typed=False (the call the
+voice pipeline's Conversation makes for a final transcript). Every answer comes `step_s` seconds after the
+reply. Rates count only the lines a persona labels (personas.line): e.g. "vague followed up" is the share
+of vague answers to a question or probe (not to a request for specifics) whose reply asks for specifics.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from app.catalog import Catalog, Round
+from app.interviewer import personas as PS
+from app.interviewer.brain import Brain
+from app.interviewer.interviewer import Interviewer
+from app.interviewer.phrases import sentences
+from app.interviewer.planner import COVERED, current_question
+from app.interviewer.words import stems
+
+LEVELS = ("mid", "senior", "staff")
+QUESTION_MOVES = {"open", "next_question", "probe", "specifics"}
+_MARKDOWN = re.compile(r"(\*\*|__|`|^#|^\s*[-*] |^\s*\d+\. )", re.MULTILINE)
+
+
+class FakeClock:
+    def __init__(self, t: float = 1000.0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@dataclass
+class Tally:
+    hits: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.total += 1
+        self.hits += bool(ok)
+
+    @property
+    def rate(self) -> float | None:
+        return self.hits / self.total if self.total else None
+
+
+@dataclass
+class Report:
+    clarify_fact: Tally = field(default_factory=Tally)
+    off_topic_redirected: Tally = field(default_factory=Tally)
+    vague_followed_up: Tally = field(default_factory=Tally)
+    dont_know_probe_hint: Tally = field(default_factory=Tally)
+    dims_probed: list[float] = field(default_factory=list)  # share per session, before the wrap-up
+    dims_probed_20: list[int] = field(default_factory=list)  # count per full-length session
+    dims_reached_20: list[int] = field(default_factory=list)  # ... probed, or evidenced by the answers
+    all_phases: Tally = field(default_factory=Tally)  # sessions that reached every phase and the wrap-up
+    repeated_questions: int = 0
+    multi_question: Tally = field(default_factory=Tally)
+    markdown: Tally = field(default_factory=Tally)
+    refers_to_answer: Tally = field(default_factory=Tally)
+    latencies_ms: list[float] = field(default_factory=list)
+    sessions: int = 0
+    failures: list[str] = field(default_factory=list)  # the misses, for reading (bench --misses)
+
+
+async def _say(chunks) -> tuple[str, float]:
+    started = time.perf_counter()
+    text = "".join([c async for c in chunks])
+    return text, (time.perf_counter() - started) * 1000
+
+
+def _hint_in_play(iv: Interviewer) -> str:
+    q = current_question(iv.state, iv.round)
+    if q is None:
+        return ""
+    tag = iv.state.probe_in_play
+    if tag and tag.startswith(f"{q.id}:"):
+        return q.probes[int(tag.split(":")[1])].hint
+    return q.hint
+
+
+async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed: bool, answers: int,
+                      report: Report, step_s: float = 60.0) -> None:
+    clock = FakeClock()
+    iv = Interviewer(rnd, level, brain, clock=clock)
+    iv.start()
+    text, ms = await _say(iv.opening())
+    report.latencies_ms.append(ms)
+    said = [(text, dict(iv.last_meta))]
+    wrap_dims: set[str] | None = None
+    wrap_covered: set[str] = set()
+    for i in range(answers):
+        if iv.finished:
+            break
+        clock.t += step_s
+        if iv.state.wrap_up == "asked":
+            answer, label = PS.WRAP_UP[min(iv.state.candidate_questions, 1)], "wrap"
+        else:
+            answer, label = PS.line(persona, rnd.id, i)
+        last_move, hint = iv.state.last_move, _hint_in_play(iv)
+        prompt_before = iv.state.last_prompt
+        reply, ms = await _say(iv.respond(answer, typed=typed))
+        meta = dict(iv.last_meta)
+        report.latencies_ms.append(ms)
+        said.append((reply, meta))
+        move, in_wrap = meta.get("move"), meta.get("move") in ("wrap_up_questions", "answer_question", "close")
+        if label == "clarifying" and not in_wrap:
+            ok = move == "clarify" and bool(meta.get("fact_id") or (meta.get("confused") and reply))
+            report.clarify_fact.add(ok)
+            if not ok:
+                report.failures.append(f"clarify {rnd.id}/{meta.get('question_id')}: {answer!r} -> {move}")
+        elif label == "off_topic" and not in_wrap and last_move != "redirect":
+            report.off_topic_redirected.add(move == "redirect")
+            if move != "redirect":
+                report.failures.append(f"off_topic {rnd.id}/{meta.get('question_id')}: {answer[:40]!r} -> {move}")
+        elif label == "vague" and not in_wrap and last_move != "specifics":
+            ok = move == "specifics"
+            report.vague_followed_up.add(ok)
+            if not ok:
+                report.failures.append(f"vague {rnd.id}/{level}/{persona}: {answer!r} -> {move}")
+        elif label == "dont_know" and not in_wrap:
+            report.dont_know_probe_hint.add(move == "hint" and hint in reply or move == "next_question")
+        if move in ("probe", "specifics") and label not in ("clarifying", "wrap"):
+            shared = stems(reply) & stems(answer) - stems(prompt_before)
+            report.refers_to_answer.add(bool(shared - stems(meta.get("lead", "") or "")))
+        if move == "wrap_up_questions" and wrap_dims is None:
+            wrap_dims = _probed(iv)
+            wrap_covered = {d for d, heard in iv.state.coverage.items() if len(heard) >= COVERED}
+    dims = wrap_dims if wrap_dims is not None else _probed(iv)
+    report.dims_probed.append(len(dims) / len(rnd.dimension_keys))
+    if answers >= 20:
+        report.dims_probed_20.append(len(dims))
+        report.dims_reached_20.append(len(dims | wrap_covered))
+    phases = {m.get("phase") for _, m in said}
+    reached = {p.key for p in rnd.rubric.phases} <= phases | {"intro"} and iv.finished
+    report.all_phases.add(reached)
+    if not reached:
+        missing = sorted({p.key for p in rnd.rubric.phases} - phases)
+        report.failures.append(f"phases {rnd.id}/{level}/{persona}/{'typed' if typed else 'spoken'}: "
+                               f"missing {missing}, finished={iv.finished}")
+    asked = [t for t, m in said if m.get("move") in QUESTION_MOVES]
+    report.repeated_questions += len(asked) - len(set(asked))
+    for t, _ in said:
+        report.multi_question.add(t.count("?") > 1)
+        report.markdown.add(bool(_MARKDOWN.search(t)))
+    report.sessions += 1
+
+
+def _probed(iv: Interviewer) -> set[str]:
+    """Dimensions an interviewer turn targeted (probe, hint, specifics, redirect)."""
+    return set(iv.state.probed)
+
+
+async def evaluate(catalog: Catalog, brain: Brain, answers: int = 20, rounds: list[str] | None = None,
+                   levels: tuple[str, ...] = LEVELS, personas: tuple[str, ...] = PS.PERSONAS,
+                   modes: tuple[bool, ...] = (True, False)) -> Report:
+    report = Report()
+    for rnd in catalog:
+        if rounds and rnd.id not in rounds:
+            continue
+        for level in levels:
+            for persona in personas:
+                for typed in modes:
+                    await run_session(rnd, level, brain, persona, typed, answers, report)
+    return report
+
+
+def _pct(t: Tally) -> str:
+    return "—" if t.rate is None else f"{100 * t.rate:.0f}% ({t.hits}/{t.total})"
+
+
+def rows(report: Report) -> list[tuple[str, str]]:
+    lat = sorted(report.latencies_ms) or [0.0]
+    p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+    dims = statistics.mean(report.dims_probed) if report.dims_probed else 0.0
+    d20 = f", min {min(report.dims_probed_20)}/6 in 20 answers" if report.dims_probed_20 else ""
+    r20 = f"min {min(report.dims_reached_20)}/6" if report.dims_reached_20 else "—"
+    return [
+        ("clarifying questions answered with a fact", _pct(report.clarify_fact)),
+        ("off-topic answers redirected", _pct(report.off_topic_redirected)),
+        ("vague answers followed up", _pct(report.vague_followed_up)),
+        ("\"I don't know\" answered with the probe's hint", _pct(report.dont_know_probe_hint)),
+        ("dimensions probed before wrap-up", f"{100 * dims:.0f}% mean{d20}"),
+        ("dimensions probed or evidenced in the answers", r20),
+        ("sessions reaching every phase + wrap-up + close", _pct(report.all_phases)),
+        ("repeated questions", str(report.repeated_questions)),
+        ("replies with more than one question", _pct(report.multi_question)),
+        ("replies with markdown", _pct(report.markdown)),
+        ("follow-ups that refer to the last answer", _pct(report.refers_to_answer)),
+        ("reply latency p50 / p95", f"{statistics.median(lat):.1f} / {p95:.1f} ms"),
+        ("sessions", str(report.sessions)),
+    ]
+
+
+def format_table(reports: dict[str, Report]) -> str:
+    names = list(reports)
+    table = {name: dict(rows(r)) for name, r in reports.items()}
+    lines = ["| measure | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for label, _ in rows(next(iter(reports.values()))):
+        lines.append(f"| {label} | " + " | ".join(table[n][label] for n in names) + " |")
+    return "\n".join(lines)
+
+
+__all__ = ["Report", "evaluate", "format_table", "rows", "run_session", "sentences"]

@@ -1,0 +1,38 @@
+"""The offline interviewer on the harness (app/interviewer/evaluation.py): issue 9's targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.interviewer import OfflineBrain
+from app.interviewer.evaluation import Report, evaluate, format_table, run_session
+from tests.interviewer.conftest import ROUND_IDS
+
+
+async def test_offline_rates(catalog):
+    report = await evaluate(catalog, OfflineBrain(), answers=20)
+    print(format_table({"offline": report}))
+    assert report.sessions == 6 * 3 * 8 * 2
+    assert report.clarify_fact.rate >= 0.9, report.failures
+    assert report.off_topic_redirected.rate >= 0.9, report.failures
+    assert report.dont_know_probe_hint.rate >= 0.9
+    assert report.repeated_questions == 0
+    assert report.markdown.hits == 0
+    assert report.all_phases.rate == 1.0
+    assert min(report.dims_reached_20) >= 5
+
+
+@pytest.mark.parametrize("typed", [True, False])
+async def test_vague_is_always_followed_up(catalog, typed):
+    report = Report()
+    for round_id in ROUND_IDS:
+        await run_session(catalog.get(round_id), "senior", OfflineBrain(), "vague", typed, 20, report)
+    assert report.vague_followed_up.rate == 1.0, report.failures
+
+
+@pytest.mark.parametrize("round_id", ROUND_IDS)
+async def test_twenty_typed_answers_reach_every_phase_and_probe_five_dimensions(catalog, round_id):
+    report = Report()
+    await run_session(catalog.get(round_id), "senior", OfflineBrain(), "vague", True, 20, report)
+    assert report.all_phases.rate == 1.0
+    assert report.dims_probed_20[0] >= 5
