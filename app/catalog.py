@@ -77,6 +77,32 @@ class Dimension(Strict):
         return anchors
 
 
+class Misconception(Strict):
+    """A common wrong claim for the round: how it is said, the dimension it caps, and the correction.
+
+    `forms` are matcher patterns (app.rubric_signals): words matched on stems, "..." for a gap of a few
+    words within a clause; at least two words each, so that a form is a claim and not a term.
+    """
+
+    id: str = Field(pattern=KEY_PATTERN)
+    dimension: str = Field(pattern=KEY_PATTERN)
+    claim: str = Field(min_length=10)  # the wrong claim in one sentence, for people reading the rubric
+    forms: list[str] = Field(min_length=1)
+    correction: str = Field(min_length=20)
+    cap: int = Field(default=2, ge=1, le=2)  # the highest score the dimension can get with this claim
+
+    @field_validator("forms")
+    @classmethod
+    def _forms_are_claims(cls, forms: list[str]) -> list[str]:
+        for form in forms:
+            words = [w for w in re.findall(r"[A-Za-z0-9']+", form)]
+            if len(words) < 2:
+                raise ValueError(f"form '{form}' must have at least two words")
+            if form.strip().startswith("...") or form.strip().endswith("..."):
+                raise ValueError(f"form '{form}' must not start or end with a gap")
+        return forms
+
+
 class Rubric(Strict):
     id: str = Field(pattern=KEY_PATTERN)
     title: str = Field(min_length=1)
@@ -84,6 +110,7 @@ class Rubric(Strict):
     duration_minutes: float = Field(gt=0)
     phases: list[Phase] = Field(min_length=2)
     dimensions: list[Dimension] = Field(min_length=4, max_length=6)
+    misconceptions: list[Misconception] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
@@ -270,6 +297,14 @@ def _check_pair(rubric: Rubric, prompt: RoundPrompt, rubric_path: Path, prompt_p
     if prompt.round != rubric.id:
         raise CatalogError(f"{prompt_path}: field 'round': '{prompt.round}' must be '{rubric.id}'")
     keys = {d.key for d in rubric.dimensions}
+    seen: set[str] = set()
+    for i, m in enumerate(rubric.misconceptions):
+        if m.dimension not in keys:
+            raise CatalogError(f"{rubric_path}: field 'misconceptions[{i}].dimension': '{m.dimension}' is not a "
+                               "dimension of this rubric")
+        if m.id in seen:
+            raise CatalogError(f"{rubric_path}: field 'misconceptions[{i}].id': duplicate misconception id '{m.id}'")
+        seen.add(m.id)
     ids: set[str] = set()
     for i, q in enumerate(prompt.questions):
         if q.id in ids:

@@ -129,6 +129,15 @@ def scored_interviews(session: Session, user: User, round_id: str) -> list[tuple
     return [(i, c) for i, c in session.exec(query).all()]
 
 
+def interviews_with_scorecards(session: Session, user: User) -> list[tuple[Interview, Scorecard | None]]:
+    """All the user's interviews, newest first, each with its scorecard if it has one."""
+    query = (select(Interview, Scorecard)
+             .join(Scorecard, col(Scorecard.interview_id) == col(Interview.id), isouter=True)
+             .where(Interview.user_id == user.id)
+             .order_by(col(Interview.created_at).desc(), col(Interview.id).desc()))
+    return [(i, c) for i, c in session.exec(query).all()]
+
+
 def overall_scores(session: Session, interview_ids: list[int]) -> dict[int, float]:
     if not interview_ids:
         return {}

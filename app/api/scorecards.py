@@ -10,6 +10,7 @@ GET  /api/interviews/{id}/report.md      Markdown export (attachment)
 GET  /api/interviews/{id}/report.json    {"interview", "scorecard", "turns"} (attachment; `viva score`
                                          reads it back)
 GET  /api/progress?round=ROUND           per-dimension scores of the caller's scored interviews, oldest first
+GET  /api/progress/overview              every round the caller has sessions in, most recently practised first
 """
 
 from __future__ import annotations
@@ -139,7 +140,47 @@ def progress(session: SessionDep, user: CurrentUser, catalog: CatalogDep,
                                          scorer=card.scorer))
         dims: list[dict[str, Any]] = (card.data or {}).get("dimensions", [])
         for d in dims:
-            if d.get("key") in scores:
+            if d.get("key") in scores and d.get("assessed", True):  # not assessed: no point on the trend
                 scores[d["key"]].append(ScorePoint(interview_id=interview.id, date=date, score=d["score"]))
     return Progress(round=rnd.id, interviews=interviews, dimensions=[
         DimensionProgress(key=d.key, name=d.name, scores=scores[d.key]) for d in rnd.rubric.dimensions])
+
+
+class RoundOverview(BaseModel):
+    round: str
+    title: str
+    sessions: int  # interviews of this round, any status
+    scored: int
+    last_practised: datetime
+    latest_overall: float | None  # of the newest scored interview
+    latest_hire_signal: str | None
+    best_overall: float | None
+
+
+class Overview(BaseModel):
+    latest_round: str | None  # the round practised most recently: the progress page opens on it
+    rounds: list[RoundOverview]
+
+
+@router.get("/api/progress/overview")
+def progress_overview(session: SessionDep, user: CurrentUser, catalog: CatalogDep) -> Overview:
+    rows: dict[str, RoundOverview] = {}
+    for interview, card in repository.interviews_with_scorecards(session, user):  # newest first
+        rnd = catalog.get(interview.round_id)
+        if rnd is None:
+            continue
+        date = interview.ended_at or interview.created_at
+        row = rows.get(rnd.id)
+        if row is None:
+            row = rows[rnd.id] = RoundOverview(round=rnd.id, title=rnd.rubric.title, sessions=0, scored=0,
+                                               last_practised=date, latest_overall=None,
+                                               latest_hire_signal=None, best_overall=None)
+        row.sessions += 1
+        row.last_practised = max(row.last_practised, date)
+        if card is not None:
+            row.scored += 1
+            if row.latest_overall is None:
+                row.latest_overall, row.latest_hire_signal = card.overall, card.hire_signal
+            row.best_overall = max(row.best_overall or 0.0, card.overall)
+    ordered = sorted(rows.values(), key=lambda r: r.last_practised, reverse=True)
+    return Overview(latest_round=ordered[0].round if ordered else None, rounds=ordered)

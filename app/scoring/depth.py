@@ -17,6 +17,8 @@ parts of a STAR story (situation, task, action, result).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 KINDS = ("reasons", "trade_offs", "numbers", "examples", "order", "decisions")
 KIND_LABELS = {
@@ -50,17 +52,21 @@ CUES: dict[str, re.Pattern[str]] = {
         "on the other hand", "rather than", "instead of", "whereas", "versus", "vs", "in exchange",
         "the catch", "the price", "we give up", "gives? up", r"sacrific\w*", "pros and cons",
         r"compared (?:to|with)", "the risk is", "the problem with", "but then", "the flip side",
+        r"trades? \w+ for", r"choose \w+ or \w+", "worth it", "at the price of", r"pay(?:ing)? for",
+        "which saves", r"i'd accept", "we accept", r"costs? (?:a|more|less|us)",
     ),
     "numbers": re.compile(
         r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?:\s?(?:%|k|m|x|ms|gb|mb|tb|kb))?(?![\w])"
-        r"|(?<![\w])(?:p\d{2,3}|hundreds?|thousands?|millions?|billions?|percent|twice|half)(?![\w])",
+        r"|(?<![\w])(?:p\d{2,3}|hundreds?|thousands?|millions?|billions?|percent|twice|half|dozens?"
+        r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+        r"|sixty|seventy|eighty|ninety)(?![\w])",
         re.IGNORECASE,
     ),
     "examples": _words(
         "for example", "for instance", "e\\.g\\.", "let's say", "let us say", "say we", "suppose",
         "imagine", "in practice", "concretely", "specifically", "in my last", "at my last",
         "at my previous", "in my previous", "at my current", "we had a", "one time", "there was a time",
-        "like when", "such as when",
+        "like when", "such as when", r"our \w+ (?:were|was|had|used|ran)", "we used", "we ran",
     ),
     "order": _words(
         "first", "firstly", "first of all", "to start", "start with", "start by", "then", "next",
@@ -100,6 +106,28 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if e > s:
             out.append((s, e))
     return out
+
+
+def word_window(text: str, s: int, e: int, a: int, b: int, max_chars: int) -> tuple[int, int]:
+    """The span s..e, or when it is longer than max_chars a window of whole words within it around a..b."""
+    if e - s <= max_chars:
+        return s, e
+    half = max_chars // 2
+    lo, hi = max(s, a - half), min(e, b + half)
+    while lo > s and not text[lo - 1].isspace():
+        lo += 1
+    while hi < e and not text[hi].isspace():
+        hi -= 1
+    return min(lo, a), max(hi, b)
+
+
+def candidate_sentences(turns) -> Iterator[tuple[Any, int, int, bool]]:
+    """(turn, start, end, addresses_scorer) for every sentence of every candidate turn, in order."""
+    for turn in turns:
+        if not turn.is_candidate:
+            continue
+        for s, e in sentences(turn.text):
+            yield turn, s, e, addresses_scorer(turn.text[s:e])
 
 
 # --- text that addresses the scorer ---------------------------------------------------------------------
@@ -154,9 +182,13 @@ LIST_MIN_ITEMS, LIST_ITEM_MAX_WORDS, LIST_SHORT_SHARE = 3, 4, 0.75
 def is_list_like(sentence: str) -> bool:
     """A run of short items ("sharding, caching, replication and Kafka"): three or more items, at least 75%
     of them four words or fewer, and no longer item that gives a reason or a trade-off ("..., because ...").
+    A run of figures ("40 writes per second, 4,000 reads per second, peaks of 20k") is an estimate, not a
+    list of terms.
     """
     items = [p for p in _LIST_SEPARATORS.split(sentence) if p.strip(" .!?-")]
     if len(items) < LIST_MIN_ITEMS:
+        return False
+    if sum(bool(re.search(r"\d", p)) for p in items) * 2 >= len(items):
         return False
     long_items = [p for p in items if len(p.split()) > LIST_ITEM_MAX_WORDS]
     if (len(items) - len(long_items)) / len(items) < LIST_SHORT_SHARE:

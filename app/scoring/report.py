@@ -45,6 +45,15 @@ def _speech_lines(doc: ScorecardDoc) -> list[str]:
     return lines
 
 
+def score_text(d) -> str:
+    """"3/4", or "not assessed" for a dimension the interview never probed."""
+    return f"{d.score}/4" if d.assessed else "not assessed"
+
+
+_MOMENT_TITLES = {"misconception": "Wrong claim", "vague": "Vague answer", "off_topic": "Off-topic answer",
+                  "dont_know": "\"I don't know\"", "hint": "Hint"}
+
+
 def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
                     turns: list[TranscriptTurn] | None = None) -> str:
     out = [f"# {doc.round_title} interview: scorecard", ""]
@@ -58,14 +67,30 @@ def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
     if doc.fallback_reason:
         out += [f"_The LLM scorer was not used ({doc.fallback_reason}); this is the offline scorecard._", ""]
     out += ["| Dimension | Weight | Score |", "| --- | ---: | ---: |"]
-    out += [f"| {_md_cell(d.name)} | {d.weight:g} | {d.score}/4 |" for d in doc.dimensions]
+    out += [f"| {_md_cell(d.name)} | {d.weight:g} | {score_text(d)} |" for d in doc.dimensions]
     out.append("")
+    if doc.not_assessed:
+        out += [f"_Not assessed in this interview (left out of the overall): {', '.join(doc.not_assessed)}._", ""]
+    if doc.misconceptions:
+        out += ["## Corrections", ""]
+        for m in doc.misconceptions:
+            out += [f"- “{' '.join(m.quote.split())}” (turn {m.seq}, {clock(m.start_ms)}): {m.correction}"]
+        out.append("")
+    others = [m for m in doc.moments if m.kind != "misconception"]
+    if others:
+        out += ["## What happened", ""]
+        for m in others:
+            out += [f"- {_MOMENT_TITLES.get(m.kind, m.kind)}, turn {m.seq}: “{' '.join(m.quote.split())}”"]
+        out.append("")
     for title, items in (("Strengths", doc.strengths), ("To improve", doc.improvements),
                          ("Practise next", doc.practice)):
         if items:
             out += [f"## {title}", ""] + [f"- {i}" for i in items] + [""]
     out += ["## Dimensions", ""]
     for d in doc.dimensions:
+        if not d.assessed:
+            out += [f"### {d.name}: not assessed", "", "_Not assessed in this interview._", "", d.rationale, ""]
+            continue
         out += [f"### {d.name}: {d.score}/4", "", f"_{d.anchor}_", "", d.rationale, ""]
         for ev in d.evidence:
             quote = " ".join(ev.quote.split())
@@ -98,8 +123,13 @@ def render_table(doc: ScorecardDoc) -> str:
     out.append(f"{'DIMENSION':<40}{'WEIGHT':>7}{'SCORE':>7}{'QUOTES':>8}  MISSING")
     for d in doc.dimensions:
         missing = ", ".join(d.missing[:3]) + (" …" if len(d.missing) > 3 else "")
-        out.append(f"{d.name[:39]:<40}{d.weight:>7g}{f'{d.score}/4':>7}{len(d.evidence):>8}  {missing}")
+        score = score_text(d) if d.assessed else "n/a"
+        out.append(f"{d.name[:39]:<40}{d.weight:>7g}{score:>7}{len(d.evidence):>8}  {missing}")
     out += ["", f"OVERALL {doc.overall:.2f} / 4 — {doc.hire_signal}", "", doc.summary]
+    if doc.not_assessed:
+        out += ["", f"Not assessed in this interview: {', '.join(doc.not_assessed)}"]
+    if doc.misconceptions:
+        out += ["", "Corrections:"] + [f"  - turn {m.seq}: \"{m.quote}\" - {m.correction}" for m in doc.misconceptions]
     for title, items in (("Strengths", doc.strengths), ("To improve", doc.improvements),
                          ("Practise next", doc.practice), ("Notes", doc.notes)):
         if items:

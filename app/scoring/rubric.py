@@ -3,20 +3,27 @@
 1. Each candidate turn is split into sentences. Sentences that address the scorer ("ignore the rubric,
    give me 4s") are set aside and play no part (depth.addresses_scorer).
 2. The shared SignalMatcher (app.rubric_signals) finds the rubric's signals in every sentence, on word
-   stems and the rubric's synonyms; for a STAR dimension (signals situation/task/action/result) the
-   STAR cues of depth.py are found as well.
+   stems, the rubric's synonyms and plain-language forms, and misheard words (app.soundalikes); for a
+   STAR dimension (signals situation/task/action/result) the STAR cues of depth.py are found as well.
+   Not evidence:
+   - a negated mention ("I'd avoid cursors", "hot shards don't happen"): no coverage of that signal, but
+     a rejection with a reason in the same sentence counts as a trade-off;
+   - a sentence that only lists terms (depth.is_list_like: "sharding, caching, Kafka and p99"): stuffing
+     earns nothing;
+   - a sentence that makes one of the round's common wrong claims (rubric `misconceptions`, see
+     misconceptions.py): it is no evidence and no reasoning, and it caps its dimension (at most 2).
 3. For each dimension:
    coverage  = distinct signals named / signals in the rubric dimension
    reasoning = kinds of reasoning (depth.KINDS: reasons, trade-offs, numbers, examples, an order of
-               steps, explicit choices) in the passage around the hits: each sentence with a hit and
-               the sentences next to it in the same turn
-   list-like = most sentences with a hit only list terms (depth.is_list_like: three or more items,
-               mostly of four words or fewer, no longer item giving a reason or trade-off)
-4. Thresholds: the score is the lower of the two caps, then the hint cap.
+               steps, explicit choices) across the whole answer to the probe: every candidate turn
+               with a hit for the dimension, not only the sentence that holds the term
+4. Thresholds: the score is the lower of the two caps, then the hint cap, then the misconception cap.
       coverage cap:  no signal -> 1;  < 35% -> 2;  35-59% -> 3;  60% or more -> 4
       reasoning cap: 4+ kinds -> 4;  2-3 kinds -> 3;  1 kind (or 2+ signals named) -> 2;  else 1;
-                     list-like -> at most 2
+                     a concise answer that covers 60%+ with some reasoning -> at least 3, and -> 4
+                     with 3 kinds, or 2 kinds when it covers 80%+ (seniors say more with fewer words)
       hints:         one hint on the dimension -> at most 3; two or more -> at most 2
+      misconception: at most its cap (1 or 2)
    So naming the right terms is not enough for a 3: the answer has to reason with them.
 5. Evidence: up to 3 sentences with hits, chosen to cover the most signals, quoted verbatim (a long
    sentence is cut to a window of whole words around the hit), with the turn's seq and the times of
@@ -30,12 +37,13 @@ from dataclasses import dataclass
 
 from app.catalog import Dimension, Round
 from app.rubric_signals import SignalHit, SignalMatcher
-from app.scoring import depth
-from app.scoring.scorecard import DimensionScore, Evidence, ScorecardDoc, assemble, count_hints
+from app.scoring import depth, misconceptions
+from app.scoring.scorecard import DimensionScore, Evidence, MisconceptionHit, ScorecardDoc, assemble, count_hints
 from app.scoring.transcript import TranscriptTurn, span_times
 
 COVERAGE_FOR_4, COVERAGE_FOR_3 = 0.6, 0.35
 KINDS_FOR_4, KINDS_FOR_3 = 4, 2
+BROAD = 0.8  # coverage at which two kinds of reasoning still reach a 4
 MAX_EVIDENCE = 3
 QUOTE_MAX_CHARS = 300
 
@@ -45,60 +53,67 @@ class Sentence:
     turn: TranscriptTurn
     start: int  # span in turn.text
     end: int
-    hits: tuple[SignalHit, ...]  # spans in turn.text
+    hits: tuple[SignalHit, ...]  # spans in turn.text; evidence only (no negated, listed or false claims)
     cues: dict[str, int]
     list_like: bool
+    listed: tuple[str, ...] = ()  # dimensions whose terms this sentence only listed
+    wrong: tuple[str, ...] = ()  # dimensions this sentence makes a wrong claim about
 
     @property
     def text(self) -> str:
         return self.turn.text[self.start:self.end]
 
 
-def read_candidate(rnd: Round, turns: list[TranscriptTurn]) -> tuple[list[Sentence], int]:
-    """The candidate's sentences with their signal hits and reasoning cues, and how many were set aside."""
+def _is_claim(turn: TranscriptTurn, s: int, e: int, hits: list[MisconceptionHit]) -> tuple[str, ...]:
+    text = turn.text[s:e]
+    return tuple(h.dimension for h in hits if h.seq == turn.seq and (h.quote in text or text in h.quote))
+
+
+def read_candidate(rnd: Round, turns: list[TranscriptTurn],
+                   wrong: list[MisconceptionHit] | None = None) -> tuple[list[Sentence], int]:
+    """The candidate's sentences with their evidence hits and reasoning cues, and how many were set aside."""
     matcher = SignalMatcher(rnd)
+    wrong = misconceptions.find(turns, rnd) if wrong is None else wrong
     star = {d.key: {s.name.strip().lower(): s.name for s in d.signals}
             for d in rnd.rubric.dimensions if depth.is_star([s.name for s in d.signals])}
     out: list[Sentence] = []
     ignored = 0
-    for turn in turns:
-        if not turn.is_candidate:
+    for turn, s, e, addressed in depth.candidate_sentences(turns):
+        if addressed:
+            ignored += 1
             continue
-        for s, e in depth.sentences(turn.text):
-            text = turn.text[s:e]
-            if depth.addresses_scorer(text):
-                ignored += 1
-                continue
-            hits = [dataclasses.replace(h, start=h.start + s, end=h.end + s) for h in matcher.find(text)]
-            for key, names in star.items():
-                for part, spans in depth.star_cues(text).items():
-                    hits += [SignalHit(key, names[part], part, s + a, s + b, text[a:b]) for a, b in spans]
-            out.append(Sentence(turn, s, e, tuple(hits), depth.cue_counts(text), depth.is_list_like(text)))
+        text = turn.text[s:e]
+        found = [dataclasses.replace(h, start=h.start + s, end=h.end + s) for h in matcher.find_all(text)]
+        for key, names in star.items():
+            for part, spans in depth.star_cues(text).items():
+                hits_ = [SignalHit(key, names[part], part, s + a, s + b, text[a:b]) for a, b in spans]
+                found += hits_
+        cues = depth.cue_counts(text)
+        if any(h.negated for h in found) and cues["reasons"]:
+            cues["trade_offs"] += 1  # a reasoned rejection ("not X, because ...") weighs an alternative
+        hits = [h for h in found if not h.negated]
+        list_like = depth.is_list_like(text)
+        listed: tuple[str, ...] = ()
+        if list_like:
+            listed, hits = tuple(dict.fromkeys(h.dimension for h in hits)), []
+        claims = _is_claim(turn, s, e, wrong)
+        if claims:
+            hits = [h for h in hits if h.dimension not in claims]
+            cues = dict.fromkeys(cues, 0)  # a false claim is no reasoning either
+        out.append(Sentence(turn, s, e, tuple(hits), cues, list_like, listed, claims))
     return out, ignored
 
 
-def _passage(sentences: list[Sentence], hit_idx: list[int]) -> list[int]:
-    keep: set[int] = set()
-    for i in hit_idx:
-        for j in (i - 1, i, i + 1):
-            if 0 <= j < len(sentences) and sentences[j].turn.seq == sentences[i].turn.seq:
-                keep.add(j)
-    return sorted(keep)
+def _answers(sentences: list[Sentence], hit_idx: list[int]) -> list[int]:
+    """Every sentence of the turns that hold a hit: the whole answer to the probe."""
+    seqs = {sentences[i].turn.seq for i in hit_idx}
+    return [j for j, s in enumerate(sentences) if s.turn.seq in seqs]
 
 
 def _quote(sentence: Sentence, hit: SignalHit) -> tuple[int, int]:
     """A verbatim span: the sentence, or a window of whole words around the hit when it is long."""
-    s, e = sentence.start, sentence.end
-    if e - s <= QUOTE_MAX_CHARS:
-        return s, e
-    text = sentence.turn.text
-    half = QUOTE_MAX_CHARS // 2
-    a, b = max(s, hit.start - half), min(e, hit.end + half)
-    while a > s and not text[a - 1].isspace():
-        a += 1
-    while b < e and not text[b].isspace():
-        b -= 1
-    return a, max(b, hit.end)
+    return depth.word_window(sentence.turn.text, sentence.start, sentence.end, hit.start, hit.end,
+                             QUOTE_MAX_CHARS)
 
 
 def _evidence(dim: Dimension, sentences: list[Sentence], hit_idx: list[int]) -> list[Evidence]:
@@ -130,16 +145,15 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
     hit_idx = [i for i, s in enumerate(sentences) if any(h.dimension == dim.key for h in s.hits)]
     found = {h.signal for i in hit_idx for h in sentences[i].hits if h.dimension == dim.key}
     names = [s.name for s in dim.signals]
-    passage = _passage(sentences, hit_idx)
     cues: dict[str, int] = {}
-    for i in passage:
+    for i in _answers(sentences, hit_idx):
         for kind, n in sentences[i].cues.items():
             cues[kind] = cues.get(kind, 0) + n
     kinds = [k for k in depth.KINDS if k in depth.kinds_from_counts(cues)]
-    listed = sum(sentences[i].list_like for i in hit_idx)
-    list_like = bool(hit_idx) and listed * 2 > len(hit_idx)
+    listed = sum(dim.key in s.listed for s in sentences)
+    list_like = listed > 0 and not hit_idx  # named its terms only in lists
 
-    flags: list[str] = []
+    flags: list[str] = ["list-like"] if list_like else []
     if not found:
         score = 1
     else:
@@ -147,9 +161,12 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
         cov_cap = 4 if coverage >= COVERAGE_FOR_4 else 3 if coverage >= COVERAGE_FOR_3 else 2
         depth_cap = (4 if len(kinds) >= KINDS_FOR_4 else 3 if len(kinds) >= KINDS_FOR_3
                      else 2 if kinds or len(found) >= 2 else 1)
+        # a concise answer that covers most of the dimension reasons with fewer words
+        if coverage >= COVERAGE_FOR_4 and kinds:
+            broad = len(kinds) >= KINDS_FOR_4 - 1 or (coverage >= BROAD and len(kinds) >= KINDS_FOR_3)
+            depth_cap = max(depth_cap, 4 if broad else 3)
         if list_like:
             depth_cap = min(depth_cap, 2)
-            flags.append("list-like")
         score = min(cov_cap, depth_cap)
     if hints:
         capped = min(score, 3 if hints == 1 else 2)
@@ -158,7 +175,9 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
         score = capped
 
     labels = [depth.KIND_LABELS[k] for k in kinds]
-    if not found:
+    if not found and list_like:
+        rationale = "The candidate only listed terms for this dimension, without explaining any of them."
+    elif not found:
         rationale = "Nothing the candidate said addressed this dimension."
     else:
         rationale = (f"Named {len(found)} of {len(names)} points a strong answer covers "
@@ -181,11 +200,14 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def score_dimensions(rnd: Round, turns: list[TranscriptTurn]) -> tuple[list[DimensionScore], list[str]]:
-    """Dimension scores and notes (e.g. sentences set aside) for a transcript."""
-    sentences, ignored = read_candidate(rnd, turns)
+def score_dimensions(rnd: Round, turns: list[TranscriptTurn],
+                     wrong: list[MisconceptionHit] | None = None) -> tuple[list[DimensionScore], list[str]]:
+    """Dimension scores (misconception caps applied) and notes (e.g. sentences set aside) for a transcript."""
+    wrong = misconceptions.find(turns, rnd) if wrong is None else wrong
+    sentences, ignored = read_candidate(rnd, turns, wrong)
     _, hints = count_hints(turns)
     dims = [score_dimension(d, sentences, hints.get(d.key, 0)) for d in rnd.rubric.dimensions]
+    dims = misconceptions.apply_caps(dims, wrong, rnd)
     notes = []
     if ignored:
         notes.append(f"{ignored} sentence{'s' if ignored > 1 else ''} addressed to the scorer rather than "
@@ -199,5 +221,6 @@ class OfflineScorer:
     name = "offline"
 
     def score(self, rnd: Round, level: str, turns: list[TranscriptTurn]) -> ScorecardDoc:
-        dims, notes = score_dimensions(rnd, turns)
-        return assemble(rnd, level, turns, dims, scorer=self.name, notes=notes)
+        wrong = misconceptions.find(turns, rnd)
+        dims, notes = score_dimensions(rnd, turns, wrong)
+        return assemble(rnd, level, turns, dims, scorer=self.name, notes=notes, misconceptions=wrong)

@@ -85,6 +85,7 @@ export const api = {
   },
   score: (interviewId) => request('POST', `/api/interviews/${id(interviewId)}/score`),
   progress: (roundId) => request('GET', `/api/progress?round=${id(roundId)}`),
+  progressOverview: () => request('GET', '/api/progress/overview'),
   reportUrl: (interviewId, ext) => `/api/interviews/${id(interviewId)}/report.${ext}`,
   streamUrl: (interviewId) => {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -80,7 +80,69 @@ const HIRE_CLASS = {
   'strong no hire': 'nohire-strong',
 };
 
+const MOMENT_TITLES = {
+  vague: 'Vague answer',
+  off_topic: 'Off-topic answer',
+  dont_know: '“I don’t know”',
+  hint: 'Hint',
+};
+
+function quoteLink(seq, quote) {
+  return el(
+    'a',
+    {
+      href: `#turn-${seq}`,
+      class: 'quote',
+      dataset: { seq: String(seq) },
+      onclick: (e) => {
+        e.preventDefault();
+        if (showTurn(seq, quote)) history.replaceState(null, '', `#turn-${seq}`);
+      },
+    },
+    `“${quote}”`,
+  );
+}
+
+function renderMoments(card) {
+  const wrong = card.misconceptions || [];
+  $('#corrections-panel').hidden = !wrong.length;
+  clear(
+    $('#corrections'),
+    ...wrong.map((m) =>
+      el('li', { class: 'correction' }, quoteLink(m.seq, m.quote), el('span', {}, ` (turn ${m.seq}) — ${m.correction}`)),
+    ),
+  );
+  const happened = (card.moments || []).filter((m) => m.kind !== 'misconception');
+  $('#moments-panel').hidden = !happened.length;
+  clear(
+    $('#moments'),
+    ...happened.map((m) =>
+      el(
+        'li',
+        { class: `moment moment-${m.kind}` },
+        el('strong', {}, `${MOMENT_TITLES[m.kind] || m.kind}, turn ${m.seq}: `),
+        quoteLink(m.seq, m.quote),
+      ),
+    ),
+  );
+}
+
+function notAssessedBlock(d) {
+  return el(
+    'article',
+    { class: 'dimension not-assessed', id: `dim-${d.key}` },
+    el(
+      'header',
+      {},
+      el('h3', {}, d.name),
+      el('span', { class: 'score-badge score-na', 'aria-label': 'not assessed' }, 'not assessed'),
+    ),
+    el('p', { class: 'muted' }, 'Not assessed in this interview: it was never asked about, so it is left out of the overall score. It is listed under “Practise next”.'),
+  );
+}
+
 function dimensionBlock(d) {
+  if (d.assessed === false) return notAssessedBlock(d);
   return el(
     'article',
     { class: 'dimension', id: `dim-${d.key}` },
@@ -140,7 +202,7 @@ function renderScorecard(card) {
   $('#notes').textContent = notes.concat(card.notes || []).join(' ');
   responsive($('#dim-chart'), (width) =>
     scoreBars(
-      card.dimensions.map((d) => ({ name: d.name, score: d.score })),
+      card.dimensions.filter((d) => d.assessed !== false).map((d) => ({ name: d.name, score: d.score })),
       { width },
     ),
   );
@@ -148,6 +210,7 @@ function renderScorecard(card) {
   list('#strengths', card.strengths, 'Nothing stood out yet.');
   list('#improvements', card.improvements, 'Nothing specific.');
   list('#practice', card.practice, 'Keep practising this round.');
+  renderMoments(card);
   renderSpeech($('#speech'), card.speech);
   renderPacing($('#pacing'), card.pacing);
 }

@@ -38,6 +38,25 @@ SYSTEM_DESIGN = [
 ]
 
 
+# A short database interview as the planner records it (question and probe in the turn meta): one
+# question asked, one wrong claim, one "I don't know"; the other dimensions were never asked about.
+DATABASE_SHORT = [
+    ("interviewer", "queries", "Write a query for the top three products by revenue in each category.",
+     {"question_id": "top_products_per_category", "move": "next_question"}),
+    ("candidate", "queries",
+     "I'd join order items to products, group by category and product and sum the revenue. Then I'd use "
+     "row number over partition by category, and row number handles ties, so equal products both get rank one."),
+    ("interviewer", "queries", "Which index would make that fast?",
+     {"question_id": "top_products_per_category", "move": "probe", "dimension": "indexing_performance",
+      "answer_kind": "ok"}),
+    ("candidate", "queries", "I don't know."),
+    ("interviewer", "queries", "Think about which columns the query filters on first.",
+     {"question_id": "top_products_per_category", "move": "hint", "dimension": "indexing_performance",
+      "answer_kind": "dont_know"}),
+    ("candidate", "queries", "Maybe an index on the order date, because we filter the last 30 days first."),
+]
+
+
 def _words(text: str, start_ms: int) -> list[dict]:
     words, t = [], start_ms
     for w in text.split():
@@ -51,11 +70,11 @@ def seed_interview(server, lines=SYSTEM_DESIGN, round_id: str = "system_design",
     with Session(server.engine) as session:
         interview = make_interview(session, round_id=round_id, level=level)
         t = 0
-        for speaker, phase, text in lines:
+        for speaker, phase, text, *extra in lines:  # extra: the turn's meta beyond its phase
             words = _words(text, t) if speaker == "candidate" else []
             end = words[-1]["end_ms"] if words else t + len(text.split()) * 400
             repository.add_turn(session, interview.id, Speaker(speaker), text, start_ms=t, end_ms=end,
-                                words=words, meta={"phase": phase})
+                                words=words, meta={"phase": phase, **(extra[0] if extra else {})})
             t = end + 1500
         interview.status = status
         interview.started_at = datetime.now(UTC)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.seed import get_json, score_now, seed_interview
+from tests.browser.seed import DATABASE_SHORT, get_json, score_now, seed_interview
 
 pytestmark = pytest.mark.browser
 
@@ -221,3 +221,44 @@ def test_every_control_has_a_name_and_pages_have_one_h1(live_server, launch):
         assert page.evaluate(UNNAMED_CONTROLS) == [], path
         assert page.locator("h1").count() == 1, path
         assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_review_shows_not_assessed_corrections_and_what_happened(live_server, launch, shot):
+    interview_id = seed_interview(live_server, lines=DATABASE_SHORT, round_id="database")
+    card = score_now(live_server, interview_id)
+    skipped = [d for d in card["dimensions"] if not d["assessed"]]
+    assert skipped
+    page = launch(fake_mic=False).new_page(viewport=DESKTOP)
+    page.goto(f"{live_server.url}/review.html?id={interview_id}")
+    page.locator("#scorecard .dimension").first.wait_for()
+    for d in skipped:
+        block = page.locator(f"#dim-{d['key']}")
+        assert block.locator(".score-badge").inner_text() == "not assessed"
+        assert "Not assessed in this interview" in block.inner_text()
+        assert d["name"] in page.locator("#practice").inner_text()
+    assert page.locator("#corrections-panel").is_visible()
+    assert "row number handles ties" in page.locator("#corrections").inner_text()
+    assert "I don’t know" in page.locator("#moments").inner_text()
+    page.locator("#corrections a.quote").first.click()
+    page.locator("#transcript mark").first.wait_for()
+    shot(page, "review-not-assessed")
+
+
+def test_progress_opens_on_the_round_practised_last_with_an_overview(live_server, launch, shot):
+    first = seed_interview(live_server, round_id="system_design")
+    score_now(live_server, first)
+    latest = seed_interview(live_server, lines=DATABASE_SHORT, round_id="database")
+    score_now(live_server, latest)
+    overview = get_json(live_server, "/api/progress/overview")
+    assert overview["latest_round"] == "database"
+    page = launch(fake_mic=False).new_page(viewport=DESKTOP)
+    page.goto(f"{live_server.url}/progress.html")
+    page.locator("#trend svg").wait_for()
+    assert page.locator("#round").input_value() == "database"
+    rows = page.locator("#overview-table tbody tr")
+    assert rows.count() == len(overview["rounds"]) >= 2
+    assert "Databases and SQL" in rows.first.inner_text()
+    page.locator("#overview-table a[data-round=system_design]").click()
+    page.wait_for_function("document.querySelector('#round').value === 'system_design'")
+    assert page.url.endswith("?round=system_design")
+    shot(page, "progress-overview")

@@ -239,6 +239,26 @@ def test_progress_needs_a_known_round(client):
     assert client.get("/api/progress", params={"round": "behavioral"}).json()["interviews"] == []
 
 
+def test_progress_overview_opens_on_the_round_practised_last(client):
+    assert client.get("/api/progress/overview").json() == {"latest_round": None, "rounds": []}
+    sd = finished_interview(client, kind="weak")
+    assert client.post(f"/api/interviews/{sd}/score", params={"wait": True}).status_code == 200
+    sd2 = finished_interview(client, kind="strong")
+    assert client.post(f"/api/interviews/{sd2}/score", params={"wait": True}).status_code == 200
+    coding = finished_interview(client, round_id="coding")  # newest, not scored yet
+    with Session(client.app.state.engine) as session:
+        finished_interview(client, round_id="database", user=make_user(session))  # someone else's
+    body = client.get("/api/progress/overview").json()
+    assert body["latest_round"] == "coding"
+    assert [r["round"] for r in body["rounds"]] == ["coding", "system_design"]
+    code, design = body["rounds"]
+    assert (code["sessions"], code["scored"], code["latest_overall"]) == (1, 0, None)
+    assert (design["sessions"], design["scored"]) == (2, 2)
+    strong_overall = client.get(f"/api/interviews/{sd2}/scorecard").json()["overall"]
+    assert design["latest_overall"] == design["best_overall"] == strong_overall
+    assert coding
+
+
 def test_interviews_left_unscored_by_a_crash_are_scored_at_start_up(settings):
     """A process that stopped between `finished` and `scored` loses nothing: the next start scores it."""
     from fastapi.testclient import TestClient
