@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
 
 bench: $(STAMP)
-	$(BIN)/python bench/voice_latency.py
+	$(BIN)/python bench/run.py
 
 fixtures:
 	bash tests/fixtures/make_fixtures.sh

@@ -26,7 +26,7 @@ def check_stt(settings: Settings) -> Check:
     if settings.stt_base_url:
         return ("stt", True, f"remote transcription at {settings.stt_base_url}")
     try:
-        return ("stt", True, f"faster-whisper model {resolve_stt_model(settings.stt_model)}")
+        return ("stt", True, f"faster-whisper model {resolve_stt_model(settings.stt_model, settings.data_dir)}")
     except ModelNotFound as exc:
         return ("stt", False, str(exc))
 

@@ -57,15 +57,22 @@ def cmd_check(_args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    """Score a transcript file offline; print a table, or with --json the scorecard endpoint's JSON."""
+    """Score a transcript file; print a table, or with --json the scorecard endpoint's JSON.
+
+    --scorer offline (the default here: deterministic, no network), llm (the LLM scorer with the VIVA_LLM_*
+    settings; an error if no LLM is configured) or auto (the LLM when configured, else offline)."""
     import json
     from pathlib import Path
 
     from app.scoring.report import render_table
-    from app.scoring.rubric import OfflineScorer
+    from app.scoring.scorer import build_scorer
     from app.scoring.transcript import TranscriptError, parse_transcript
 
     settings = get_settings()
+    if args.scorer == "llm" and not settings.llm_configured:
+        print("error: --scorer llm needs an LLM: set VIVA_LLM_BASE_URL (and VIVA_LLM_API_KEY if it needs one)",
+              file=sys.stderr)
+        return 1
     try:
         catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
@@ -78,7 +85,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(f"error: unknown round '{args.round}'; choose one of: {', '.join(r.id for r in catalog)}",
               file=sys.stderr)
         return 1
-    doc = OfflineScorer().score(rnd, args.level, turns)
+    doc = build_scorer(settings.model_copy(update={"scorer": args.scorer})).score(rnd, args.level, turns)
     print(json.dumps(doc.model_dump(mode="json"), indent=2) if args.json else render_table(doc), end="")
     return 0
 
@@ -112,6 +119,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """The benchmark suite (bench/run.py in a checkout of Viva): latency, capacity, turn-taking, accuracy, API."""
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "bench" / "run.py"
+    if not script.is_file():
+        print("viva bench needs a checkout of Viva (bench/run.py is not installed with the package)",
+              file=sys.stderr)
+        return 2
+    return subprocess.call([sys.executable, str(script), *args.bench_args])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viva", description="Viva: voice mock interviewer")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("rounds", help="list rounds and their rubric dimensions").set_defaults(func=cmd_rounds)
+    bench = sub.add_parser("bench", help="run the benchmark suite (options: bench/run.py --help)")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bench.set_defaults(func=cmd_bench)
     sub.add_parser("check", help="validate catalog, STT model and database").set_defaults(func=cmd_check)
     ev = sub.add_parser("eval", help="run the interviewer harness (scripted candidates) and print its table")
     ev.add_argument("--brain", default="offline", help="offline, llm, or both: offline,llm")
@@ -128,12 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--levels", default="", help="comma-separated levels (default: mid,senior,staff)")
     ev.add_argument("--misses", action="store_true", help="also list every miss")
     ev.set_defaults(func=cmd_eval)
-    score = sub.add_parser("score", help="score a transcript file offline "
+    score = sub.add_parser("score", help="score a transcript file "
                                          "(JSON turns, or Interviewer:/Candidate: lines)")
     score.add_argument("file", help="transcript file, or - for standard input")
     score.add_argument("--round", required=True, help="round id (see `viva rounds`)")
     score.add_argument("--level", default="senior", choices=["mid", "senior", "staff"])
     score.add_argument("--json", action="store_true", help="print the scorecard JSON instead of a table")
+    score.add_argument("--scorer", default="offline", choices=["offline", "llm", "auto"],
+                       help="offline (default), llm (uses the VIVA_LLM_* settings) or auto (llm when configured)")
     score.set_defaults(func=cmd_score)
     return parser
 

@@ -33,13 +33,14 @@ class Settings(BaseSettings):
 
     # --- speech to text ----------------------------------------------------------------------
     stt_model: str | None = Field(
-        default=None, description="faster-whisper model name or path; default: bundled tiny.en"
+        default=None, description="tiny.en | base (both bundled) | a model directory | a hub name"
     )
     stt_device: str = "cpu"
     stt_compute_type: str = "int8"
-    stt_threads: int = 2
-    stt_workers: int = 1
+    stt_threads: int = Field(default=1, description="CPU threads per Whisper call")
+    stt_workers: int = Field(default=2, description="Whisper calls at once (2 x 1 thread uses both cores)")
     stt_beam_size: int = 1
+    stt_pad_s: float = Field(default=3.0, description="silence after a clip in its encoder window; >= 30: full")
     stt_base_url: str | None = Field(
         default=None, description="OpenAI-compatible server for /audio/transcriptions"
     )
@@ -65,7 +66,11 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_timeout_s: float = 20.0
     llm_max_tokens: int = 300
-    llm_scorer_max_tokens: int = Field(default=2500, description="cap on the LLM scorer's reply (JSON)")
+    llm_scorer_max_tokens: int = Field(default=160, description="cap on one LLM scorer reply (one dimension)")
+    llm_scorer_timeout_s: float = Field(default=60.0, gt=0, description="timeout of one LLM scorer call")
+    llm_scorer_max_shift: int = Field(default=1, ge=0, le=3,
+                                      description="levels the LLM may move a dimension from the offline score")
+    llm_scorer_budget_s: float = Field(default=180.0, gt=0, description="LLM time for one whole scorecard")
 
     # --- accounts and security (app/auth, app/security; README "Accounts and security") --------
     auth: Literal["local", "accounts"] = Field(

@@ -6,9 +6,9 @@
     server.requests                           # the JSON bodies received
 
 Streams SSE when the request asks for it, else answers with one chat.completion (so non-streaming
-tests can share it). Reply knobs: text (streamed in small pieces), status (e.g. 500), delay_s (before
-the first byte), malformed (send a non-JSON data line), drop_after (close the connection after N
-characters), finish_reason ("stop" / "length").
+tests can share it). Reply knobs: text (streamed in small pieces), status (e.g. 500), error (its
+message then), delay_s (before the first byte), malformed (send a non-JSON data line), drop_after
+(close the connection after N characters), finish_reason ("stop" / "length").
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class Reply:
     drop_after: int | None = None
     finish_reason: str = "stop"
     piece: int = 7  # characters per SSE chunk
+    error: str = "boom"  # the error message when status != 200
 
 
 def _chunk(content: str | None, finish: str | None = None) -> str:
@@ -67,7 +68,7 @@ class FakeLLMServer:
         if reply.delay_s:
             await asyncio.sleep(reply.delay_s)
         if reply.status != 200:
-            error = {"error": {"message": "boom", "type": "server_error"}}
+            error = {"error": {"message": reply.error, "type": "server_error"}}
             return JSONResponse(error, status_code=reply.status)
         if not body.get("stream"):  # plain chat.completion, for non-streaming clients
             return {"id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "fake",

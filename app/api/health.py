@@ -15,4 +15,5 @@ def health(request: Request, catalog: CatalogDep) -> dict:
         "stt": getattr(state, "stt_name", None),
         "brain": getattr(state, "brain_name", None),
         "scorer": getattr(state, "scorer_name", None),
+        "event_loop": state.loop_monitor.report() if hasattr(state, "loop_monitor") else None,
     }

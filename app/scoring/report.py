@@ -120,11 +120,11 @@ def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
 def render_table(doc: ScorecardDoc) -> str:
     """The scorecard as a plain-text table for the terminal."""
     out = [f"{doc.round_title} — level {doc.level} — scorer {doc.scorer}", ""]
-    out.append(f"{'DIMENSION':<40}{'WEIGHT':>7}{'SCORE':>7}{'QUOTES':>8}  MISSING")
+    out.append(f"{'DIMENSION':<40}{'WEIGHT':>7}{'SCORE':>7}{'QUOTES':>8}  {'BY':<17}MISSING")
     for d in doc.dimensions:
         missing = ", ".join(d.missing[:3]) + (" …" if len(d.missing) > 3 else "")
         score = score_text(d) if d.assessed else "n/a"
-        out.append(f"{d.name[:39]:<40}{d.weight:>7g}{score:>7}{len(d.evidence):>8}  {missing}")
+        out.append(f"{d.name[:39]:<40}{d.weight:>7g}{score:>7}{len(d.evidence):>8}  {d.scored_by:<17}{missing}")
     out += ["", f"OVERALL {doc.overall:.2f} / 4 — {doc.hire_signal}", "", doc.summary]
     if doc.not_assessed:
         out += ["", f"Not assessed in this interview: {', '.join(doc.not_assessed)}"]

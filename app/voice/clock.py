@@ -7,6 +7,8 @@ import logging
 import time
 from typing import Any
 
+from app.voice.events import ServerEvent
+
 log = logging.getLogger("viva.voice")
 
 
@@ -49,9 +51,11 @@ class Outbox:
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
 
-    async def send(self, event: dict[str, Any]) -> None:
+    async def send(self, event: ServerEvent | dict[str, Any]) -> None:
         if self.closed:
             return
+        if isinstance(event, ServerEvent):
+            event = event.dump()
         async with self._lock:
             try:
                 await self.ws.send_json(event)
@@ -59,7 +63,7 @@ class Outbox:
                 log.debug("send failed (%s): stream closed", type(exc).__name__)
                 self.closed = True
 
-    def send_soon(self, event: dict[str, Any]) -> None:
+    def send_soon(self, event: ServerEvent | dict[str, Any]) -> None:
         """Send from synchronous code (callbacks); order among send_soon calls is kept by the lock."""
         task = asyncio.get_running_loop().create_task(self.send(event))
         self._tasks.add(task)

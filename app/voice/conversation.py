@@ -16,8 +16,8 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
-from app.models import Speaker
-from app.voice import protocol
+from app.models import Speaker, Word
+from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.endpointing import TurnEnd
 from app.voice.store import StreamStore
@@ -125,7 +125,7 @@ class Conversation:
                      final.end_ms - final.start_ms)
             return
         off = self.clock.audio_origin_ms
-        words = [{**w, "start_ms": w["start_ms"] + off, "end_ms": w["end_ms"] + off} for w in final.words]
+        words = [w.model_copy(update={"start_ms": w.start_ms + off, "end_ms": w.end_ms + off}) for w in final.words]
         timing = {"reason": final.reason, "decided_ms": final.decided_ms + off,
                   "final_lag_ms": round(final.lag_ms, 1)}
         log.info("interview %s: turn %d final: %d ms audio, %d words, %d chunks, reason %s, lag %.0f ms",
@@ -134,14 +134,13 @@ class Conversation:
         await self._candidate(final.text, final.start_ms + off, final.end_ms + off, words, typed=False,
                               meta={**final.meta, "end_reason": final.reason}, timing=timing)
 
-    async def _candidate(self, text: str, start_ms: int, end_ms: int, words: list[dict], typed: bool,
+    async def _candidate(self, text: str, start_ms: int, end_ms: int, words: list[Word], typed: bool,
                          meta: dict, timing: dict | None = None) -> None:
         phase = self.iv.phase()[0]
         seq = await self.store.add_turn(Speaker.candidate, text, start_ms=start_ms, end_ms=end_ms,
-                                        words=words, typed=typed, meta={**meta, "phase": phase})
-        event = {"type": "transcript", "final": True, "text": text, "seq": seq, "start_ms": start_ms,
-                 "end_ms": end_ms, "words": words, "typed": typed}
-        await self.out.send(event | ({"timing": timing} if timing else {}))
+                                        words=[w.model_dump() for w in words], typed=typed,
+                                        meta={**meta, "phase": phase})
+        await self.out.send(events.Transcript(text, seq, start_ms, end_ms, words, typed, timing or None))
         self.activity(end_ms)
         if self.respond:
             await self._speak(self.iv.respond(text, typed=typed))
@@ -157,7 +156,7 @@ class Conversation:
                     if self._interrupt:  # barged in while this chunk was being made: not said
                         break
                     said.append(chunk)
-                    await self.out.send({"type": "interviewer_delta", "text": chunk})
+                    await self.out.send(events.InterviewerDelta(chunk))
                     if self._interrupt:
                         break
         finally:
@@ -171,8 +170,7 @@ class Conversation:
                 meta["interrupted"] = True
             seq = await self.store.add_turn(Speaker.interviewer, text, start_ms=start_ms, end_ms=end_ms,
                                             meta=meta)
-            await self.out.send({"type": "interviewer_done", "text": text, "seq": seq, "start_ms": start_ms,
-                                 "end_ms": end_ms, "move": meta.get("move")})
+            await self.out.send(events.InterviewerDone(text, seq, start_ms, end_ms, meta.get("move")))
             self.activity(end_ms)
             # State is stored with each spoken reply (and on disconnect), not on every silent tick.
             await self.store.save_state(self.iv.snapshot())
@@ -187,7 +185,7 @@ class Conversation:
         await self.store.finish(self.iv.snapshot())
         log.info("interview %s finished (%s)", self.store.interview_id, reason)
         await self.on_finished()
-        await self.out.send({"type": "finished", "reason": reason})
+        await self.out.send(events.Finished(reason))
 
     # --- the ticker ----------------------------------------------------------------------------
     async def send_phase(self, force: bool) -> None:
@@ -196,7 +194,7 @@ class Conversation:
         changed = self._phase is None or phase[0] != self._phase[0]
         if force or changed or now - self._phase_sent >= PHASE_EVERY_S:
             self._phase, self._phase_sent = phase, now
-            await self.out.send({"type": "phase", "phase": phase[0], "remaining_s": round(phase[1], 1)})
+            await self.out.send(events.Phase(phase[0], phase[1]))
 
     async def tick(self) -> None:
         """Once a second: phase events, and silence for the interviewer when nobody is speaking."""

@@ -37,10 +37,28 @@ CONTINUATIONS = frozenset(
     does did not no very more most less such as e.g. i.e. etc let's""".split()
 )
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'.]*)\W*$")
+_WORDS = re.compile(r"[a-z0-9']+")
+# A list item has just been announced: "two options here, first ...", "so the first thing is ...", "second ...".
+_LIST_MARK = re.compile(r"\b(first(ly)?|second(ly)?|third(ly)?|next|number (one|two|three)|step (one|two|three)|"
+                        r"(two|three|four|a few|several|couple of) (things|options|ways|parts|steps|reasons|"
+                        r"approaches|problems|concerns|questions))\b")
+LIST_TAIL_WORDS = 3  # words after the marker that still count as "just announced"
+PATIENT_WORDS = 25  # with an open question in play, a "complete" sentence this short is rarely the answer
 
 
-def hold_ms(text: str | None, base_ms: int) -> int:
-    """Silence that ends a turn, given the words transcribed so far (None: not known yet)."""
+def _list_open(lowered: str) -> bool:
+    """A list item was announced in the last few words: the next words are coming."""
+    marks = [m.end() for m in _LIST_MARK.finditer(lowered)]
+    return bool(marks) and len(_WORDS.findall(lowered[marks[-1]:])) <= LIST_TAIL_WORDS
+
+
+def hold_ms(text: str | None, base_ms: int, patient: bool = False) -> int:
+    """Silence that ends a turn, given the words transcribed so far (None: not known yet).
+
+    Mid-thought (a conjunction, a filler, an article, a comma, a list in progress): twice the base.
+    A complete sentence: sooner, unless an open question is in play (`patient`: a design question
+    invites long answers with pauses) and the answer is still short: then the base.
+    """
     if text is None or not text.strip():
         return base_ms
     stripped = text.strip()
@@ -48,7 +66,11 @@ def hold_ms(text: str | None, base_ms: int) -> int:
     last = match.group(1).lower().rstrip(".") if match else ""
     if last in CONTINUATIONS or stripped.endswith((",", "...", "…", "-", ":", ";")):
         return base_ms * 2  # mid-thought: give them time to go on
+    if _list_open(stripped.lower()):
+        return base_ms * 2
     if stripped.endswith((".", "?", "!")):
+        if patient and len(_WORDS.findall(stripped.lower())) < PATIENT_WORDS:
+            return base_ms
         return max(base_ms * 6 // 10, 300)  # a complete sentence: answer sooner
     return base_ms
 
@@ -154,6 +176,7 @@ class Endpointer:
         self._spec: tuple[int, int] | None = None  # (index, end sample) of the speculative chunk
         self._hint: str | None = None
         self._probs: deque[tuple[int, float]] = deque(maxlen=64)  # (window end, prob), ~2 s
+        self.patient = False  # an open question is in play: wait longer after short "complete" answers
 
     @property
     def now_ms(self) -> int:
@@ -183,6 +206,10 @@ class Endpointer:
         """The whole turn's text up to speculative chunk `index` is known: adapt the hold time."""
         if self.turn == turn and self._spec is not None and self._spec[0] == index:
             self._hint = text
+
+    def set_context(self, patient: bool) -> None:
+        """What the question in play invites (set by the session before each turn)."""
+        self.patient = patient
 
     def force_end(self, reason: str = "end_turn") -> list[Event]:
         """End the open turn now (end_turn, finish, disconnect), with every sample received so far."""
@@ -231,7 +258,7 @@ class Endpointer:
         (usually ready ~0.5 s after speech ends), the decision waits for them a little."""
         if self._hint is None:
             return self.cfg.turn_silence_ms + self.cfg.word_wait_ms
-        return hold_ms(self._hint, self.cfg.turn_silence_ms)
+        return hold_ms(self._hint, self.cfg.turn_silence_ms, self.patient)
 
     def _start_speech(self, onset: int, events: list[Event]) -> None:
         self.speaking, self._silence, self._speech_run = True, 0, 0

@@ -12,6 +12,7 @@ import logging
 from fastapi import FastAPI
 
 from app.config import Settings
+from app.voice.loop_monitor import LoopMonitor
 from app.voice.pool import TranscriptionPool
 from app.voice.transcriber import build_transcriber
 
@@ -23,6 +24,8 @@ def start_voice(app: FastAPI, settings: Settings) -> None:
     app.state.transcriber = transcriber
     app.state.stt_name = transcriber.name
     app.state.stt_pool = TranscriptionPool(transcriber, settings.stt_workers, settings.stt_max_queue)
+    app.state.loop_monitor = LoopMonitor()
+    app.state.loop_monitor.start()
     if settings.stt_preload:
         task = asyncio.get_running_loop().run_in_executor(None, transcriber.load)
         task.add_done_callback(_report_load)
@@ -36,6 +39,9 @@ def _report_load(done: asyncio.Future) -> None:
 
 
 async def stop_voice(app: FastAPI) -> None:
+    monitor = getattr(app.state, "loop_monitor", None)
+    if monitor is not None:
+        monitor.stop()
     pool = getattr(app.state, "stt_pool", None)
     if pool is not None:
         await pool.close()

@@ -19,7 +19,7 @@ from typing import Any
 from starlette.websockets import WebSocketDisconnect
 
 from app.config import Settings
-from app.voice import protocol
+from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn
 from app.voice.endpointing import (
@@ -33,6 +33,7 @@ from app.voice.endpointing import (
     TurnEnd,
 )
 from app.voice.frames import ms_to_samples, samples_to_ms
+from app.voice.inbox import AudioInbox
 from app.voice.pool import TranscriptionPool
 from app.voice.store import StreamStore
 from app.voice.transcriber import vocabulary_prompt
@@ -43,6 +44,9 @@ log = logging.getLogger("viva.voice")
 
 BUSY_EVERY_S = 2.0  # at most one busy event per this many seconds
 DRAIN_TIMEOUT_S = 120.0  # after a disconnect, how long ended turns may take to be stored
+# Interviewer moves after which the candidate is not expected to give a long, thought-through answer.
+SHORT_ANSWER_MOVES = frozenset({"clarify", "answer_question", "repeat", "wrap_up_questions", "close"})
+INBOX_MAX_S = 60.0  # audio read from the socket and waiting for the endpointer, before reading stops
 
 
 class StreamSession:
@@ -66,18 +70,18 @@ class StreamSession:
         self._busy_sent = 0.0
         self._finishing = False
         self._partial_from = 0  # sample index from which the next partial is due
+        self.inbox = AudioInbox(self._feed_audio, INBOX_MAX_S)
 
     async def run(self) -> None:
         self.clock.offset_ms = await self.store.last_end_ms()
         await self.store.activate()
         self.iv.start()
         phase, remaining = self.iv.phase()
-        await self.out.send({"type": "ready", **self.info, "sample_rate": 16_000,
-                             "frame_ms": [10, 200], "offset_ms": self.clock.offset_ms,
-                             "phase": phase, "remaining_s": round(remaining, 1)})
+        await self.out.send(events.Ready(self.info, self.clock.offset_ms, phase, remaining))
         worker = asyncio.create_task(self.talk.run())
         ticker = asyncio.create_task(self.talk.tick())
         await self.talk.put(Opening())
+        feeder = asyncio.create_task(self.inbox.run())
         reader = asyncio.create_task(self._read())
         try:
             await asyncio.wait({reader, worker}, return_when=asyncio.FIRST_COMPLETED)
@@ -86,6 +90,7 @@ class StreamSession:
         finally:
             reader.cancel()
             ticker.cancel()
+            await self._drain_inbox(feeder)
             await self._drain(worker)
 
     async def _read(self) -> None:
@@ -100,6 +105,15 @@ class StreamSession:
                 await self._on_audio(message["bytes"])
             elif message.get("text") is not None:
                 await self._on_text(message["text"])
+
+    async def _drain_inbox(self, feeder: asyncio.Task) -> None:
+        """Feed the audio (and end_turn/finish) read before the connection ended; then stop the feeder."""
+        try:
+            await asyncio.wait_for(self.inbox.drained(), DRAIN_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("interview %s: %.1f s of audio not fed at close", self.interview_id, self.inbox.waiting_s)
+        self.inbox.close()
+        feeder.cancel()
 
     async def _drain(self, worker: asyncio.Task) -> None:
         """Connection over: store what was said (no more replies), save state, stop the tasks."""
@@ -127,6 +141,12 @@ class StreamSession:
             return
         if self._finishing:
             return  # after "finish" the turn is closed; late frames have nowhere to go
+        await self.inbox.put(samples)  # the reader goes back to the socket: control messages flow
+
+    async def _feed_audio(self, samples) -> None:
+        """One frame from the inbox, in order: wait for transcription room, then the endpointer."""
+        if self._finishing and self.talk.finished:
+            return
         await self.turns.wait_for_room()
         self.clock.audio_started()
         self.clock.audio_ms += samples_to_ms(len(samples))
@@ -140,21 +160,26 @@ class StreamSession:
             await self.out.send(protocol.error(exc.code, exc.message))
             return
         if msg.type == "ping":
-            await self.out.send({"type": "pong", **({"t": msg.data["t"]} if "t" in msg.data else {})})
+            await self.out.send(events.Pong(msg.data.get("t")))
         elif self._finishing:
             await self.out.send(protocol.error(protocol.FINISHED, "the interview is finishing"))
         elif msg.type == "text":
-            await self.talk.put(TypedTurn(msg.data["text"].strip(), self.clock.now_ms()))
-        elif msg.type == "end_turn":
-            await self._handle(self.endpointer.force_end("end_turn"))
+            text = msg.data["text"].strip()
+            await self.inbox.mark(lambda: self.talk.put(TypedTurn(text, self.clock.now_ms())))
+        elif msg.type == "end_turn":  # after the audio read before it (no backlog: at once)
+            await self.inbox.mark(lambda: self._handle(self.endpointer.force_end("end_turn")))
         elif msg.type == "interrupt":
             self.talk.interrupt()
         elif msg.type == "playback_done":
             await self._playback_done(msg.data.get("seq"))
         elif msg.type == "finish":
             self._finishing, self.talk.respond = True, False
-            await self._handle(self.endpointer.force_end("flush"))
-            await self.talk.put(Finish("client"))
+
+            async def finish() -> None:
+                await self._handle(self.endpointer.force_end("flush"))
+                await self.talk.put(Finish("client"))
+
+            await self.inbox.mark(finish)
 
     async def _playback_done(self, seq: Any) -> None:
         if not isinstance(seq, int) or isinstance(seq, bool):
@@ -163,15 +188,16 @@ class StreamSession:
             self.talk.activity(self.clock.now_ms())
 
     # --- endpointer events ---------------------------------------------------------------------
-    async def _handle(self, events: list[Event]) -> None:
-        for ev in events:
+    async def _handle(self, happened: list[Event]) -> None:
+        for ev in happened:
             if isinstance(ev, SpeechStart):
+                self.endpointer.set_context(patient=self._patient())
                 self.talk.candidate_active = True
                 self._partial_from = ms_to_samples(ev.at_ms)
-                await self.out.send({"type": "speech_start", "at_ms": self._ms(ev.at_ms)})
+                await self.out.send(events.SpeechStarted(self._ms(ev.at_ms)))
             elif isinstance(ev, SpeechEnd):
                 self.talk.activity(self._ms(ev.at_ms))
-                await self.out.send({"type": "speech_end", "at_ms": self._ms(ev.at_ms)})
+                await self.out.send(events.SpeechEnded(self._ms(ev.at_ms)))
             elif isinstance(ev, Chunk):
                 self.turns.add_chunk(ev, on_done=self._chunk_done)
             elif isinstance(ev, ChunkCancelled):
@@ -180,6 +206,11 @@ class StreamSession:
                 self.talk.candidate_active = self.endpointer.turn is not None
                 self.turns.promote_turn(ev.turn)
                 await self.talk.put(SpokenTurn(ev, time.perf_counter()))
+
+    def _patient(self) -> bool:
+        """An open question is in play (a design question invites long answers with pauses)."""
+        meta = getattr(self.iv, "last_meta", None) or {}
+        return str(meta.get("move") or "open") not in SHORT_ANSWER_MOVES
 
     def _ms(self, stream_ms: int) -> int:
         return (self.clock.audio_origin_ms or 0) + stream_ms
@@ -192,7 +223,7 @@ class StreamSession:
         if chunk.speculative:
             self.endpointer.set_hint(chunk.turn, chunk.index, text)
         if text:
-            self.out.send_soon({"type": "partial", "text": text, "turn": chunk.turn})
+            self.out.send_soon(events.Partial(text, chunk.turn))
 
     def _maybe_partial(self) -> None:
         """Provisional words during a long stretch of speech without pauses, only on an idle pool."""
@@ -213,7 +244,7 @@ class StreamSession:
             before = self.turns.text_until(turn, index - 1) or ""
             text = f"{before} {future.result().text}".strip()
             if text:
-                self.out.send_soon({"type": "partial", "text": text, "turn": turn})
+                self.out.send_soon(events.Partial(text, turn))
 
         job.future.add_done_callback(done)
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from app.config import Settings
 from app.voice.frames import SAMPLE_RATE, encode_pcm16
-from app.voice.model_path import bundled_model_path, resolve_stt_model
+from app.voice.model_path import BUNDLED, bundled_model_path, resolve_stt_model
 
 log = logging.getLogger("viva.stt")
 
@@ -100,7 +100,8 @@ def build_prompt(glossary: str, previous_text: str = "") -> str | None:
     return prompt or None
 
 
-ONE_WINDOW_MAX_S = 28.0  # clips up to this long are decoded in one 30 s window
+ONE_WINDOW_MAX_S = 28.0  # clips up to this long are decoded in one window
+FULL_WINDOW_FRAMES = 3000  # whisper's 30 s window, in 10 ms feature frames
 _window = threading.local()
 
 
@@ -108,17 +109,29 @@ class _TailWindow(Exception):
     """Raised instead of encoding a second window for a clip that fits in one."""
 
 
+def window_frames(samples: int, pad_s: float) -> int:
+    """Encoder input for a clip: its own frames plus `pad_s` of (feature-domain) silence, at most 30 s.
+
+    faster-whisper always pads to the full 30 s window; the encoder's cost grows with its input, and
+    CTranslate2 accepts shorter input. Cut right after the speech, decoding loops and repeats; with
+    ~3 s of silence after it, it matches the full window (bench/accuracy.py measures both).
+    """
+    frames = samples // 160 + 1 + round(pad_s * 100)
+    return min(FULL_WINDOW_FRAMES, frames + frames % 2)
+
+
 @functools.lru_cache(maxsize=2)
 def _load_whisper(model: str, device: str, compute_type: str, threads: int, workers: int):
     from faster_whisper import WhisperModel
 
     class OneWindowWhisper(WhisperModel):
-        """faster-whisper without the extra window it decodes after the last word of a short clip.
+        """faster-whisper that encodes only the audio there is, once.
 
-        With word timestamps, faster-whisper seeks back to the last word's end and encodes the rest of
-        the clip again as a new 30 s window: for our clips (cut at pauses) that rest is the pause, and
-        the second encoder pass costs ~40% more time for no words. Decoding without timestamp tokens
-        keeps every decoded token in the first window, so stopping after it drops nothing.
+        - The window is cut to the clip plus a little silence (`window_frames`), not padded to 30 s.
+        - With word timestamps, faster-whisper seeks back to the last word's end and encodes the rest of
+          the clip again as a new window: for our clips (cut at pauses) that rest is the pause, and the
+          second encoder pass costs time for no words. Decoding without timestamp tokens keeps every
+          decoded token in the first window, so stopping after it drops nothing.
         """
 
         def encode(self, features):
@@ -126,6 +139,9 @@ def _load_whisper(model: str, device: str, compute_type: str, threads: int, work
                 _window.count += 1
                 if _window.count > 1:
                     raise _TailWindow
+                frames = getattr(_window, "frames", None)
+                if frames is not None and features.shape[-1] > frames:
+                    features = np.ascontiguousarray(features[..., :frames])
             return super().encode(features)
 
     started = time.perf_counter()
@@ -137,16 +153,21 @@ def _load_whisper(model: str, device: str, compute_type: str, threads: int, work
 
 
 class WhisperTranscriber:
-    """faster-whisper; the model is loaded once per process, on first use or by load()."""
+    """faster-whisper; the model is loaded once per process, on first use or by load().
+
+    `workers` calls may run at once (CTranslate2 releases the GIL), each on `threads` threads.
+    `pad_s`: silence after a clip in its encoder window (None: the full 30 s window).
+    """
 
     def __init__(self, model: str, device: str = "cpu", compute_type: str = "int8", threads: int = 2,
-                 workers: int = 1, beam_size: int = 1) -> None:
+                 workers: int = 1, beam_size: int = 1, pad_s: float | None = 3.0, label: str | None = None) -> None:
         self.model_path = model
         bundled = bundled_model_path()
-        label = "tiny.en" if bundled and Path(model) == bundled else Path(model).name
-        self.name = f"faster-whisper:{label}"
+        default_label = "tiny.en" if bundled and Path(model) == bundled else Path(model).name
+        self.name = f"faster-whisper:{label or default_label}"
         self._args = (model, device, compute_type, threads, workers)
         self.beam_size = beam_size
+        self.pad_s = pad_s
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -158,6 +179,7 @@ class WhisperTranscriber:
         model = _load_whisper(*self._args)
         single = len(audio) <= ONE_WINDOW_MAX_S * SAMPLE_RATE
         _window.single, _window.count = single, 0
+        _window.frames = None if self.pad_s is None else window_frames(len(audio), self.pad_s)
         segments = []
         try:
             lazy, _info = model.transcribe(
@@ -225,6 +247,8 @@ def build_transcriber(settings: Settings) -> Transcriber:
         key = settings.stt_api_key.get_secret_value() if settings.stt_api_key else None
         return RemoteTranscriber(settings.stt_base_url, key, settings.stt_remote_model,
                                  settings.stt_timeout_s)
-    return WhisperTranscriber(resolve_stt_model(settings.stt_model), settings.stt_device,
-                              settings.stt_compute_type, settings.stt_threads, settings.stt_workers,
-                              settings.stt_beam_size)
+    model = resolve_stt_model(settings.stt_model, settings.data_dir)
+    label = settings.stt_model if settings.stt_model in BUNDLED else None
+    pad = None if settings.stt_pad_s >= 30 else settings.stt_pad_s
+    return WhisperTranscriber(model, settings.stt_device, settings.stt_compute_type, settings.stt_threads,
+                              settings.stt_workers, settings.stt_beam_size, pad, label)

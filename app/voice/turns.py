@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from app.models import Word
 from app.voice.endpointing import Chunk, TurnEnd
 from app.voice.pool import Job, PoolFull, Priority, TranscriptionPool
 from app.voice.transcriber import Transcript, build_prompt
@@ -39,7 +40,7 @@ class FinalTurn:
     text: str
     start_ms: int  # stream time of this session (the session adds the interview's offset)
     end_ms: int
-    words: list[dict[str, Any]]
+    words: list[Word]
     reason: str
     decided_ms: int
     lag_ms: float  # end-of-turn decision -> final transcript ready (wall clock)
@@ -136,7 +137,7 @@ class TurnAssembler:
         self._pieces.pop(end.turn, None)
         self._ended.discard(end.turn)
         self._update_room()
-        start = min([end.start_ms] + [w["start_ms"] for w in words[:1]])
+        start = min([end.start_ms] + [w.start_ms for w in words[:1]])
         return FinalTurn(end.turn, " ".join(t for t in texts if t).strip(), start, end.end_ms, words,
                          end.reason, end.decided_ms, lag, failed, {"chunks": end.chunks})
 
@@ -200,13 +201,13 @@ class TurnAssembler:
             self.pool.cancel(self._partial)
 
 
-def _stream_words(result: Transcript, chunk: Chunk, end: TurnEnd) -> list[dict[str, Any]]:
+def _stream_words(result: Transcript, chunk: Chunk, end: TurnEnd) -> list[Word]:
     """Chunk-relative word times -> stream ms, kept inside the chunk's audio and the turn."""
     lo, hi = chunk.start_ms, max(chunk.start_ms, min(chunk.end_ms, end.end_ms))
     out = []
     for w in result.words:
         start = min(max(chunk.start_ms + round(w.start * 1000), lo), hi)
         stop = min(max(chunk.start_ms + round(w.end * 1000), start), hi)
-        out.append({"word": w.word, "start_ms": start, "end_ms": stop,
-                    "probability": None if w.probability is None else round(w.probability, 3)})
+        out.append(Word(word=w.word, start_ms=start, end_ms=stop,
+                        probability=None if w.probability is None else round(w.probability, 3)))
     return out

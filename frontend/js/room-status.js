@@ -38,13 +38,16 @@ export function setConn(kind, text) {
   pill.textContent = text;
 }
 
-export function renderSpeaking({ joined, over, micOn, candidate, voice, replying }) {
+export function renderSpeaking({ joined, over, micOn, candidate, voice, replying, pausing }) {
   let who = 'none';
   let label = !joined ? 'Waiting to start' : micOn ? 'Listening' : 'Microphone off — type your answers';
   if (over) label = 'Interview over';
   else if (candidate) {
     who = 'candidate';
     label = 'You are speaking';
+  } else if (pausing && !voice && !replying) {
+    who = 'candidate';
+    label = "Listening — take your time (or press “I'm done answering”)";
   } else if (voice || replying) {
     who = 'interviewer';
     label = voice ? 'Interviewer speaking' : 'Interviewer replying';

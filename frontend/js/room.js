@@ -27,6 +27,7 @@ const state = {
   finishing: false, // the candidate pressed Finish
   over: false, // the server said finished
   candidateSpeaking: false, // server VAD
+  turnOpen: false, // the candidate has spoken and the turn is not closed yet (a thinking pause)
   partialTurn: undefined, // the endpointer's turn id of the provisional words on screen
   closedTurn: undefined, // the last turn whose final transcript arrived
   bargeIn: true, // speaking stops the interviewer's voice (a setting)
@@ -45,6 +46,7 @@ function showSpeaking() {
     over: state.over,
     micOn: mic.active,
     candidate: state.candidateSpeaking || vad.speaking,
+    pausing: state.turnOpen,
     voice: speech.speaking,
     replying: Boolean(view.draft),
   });
@@ -124,6 +126,7 @@ function onMessage(msg) {
       break;
     case 'speech_start':
       state.candidateSpeaking = true;
+      state.turnOpen = true;
       bargeIn();
       break;
     case 'speech_end':
@@ -137,7 +140,10 @@ function onMessage(msg) {
       }
       break;
     case 'transcript':
-      if (!msg.typed) state.closedTurn = state.partialTurn;
+      if (!msg.typed) {
+        state.closedTurn = state.partialTurn;
+        state.turnOpen = false;
+      }
       view.final({ ...msg, speaker: 'candidate', typed: Boolean(msg.typed) });
       break;
     case 'interviewer_delta':

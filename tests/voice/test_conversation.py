@@ -70,8 +70,8 @@ class ListOutbox:
     def __init__(self) -> None:
         self.events: list[dict] = []
 
-    async def send(self, event: dict) -> None:
-        self.events.append(event)
+    async def send(self, event) -> None:  # typed events as they go on the wire
+        self.events.append(event if isinstance(event, dict) else event.dump())
 
 
 def conversation(iv, later_ms: int = 0) -> tuple[Conversation, MemoryStore, ListOutbox, list[str]]:

@@ -50,6 +50,18 @@ def test_hold_time_follows_the_words(text, expected):
     assert hold_ms(text, 700) == expected
 
 
+@pytest.mark.parametrize(("text", "plain", "patient"), [
+    ("There are two options here, first.", 1400, 1400),  # a list item just announced
+    ("So the first thing is", 1400, 1400),
+    ("We keep the counters in Redis.", 420, 700),  # short and "complete": an open question waits longer
+    ("First I want to agree on the requirements. We expect about ten thousand requests per second at peak, "
+     "mostly reads. Each order is written once and read many times.", 420, 420),  # long enough: answer soon
+])
+def test_lists_in_progress_and_the_question_in_play_hold_longer(text, plain, patient):
+    assert hold_ms(text, 700) == plain
+    assert hold_ms(text, 700, patient=True) == patient
+
+
 def test_one_utterance_gives_start_pause_chunk_and_turn_end():
     ep = make()
     events = run(ep, np.concatenate([silence(500), tone(1500), silence(1200)]))

@@ -221,3 +221,25 @@ def test_playback_done_corrects_the_interviewer_turn_end(voice_settings):
             assert of(until(ws, "error"), "error")[0]["code"] == protocol.BAD_MESSAGE
         turn = stored(app, iid)[1][0]
         assert turn.seq == opening["seq"] and turn.start_ms <= turn.end_ms < opening["end_ms"]
+
+
+def test_ping_is_answered_while_audio_waits_for_transcription(voice_settings):
+    """The reader keeps reading while this session's audio is held back: control messages get through."""
+    fake = FakeTranscriber("held words")
+    fake.gate = threading.Event()
+    with running(voice_settings.model_copy(update={"stt_max_pending_s": 1.0}), fake) as (app, client):
+        iid = new_interview(app)
+        with client.websocket_connect(url(iid)) as ws:
+            for frame in frames(read_wav("three_turns.wav")):
+                ws.send_bytes(frame)
+            send(ws, type="ping", t=7)
+            events = until(ws, "pong")
+            assert of(events, "pong")[0]["t"] == 7
+            assert not of(events, "transcript")  # the audio is still waiting: the pong overtook it
+            send(ws, type="end_turn")  # ordered after the audio before it
+            fake.gate.set()
+            until(ws, "transcript", 3)
+            send(ws, type="finish")
+            until(ws, "finished")
+        _, turns = stored(app, iid)
+        assert [t.text for t in turns if t.speaker == Speaker.candidate] == ["held words"] * 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import numpy as np
@@ -98,3 +99,28 @@ def test_whisper_transcribes_the_fixture_with_word_times():
     assert result.words and all(0 <= w.start <= w.end <= len(audio) / 16_000 + 0.5 for w in result.words)
     starts = [w.start for w in result.words]
     assert starts == sorted(starts)
+
+
+def test_encoder_window_is_the_clip_plus_padding_at_most_30_s():
+    from app.voice.transcriber import window_frames
+
+    assert window_frames(16_000 * 4, 3.0) == 702  # 4 s of audio + 3 s of silence, in 10 ms frames, even
+    assert window_frames(16_000 * 29, 3.0) == 3000
+    assert window_frames(0, 0.0) % 2 == 0
+
+
+def test_base_model_is_joined_from_its_packages_and_verified(tmp_path):
+    from app.voice import model_path
+
+    try:
+        model_path._base_parts()
+    except model_path.ModelNotFound as exc:
+        pytest.skip(str(exc))
+    path = Path(resolve_stt_model("base", tmp_path))
+    assert path == tmp_path / "models" / "whisper-base"
+    assert {p.name for p in path.iterdir()} >= {"model.bin", "config.json", "tokenizer.json", "vocabulary.txt"}
+    assert (path / "model.bin.sha256").read_text().strip() == model_path.BASE_SHA256
+    (path / "model.bin.sha256").write_text("stale\n")  # a half-written or tampered copy is joined again
+    assert Path(resolve_stt_model("base", tmp_path)) == path
+    assert (path / "model.bin.sha256").read_text().strip() == model_path.BASE_SHA256
+    assert resolve_stt_model("tiny.en", tmp_path) == resolve_stt_model(None, tmp_path)

@@ -1,0 +1,82 @@
+"""Capacity: N concurrent spoken sessions with natural gaps against one server.
+
+Each session speaks `answers` answers of 4-5 s at real time, with 2-5 s of silence after each
+(seeded, so every run speaks the same), starting 0-3 s apart, pinging every 100 ms. Per N: the lags,
+server CPU (share of one core; 200 % = both cores), peak resident memory, the event loop's longest
+stall (server-side monitor) and ping -> pong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+import time
+from pathlib import Path
+
+import httpx
+from client import Answer, run_session
+from server import VivaServer
+from speech import say
+from stats import summary
+from texts import CAPACITY
+
+
+def _sessions(speech_dir: Path, n: int, answers: int, seed: int) -> list[tuple[float, list[Answer]]]:
+    rng = random.Random(seed)
+    clips = [(text, say(text, speech_dir)) for text in CAPACITY]
+    out = []
+    for _ in range(n):
+        picked = [clips[rng.randrange(len(clips))] for _ in range(answers)]
+        out.append((rng.uniform(0, 3), [Answer(pcm, text, gap_s=rng.uniform(2, 5)) for text, pcm in picked]))
+    return out
+
+
+async def _run_all(server: VivaServer, plan) -> list:
+    ids = [server.new_interview() for _ in plan]
+    return await asyncio.gather(*(run_session(server.ws_url, i, answers, start_delay_s=delay)
+                                  for i, (delay, answers) in zip(ids, plan, strict=True)))
+
+
+def run_one(server: VivaServer, speech_dir: Path, n: int, answers: int = 3, seed: int = 13) -> dict:
+    plan = _sessions(speech_dir, n, answers, seed)
+    rss = [server.rss_mib()]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.5):
+            rss.append(server.rss_mib())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    cpu0, t0 = server.cpu_s(), time.monotonic()
+    results = asyncio.run(_run_all(server, plan))
+    cpu = (server.cpu_s() - cpu0) / (time.monotonic() - t0) * 100 if server.alive() else float("nan")
+    done.set()
+    sampler.join()
+    loop = httpx.get(f"{server.url}/api/health", timeout=10).json().get("event_loop") or {}
+    lags = [lag for r in results for a in r.answers for lag in a.final_lag_ms]
+    e2e = [a.speech_to_event_ms for r in results for a in r.answers if a.speech_to_event_ms is not None]
+    pongs = [p for r in results for p in r.pongs_ms]
+    missing = sum(r.errors.count("no_transcript") for r in results)
+    busy = sum(r.errors.count("busy") for r in results)
+    return {"sessions": n, "answers": sum(len(r.answers) for r in results), "eot_to_final_ms": summary(lags),
+            "speech_end_to_transcript_ms": summary(e2e), "ping_pong_ms": summary(pongs), "cpu_pct": round(cpu),
+            "rss_peak_mib": round(max(rss)), "loop_max_stall_ms": loop.get("max_stall_ms"),
+            "loop_stalls_over_50ms": loop.get("stalls_over_50ms"), "missing_transcripts": missing, "busy": busy}
+
+
+def run(server: VivaServer, speech_dir: Path, ns: list[int], answers: int = 3, target_ms: float = 500) -> dict:
+    rows = []
+    for n in ns:
+        row = run_one(server, speech_dir, n, answers)
+        rows.append(row)
+        p95 = row["eot_to_final_ms"]["p95"]
+        print(f"  capacity N={n}: eot->final p95 {p95} ms, cpu {row['cpu_pct']} %", flush=True)
+        if not server.alive():
+            print(f"  the server exited with {server.proc.returncode}; capacity stops at N={n}", flush=True)
+            break
+        time.sleep(2)
+    ok = [r["sessions"] for r in rows if r["eot_to_final_ms"]["p95"] is not None
+          and r["eot_to_final_ms"]["p95"] <= target_ms and not r["missing_transcripts"]]
+    return {"rows": rows, "max_sessions_within_target": max(ok, default=0), "target_ms": target_ms}

@@ -1,0 +1,148 @@
+"""One spoken session against a running Viva: answers streamed at real time, pings, events timed.
+
+Each answer is streamed in 20 ms frames at real time, followed by silence frames (a microphone keeps
+sending) until its transcript has arrived and at least `gap_s` has passed. Every event is kept with
+its arrival time (perf_counter); pings go out every `ping_every_s` and their pongs are timed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from speech import RATE, speech_end
+
+FRAME = RATE * 20 // 1000
+FRAME_S = 0.02
+
+
+@dataclass
+class Answer:
+    pcm: np.ndarray  # int16
+    text: str = ""  # what was said (for WER)
+    gap_s: float = 3.0  # silence after it, at least
+    pauses: list[tuple[int, int]] = field(default_factory=list)  # pauses inside (sample spans)
+
+
+@dataclass
+class AnswerResult:
+    answer: Answer
+    speech_end_at: float  # perf_counter when the last speech frame was sent
+    started_at: float
+    transcripts: list[tuple[float, dict]] = field(default_factory=list)
+    first_delta_at: float | None = None
+
+    @property
+    def speech_to_event_ms(self) -> float | None:
+        if not self.transcripts:
+            return None
+        return (self.transcripts[-1][0] - self.speech_end_at) * 1000
+
+    @property
+    def final_lag_ms(self) -> list[float]:
+        return [ev["timing"]["final_lag_ms"] for _, ev in self.transcripts if "timing" in ev]
+
+    @property
+    def reply_ms(self) -> float | None:
+        return None if self.first_delta_at is None else (self.first_delta_at - self.speech_end_at) * 1000
+
+    @property
+    def text(self) -> str:
+        return " ".join(ev["text"] for _, ev in self.transcripts)
+
+
+@dataclass
+class SessionResult:
+    answers: list[AnswerResult] = field(default_factory=list)
+    pongs_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def run_session(ws_url: str, interview_id: int, answers: list[Answer], *, start_delay_s: float = 0.0,
+                      ping_every_s: float = 0.1, wait_s: float = 20.0, pace: float = 1.0) -> SessionResult:
+    import websockets
+
+    out = SessionResult()
+    current: list[AnswerResult] = []
+    pings: dict[int, float] = {}
+    await asyncio.sleep(start_delay_s)
+    finished = asyncio.Event()
+    try:
+        async with websockets.connect(f"{ws_url}/api/interviews/{interview_id}/stream", max_size=2**22,
+                                      open_timeout=60) as ws:
+            await _converse(ws, answers, out, current, pings, finished, ping_every_s, wait_s, pace)
+    except (OSError, TimeoutError, websockets.ConnectionClosed) as exc:
+        out.errors.append(f"connection:{type(exc).__name__}")
+    return out
+
+
+async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wait_s, pace) -> None:
+
+    async def reader() -> None:
+        async for message in ws:
+            now = time.perf_counter()
+            ev = json.loads(message)
+            kind = ev.get("type")
+            if kind == "pong" and ev.get("t") in pings:
+                out.pongs_ms.append((now - pings.pop(ev["t"])) * 1000)
+            elif kind == "transcript" and current and not ev.get("typed"):
+                current[-1].transcripts.append((now, ev))
+            elif kind == "interviewer_delta" and current and current[-1].transcripts:
+                if current[-1].first_delta_at is None:
+                    current[-1].first_delta_at = now
+            elif kind == "error":
+                out.errors.append(ev.get("code", "?"))
+            elif kind == "finished":  # the interviewer closed the interview: stop talking
+                finished.set()
+
+    async def pinger() -> None:
+        n = 0
+        while True:
+            await asyncio.sleep(ping_every_s)
+            n += 1
+            pings[n] = time.perf_counter()
+            await ws.send(json.dumps({"type": "ping", "t": n}))
+
+    tasks = [asyncio.create_task(reader()), asyncio.create_task(pinger())]
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    sent = 0  # frames sent so far: real-time pacing over the whole session
+    quiet = bytes(FRAME * 2)
+
+    async def send(frame: bytes) -> None:
+        nonlocal sent
+        await ws.send(frame)
+        sent += 1
+        await asyncio.sleep(max(0.0, t0 + sent * FRAME_S / pace - loop.time()))
+
+    try:
+        for answer in answers:
+            if finished.is_set():
+                break
+            pcm = answer.pcm
+            end_frame = (speech_end(pcm) - 1) // FRAME
+            result = AnswerResult(answer, 0.0, time.perf_counter())
+            current.append(result)
+            for i in range(0, (len(pcm) + FRAME - 1) // FRAME):
+                frame = pcm[i * FRAME : (i + 1) * FRAME]
+                await send(frame.tobytes() + bytes((FRAME - len(frame)) * 2))
+                if i == end_frame:
+                    result.speech_end_at = time.perf_counter()
+            quiet_from = time.perf_counter()
+            while True:  # silence until the transcript is in (and the gap is over)
+                waited = time.perf_counter() - quiet_from
+                if (result.transcripts and waited >= answer.gap_s) or waited >= wait_s or finished.is_set():
+                    break
+                await send(quiet)
+            if not result.transcripts:
+                out.errors.append("no_transcript")
+            out.answers.append(result)
+        if not finished.is_set():
+            await ws.send(json.dumps({"type": "finish"}))
+            await asyncio.sleep(0.3)
+    finally:
+        for task in tasks:
+            task.cancel()

@@ -1,0 +1,113 @@
+"""Turn-taking: false cut-offs in thinking pauses and delay after real ends, Viva vs silence only.
+
+Runs Viva's own endpointer (app/voice/endpointing.py) with the real Silero VAD over espeak-ng answers,
+frame by frame. For Viva, the pause's words come from the real transcriber, handed to the endpointer
+as late as they would arrive live (after the measured transcription time, counted in audio). The
+silence-only detector is the same endpointer with the same settings and no words: it ends a turn
+after `turn_silence_ms` of silence, whatever was said.
+
+- paused answers: two halves with a pause of 0.4-1.0 s between; a cut-off is a turn ended in it;
+- endings: answers that really end; the delay is from the end of speech to the end-of-turn decision.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from speech import RATE, say, silence, speech_end, trim, with_pauses
+from stats import summary
+from texts import ENDINGS, PAUSED
+
+PAUSES_S = (0.4, 0.6, 0.8, 1.0)
+FRAME = RATE * 20 // 1000
+
+
+@dataclass
+class Case:
+    pcm: np.ndarray
+    resume: int | None  # sample where speech resumes after the thinking pause (None: no pause)
+    pause: float | None
+    ends: int  # sample one past the last speech
+
+
+def cases(speech_dir: Path) -> list[Case]:
+    lead = silence(0.5)
+    out = []
+    for first, second in PAUSED:
+        for p in PAUSES_S:
+            pcm, spans = with_pauses([say(first, speech_dir), say(second, speech_dir)], [p])
+            full = np.concatenate([lead, pcm, silence(3.0)])
+            out.append(Case(full, len(lead) + spans[0][1], p, len(lead) + speech_end(pcm)))
+    for text in ENDINGS:
+        pcm = trim(say(text, speech_dir))
+        out.append(Case(np.concatenate([lead, pcm, silence(3.0)]), None, None, len(lead) + len(pcm)))
+    return out
+
+
+def simulate(case: Case, cfg, transcriber, context: dict | None = None) -> list[int]:
+    """Samples at which the endpointer decided turn ends (reason silence)."""
+    from app.voice.endpointing import Chunk, ChunkCancelled, Endpointer, TurnEnd
+    from app.voice.vad import SileroVad
+
+    ep = Endpointer(SileroVad(), cfg)
+    if context and hasattr(ep, "set_context"):
+        ep.set_context(**context)
+    texts: dict[tuple[int, int], str] = {}
+    hints: list[tuple[int, int, int]] = []  # (apply at sample, turn, index)
+    ends = []
+    audio = case.pcm.astype(np.float32) / 32768
+    for pos in range(0, len(audio), FRAME):
+        for due in [h for h in hints if h[0] <= pos]:
+            hints.remove(due)
+            _, turn, index = due
+            parts = [texts.get((turn, i)) for i in range(index + 1)]
+            if None not in parts:
+                ep.set_hint(turn, index, " ".join(p for p in parts if p))
+        for ev in ep.feed(audio[pos : pos + FRAME]):
+            if isinstance(ev, Chunk) and transcriber is not None:
+                t = time.perf_counter()
+                texts[(ev.turn, ev.index)] = transcriber.transcribe(ev.audio).text
+                took = time.perf_counter() - t
+                if ev.speculative:
+                    hints.append((pos + FRAME + int(took * RATE), ev.turn, ev.index))
+            elif isinstance(ev, ChunkCancelled):
+                texts.pop((ev.turn, ev.index), None)
+            elif isinstance(ev, TurnEnd) and ev.reason == "silence":
+                ends.append(ev.decided_ms * RATE // 1000)
+    return ends
+
+
+def score(all_cases: list[Case], decisions: list[list[int]]) -> dict:
+    cut = 0
+    per_pause: dict[str, list[int]] = {}
+    delays = []
+    paused = [c for c in all_cases if c.resume is not None]
+    for case, ends in zip(all_cases, decisions, strict=True):
+        early = [e for e in ends if e < (case.resume if case.resume is not None else case.ends)]
+        if case.resume is not None:
+            hit = bool(early)
+            cut += hit
+            per_pause.setdefault(f"{case.pause:.1f}", []).append(int(hit))
+        after = [e for e in ends if e >= case.ends]
+        if after:
+            delays.append((after[0] - case.ends) * 1000 / RATE)
+    return {"false_cutoff_pct": round(100 * cut / max(1, len(paused)), 1), "paused_answers": len(paused),
+            "cutoff_pct_by_pause_s": {k: round(100 * sum(v) / len(v)) for k, v in sorted(per_pause.items())},
+            "end_delay_ms": summary(delays), "missed_ends": sum(1 for d in decisions if not d)}
+
+
+def run(transcriber, speech_dir: Path, turn_silence_ms: int = 700, word_wait_ms: int = 300,
+        context: dict | None = None) -> dict:
+    from app.voice.endpointing import EndpointConfig
+
+    all_cases = cases(speech_dir)
+    viva_cfg = EndpointConfig(turn_silence_ms=turn_silence_ms, word_wait_ms=word_wait_ms)
+    plain_cfg = EndpointConfig(turn_silence_ms=turn_silence_ms, word_wait_ms=0)
+    out = {"viva": score(all_cases, [simulate(c, viva_cfg, transcriber, context) for c in all_cases]),
+           "silence_only": score(all_cases, [simulate(c, plain_cfg, None) for c in all_cases])}
+    out["settings"] = {"turn_silence_ms": turn_silence_ms, "word_wait_ms": word_wait_ms,
+                       "pauses_s": list(PAUSES_S), "context": context}
+    return out

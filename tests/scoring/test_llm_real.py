@@ -1,0 +1,66 @@
+"""The LLM scorer on a real model (CI: the local Qwen2.5-Coder-1.5B on llama-cpp-python's server).
+
+Runs where VIVA_TEST_LLM_URL names an OpenAI-compatible server (e.g. http://127.0.0.1:8091/v1, model
+VIVA_TEST_LLM_MODEL, default "qwen"); skips elsewhere, and is mandatory under VIVA_TEST_REQUIRE_LLM=1
+(CI). A small slice, since each scorecard takes a minute or two on 2 cores: strong, weak and (where the
+fixture exists) wrong answers in two rounds. bench/llm_scorer.py runs the whole table.
+"""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+import pytest
+
+from app.config import Settings
+from app.scoring.llm import LlmScorer
+from tests.scoring.conftest import TRANSCRIPTS, load_transcript
+
+pytestmark = pytest.mark.llm
+URL = os.environ.get("VIVA_TEST_LLM_URL", "").rstrip("/")
+REQUIRED = os.environ.get("VIVA_TEST_REQUIRE_LLM") == "1"
+ROUNDS = ["database", "distributed_systems"]
+_cards: dict[tuple[str, str], object] = {}
+
+
+def _unavailable(reason: str):
+    if REQUIRED:
+        pytest.fail(f"VIVA_TEST_REQUIRE_LLM=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def real_settings() -> Settings:
+    if not URL:
+        _unavailable("no real LLM server: set VIVA_TEST_LLM_URL (CI does, with VIVA_TEST_REQUIRE_LLM=1)")
+    base = URL if URL.endswith("/v1") else URL + "/v1"
+    try:
+        httpx.get(base + "/models", timeout=10).raise_for_status()
+    except httpx.HTTPError as exc:
+        _unavailable(f"the LLM server at {base} does not answer ({type(exc).__name__})")
+    return Settings(_env_file=None, scorer="llm", llm_base_url=base, llm_api_key=None,
+                    llm_model=os.environ.get("VIVA_TEST_LLM_MODEL", "qwen"))
+
+
+def card(settings, catalog, rid: str, kind: str):
+    if (rid, kind) not in _cards:
+        _cards[rid, kind] = LlmScorer(settings).score(catalog.get(rid), "senior", load_transcript(rid, kind))
+    return _cards[rid, kind]
+
+
+@pytest.mark.parametrize("rid", ROUNDS)
+def test_a_real_model_ranks_strong_above_weak_and_wrong(real_settings, catalog, rid):
+    kinds = ["strong", "weak"] + (["wrong"] if (TRANSCRIPTS / f"{rid}_wrong.txt").exists() else [])
+    cards = {k: card(real_settings, catalog, rid, k) for k in kinds}
+    strong = cards["strong"]
+    assert strong.scorer == "llm", strong.notes
+    assert sum(d.scored_by == "llm" for d in strong.dimensions) * 2 >= len(strong.dimensions), strong.notes
+    assert strong.overall > cards["weak"].overall
+    if "wrong" in cards:
+        assert cards["wrong"].overall < strong.overall
+    for kind, doc in cards.items():
+        turns = {t.seq: t.text for t in load_transcript(rid, kind) if t.is_candidate}
+        for d in doc.dimensions:
+            for ev in d.evidence:
+                assert ev.quote in turns.get(ev.seq, ""), (kind, d.key)  # 0 unverified quotes
