@@ -1,8 +1,11 @@
-# Viva on its embedded defaults: bundled tiny.en Whisper model, offline interviewer and scorer, SQLite.
+# Viva on its embedded defaults: bundled tiny.en Whisper model, offline interviewer and scorer, SQLite;
+# accounts mode (sign up at /login.html?signup=1).
 FROM python:3.11-slim
 
+# Bound to every interface inside the container, so accounts (sign-up and login) are on: local mode is
+# refused on a non-loopback address. Behind a domain, add it: VIVA_ALLOWED_HOSTS=viva.example.com.
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    VIVA_HOST=0.0.0.0 VIVA_PORT=8000 VIVA_DATA_DIR=/data
+    VIVA_HOST=0.0.0.0 VIVA_PORT=8000 VIVA_DATA_DIR=/data VIVA_AUTH=accounts
 
 WORKDIR /srv/viva
 COPY pyproject.toml README.md ./

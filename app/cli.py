@@ -14,12 +14,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.main import create_app
+    from app.security.hosts import is_loopback
 
     settings = get_settings()
+    host = args.host or settings.host
+    settings = settings.model_copy(update={"host": host})
+    if settings.auth == "local" and not is_loopback(host) and not settings.allow_local_mode_on_network:
+        print(f"error: refusing to serve {host} with VIVA_AUTH=local: anyone who can reach it would get every "
+              "interview, with no login.\n  Use VIVA_AUTH=accounts (sign-up and login), or bind 127.0.0.1, or set "
+              "VIVA_ALLOW_LOCAL_MODE_ON_NETWORK=true if the network itself is private to you.", file=sys.stderr)
+        return 2
     logging_level = settings.log_level.lower()
     logging.basicConfig(level=logging_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-                log_level=logging_level)
+    uvicorn.run(create_app(settings), host=host, port=args.port or settings.port, log_level=logging_level,
+                ws_max_size=settings.ws_max_message_bytes, h11_max_incomplete_event_size=64 * 1024)
     return 0
 
 

@@ -83,11 +83,38 @@ class Settings(BaseSettings):
                                       description="levels the LLM may move a dimension from the offline score")
     llm_scorer_budget_s: float = Field(default=180.0, gt=0, description="LLM time for one whole scorecard")
 
+    # --- accounts and security (app/auth, app/security; README "Accounts and security") --------
+    auth: Literal["local", "accounts"] = Field(
+        default="local", description="local: one implicit user, no login (loopback only); accounts: sign-up/login")
+    allow_local_mode_on_network: bool = Field(
+        default=False, description="let `viva serve` run VIVA_AUTH=local on a non-loopback address")
+    allowed_hosts: str = Field(default="", description="extra Host names served, comma-separated; * = any")
+    allowed_origins: str = Field(default="", description="extra browser origins allowed, comma-separated")
+    cookie_secure: Literal["auto", "always", "never"] = "auto"
+    session_idle_hours: float = 24.0
+    session_max_days: float = 14.0
+    max_body_bytes: int = 1_048_576
+    ws_max_message_bytes: int = 131_072
+    max_typed_chars: int = 20_000
+    error_echo_chars: int = 80
+    max_live_interviews: int = 10
+    max_interviews_per_day: int = 50
+    login_max_failures: int = 10
+    login_window_s: float = 900.0
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'viva.db').as_posix()}"
+
+    @property
+    def extra_hosts(self) -> list[str]:
+        return [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+
+    @property
+    def extra_origins(self) -> list[str]:
+        return [o.strip().lower().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
 
     @property
     def llm_configured(self) -> bool:

@@ -20,6 +20,7 @@ from sqlmodel import Session, create_engine
 from starlette.requests import HTTPConnection
 
 from app import models  # noqa: F401  (registers the tables)
+from app.auth import tables as _auth_tables  # noqa: F401  (accounts, sessions, API tokens)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -36,12 +37,12 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         if parsed.drivername == "postgresql":  # plain postgresql:// means psycopg 3 here
             url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
     return engine
 
 

@@ -10,12 +10,18 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from app import __version__, repository
-from app.api import health, interviews, rounds, scorecards, stream
+from app.api import auth, health, interviews, rounds, scorecards, stream
+from app.api.errors import install_error_handlers
+from app.api.openapi import install_openapi
 from app.catalog import load_catalog
 from app.config import Settings, get_settings
 from app.db import init_db, make_engine
 from app.interviewer import build_brain
 from app.scoring import jobs as scoring_jobs
+from app.security.hosts import HostPolicy
+from app.security.logs import quiet_access_log, redact_handlers
+from app.security.middleware import GuardMiddleware
+from app.security.ratelimit import WindowCounter
 from app.sweeper import start_sweeper, stop_sweeper, sweep_once
 from app.voice.runtime import start_voice, stop_voice
 
@@ -27,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        redact_handlers()  # the server has set up logging by now
         app.state.settings = settings
         app.state.catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
         app.state.engine = make_engine(settings.resolved_database_url)
@@ -51,8 +58,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Viva", version=__version__, lifespan=lifespan,
                   description="Voice mock interviewer for backend-engineering interviews")
-    for module in (health, rounds, interviews, scorecards, stream):
+    app.state.settings = settings
+    app.state.login_limiter = WindowCounter(settings.login_max_failures, settings.login_window_s)
+    app.state.creation_counter = WindowCounter(settings.max_interviews_per_day, 86_400)
+    for module in (health, auth, rounds, interviews, scorecards, stream):
         app.include_router(module.router)
+    install_error_handlers(app, settings.error_echo_chars)
+    install_openapi(app)
+    app.add_middleware(GuardMiddleware, policy=HostPolicy.from_settings(settings),
+                       max_body_bytes=settings.max_body_bytes, ws_max_message_bytes=settings.ws_max_message_bytes)
+    quiet_access_log()
     if settings.frontend_dir.is_dir():
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")
     return app

@@ -53,6 +53,7 @@ def transition(session: Session, interview_id: int, to: InterviewStatus, *,
     return moved
 
 LOCAL_USER = "local"
+MAX_ID = 2**31 - 1  # ids are INTEGER on PostgreSQL; anything outside 1..MAX_ID cannot exist (-> 404, not 500)
 
 
 def ensure_local_user(session: Session) -> User:
@@ -74,6 +75,8 @@ def create_interview(session: Session, user: User, round_id: str, level: str) ->
 
 
 def get_owned_interview(session: Session, user: User, interview_id: int) -> Interview | None:
+    if not 0 < interview_id <= MAX_ID:
+        return None
     interview = session.get(Interview, interview_id)
     if interview is None or interview.user_id != user.id:
         return None
@@ -88,7 +91,7 @@ def decode_cursor(cursor: str) -> int:
     """Raises ValueError for a cursor this service did not make."""
     raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     kind, _, value = raw.partition(":")
-    if kind != "i" or not value.isdigit():
+    if kind != "i" or not value.isdigit() or len(value) > 10 or int(value) > MAX_ID:
         raise ValueError("bad cursor")
     return int(value)
 

@@ -8,14 +8,18 @@ from fastapi import Depends, HTTPException, status
 from starlette.requests import HTTPConnection
 
 from app import repository
+from app.auth.deps import resolve_user
 from app.catalog import Catalog
 from app.db import SessionDep
 from app.models import Interview, User
 
 
-def get_current_user(session: SessionDep) -> User:
-    """The caller. Until accounts exist, one local user owns everything; every query is scoped to it."""
-    return repository.ensure_local_user(session)
+def get_current_user(conn: HTTPConnection, session: SessionDep) -> User:
+    """The caller: the local user (VIVA_AUTH=local) or a logged-in one; every query is scoped to it."""
+    user = resolve_user(conn, session)
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "log in first", headers={"WWW-Authenticate": "Bearer"})
+    return user
 
 
 def get_catalog(conn: HTTPConnection) -> Catalog:

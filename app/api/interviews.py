@@ -2,27 +2,31 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app import repository
 from app.api.deps import CatalogDep, CurrentUser, OwnedInterview
+from app.api.errors import invalid
 from app.catalog import LEVELS
 from app.db import SessionDep
 from app.models import InterviewCreate, InterviewDetail, InterviewPage, InterviewPublic, TurnPublic
+from app.security.quotas import check_interview_quota
 
 router = APIRouter(prefix="/api/interviews", tags=["interviews"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED,
+             responses={429: {"description": "too many interviews in progress, or today (VIVA_MAX_*)"}})
 def create_interview(
-    body: InterviewCreate, session: SessionDep, user: CurrentUser, catalog: CatalogDep
+    body: InterviewCreate, session: SessionDep, user: CurrentUser, catalog: CatalogDep, request: Request
 ) -> InterviewPublic:
     rnd = catalog.get(body.round)
     if rnd is None:
         known = ", ".join(r.id for r in catalog)
-        raise HTTPException(422, f"unknown round '{body.round}'; choose one of: {known}")
+        invalid(("body", "round"), f"unknown round '{body.round}'; choose one of: {known}", body.round)
     if body.level not in LEVELS or not rnd.questions_for(body.level):
-        raise HTTPException(422, f"unknown level '{body.level}'; choose one of: {', '.join(LEVELS)}")
+        invalid(("body", "level"), f"unknown level '{body.level}'; choose one of: {', '.join(LEVELS)}", body.level)
+    check_interview_quota(session, user, request.app.state.settings, request.app.state.creation_counter)
     return InterviewPublic.of(repository.create_interview(session, user, rnd.id, body.level))
 
 
@@ -31,13 +35,13 @@ def list_interviews(
     session: SessionDep,
     user: CurrentUser,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: str | None = None,
-    round: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    round: Annotated[str | None, Query(max_length=64)] = None,
 ) -> InterviewPage:
     try:
         rows, next_cursor = repository.list_interviews(session, user, limit, cursor, round)
     except ValueError:
-        raise HTTPException(422, "invalid cursor") from None
+        invalid(("query", "cursor"), "invalid cursor", cursor)
     overall = repository.overall_scores(session, [r.id for r in rows])
     items = [InterviewPublic.of(r, overall.get(r.id)) for r in rows]
     return InterviewPage(items=items, next_cursor=next_cursor)

@@ -59,9 +59,9 @@ def list_rounds(catalog: CatalogDep) -> list[RoundSummary]:
     return [_summary(rnd, RoundSummary) for rnd in catalog]
 
 
-@router.get("/{round_id}")
+@router.get("/{round_id}", responses={404: {"description": "unknown round"}})
 def get_round(round_id: str, catalog: CatalogDep) -> RoundDetail:
     rnd = catalog.get(round_id)
     if rnd is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown round '{round_id}'")
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown round '{round_id[:64]}'")
     return _summary(rnd, RoundDetail)

@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app import repository
 from app.api.deps import CatalogDep, CurrentUser, OwnedInterview
+from app.api.errors import invalid
 from app.db import SessionDep
 from app.models import Interview, InterviewPublic, InterviewStatus, TurnPublic
 from app.scoring.jobs import schedule_scoring
@@ -125,11 +126,11 @@ class Progress(BaseModel):
 
 @router.get("/api/progress")
 def progress(session: SessionDep, user: CurrentUser, catalog: CatalogDep,
-             round: Annotated[str, Query(description="round id, e.g. system_design")]) -> Progress:
+             round: Annotated[str, Query(max_length=64, description="round id, e.g. system_design")]) -> Progress:
     rnd = catalog.get(round)
     if rnd is None:
         known = ", ".join(r.id for r in catalog)
-        raise HTTPException(422, f"unknown round '{round}'; choose one of: {known}")
+        invalid(("query", "round"), f"unknown round '{round}'; choose one of: {known}", round)
     rows = repository.scored_interviews(session, user, rnd.id)
     interviews, scores = [], {d.key: [] for d in rnd.rubric.dimensions}
     for interview, card in rows:

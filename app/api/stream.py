@@ -17,7 +17,7 @@ from fastapi import APIRouter, WebSocket
 from sqlmodel import Session
 
 from app import lifecycle, repository
-from app.api.deps import CurrentUser
+from app.auth.deps import StreamUser
 from app.db import SessionDep
 from app.interviewer import Interviewer
 from app.models import Interview, Speaker, Turn
@@ -61,11 +61,13 @@ def _claim(engine, interview_id: int, token: str, last_seq: int | None):
 
 def _last_seq(ws: WebSocket) -> int | None:
     raw = ws.query_params.get("last_seq")
-    return int(raw) if raw is not None and raw.isdigit() else None
+    if raw is None or not raw.isdigit() or len(raw) > 12:  # a seq beyond any id: no replay, not an overflow
+        return None
+    return min(int(raw), repository.MAX_ID)
 
 
 @router.websocket("/api/interviews/{interview_id}/stream")
-async def interview_stream(ws: WebSocket, interview_id: int, db: SessionDep, user: CurrentUser) -> None:
+async def interview_stream(ws: WebSocket, interview_id: int, db: SessionDep, user: StreamUser) -> None:
     interview = repository.get_owned_interview(db, user, interview_id)
     if interview is not None:
         db.expunge(interview)

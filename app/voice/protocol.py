@@ -61,7 +61,10 @@ def check_binary(data: bytes):
         raise ProtocolError(BAD_FRAME, str(exc)) from None
 
 
-def parse_client_text(raw: str) -> ClientMessage:
+MAX_SEQ = 2**31 - 1
+
+
+def parse_client_text(raw: str, max_typed_chars: int = MAX_TYPED_CHARS) -> ClientMessage:
     if len(raw.encode("utf-8", "replace")) > MAX_TEXT_MESSAGE_BYTES:
         raise ProtocolError(BAD_MESSAGE, f"text message over {MAX_TEXT_MESSAGE_BYTES} bytes")
     try:
@@ -81,8 +84,12 @@ def parse_client_text(raw: str) -> ClientMessage:
         text = data.get("text")
         if not isinstance(text, str) or not text.strip():
             raise ProtocolError(BAD_MESSAGE, "a 'text' message needs a non-empty string 'text'")
-        if len(text) > MAX_TYPED_CHARS:
-            raise ProtocolError(BAD_MESSAGE, f"typed answers are limited to {MAX_TYPED_CHARS} characters")
+        if len(text) > max_typed_chars:
+            raise ProtocolError(BAD_MESSAGE, f"typed answers are limited to {max_typed_chars} characters")
+    if kind == "playback_done":
+        seq = data.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= MAX_SEQ:
+            raise ProtocolError(BAD_MESSAGE, "playback_done needs an integer 'seq' (a turn's seq)")
     return ClientMessage(kind, data)
 
 

@@ -213,7 +213,7 @@ class StreamSession:
 
     async def _on_text(self, raw: str) -> None:
         try:
-            msg = protocol.parse_client_text(raw)
+            msg = protocol.parse_client_text(raw, self.settings.max_typed_chars)
         except protocol.ProtocolError as exc:
             await self.out.send(protocol.error(exc.code, exc.message))
             return

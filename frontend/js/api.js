@@ -7,7 +7,17 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body) {
+/** Where a page goes when the server says "log in first" (401, accounts mode): login, then back here. */
+export function loginUrl(back = location.pathname + location.search) {
+  return `/login.html?next=${encodeURIComponent(back)}`;
+}
+
+/** A same-site path to go back to after login (never another site: no open redirect). */
+export function safeNext(raw) {
+  return raw && raw.startsWith('/') && !raw.startsWith('//') && !raw.startsWith('/\\') ? raw : '/';
+}
+
+async function request(method, path, body, { redirectOn401 = true } = {}) {
   let res;
   try {
     res = await fetch(path, {
@@ -17,6 +27,10 @@ async function request(method, path, body) {
     });
   } catch {
     throw new ApiError(0, 'The server could not be reached. Check that Viva is running.');
+  }
+  if (res.status === 401 && redirectOn401) {
+    location.assign(loginUrl());
+    throw new ApiError(401, 'Please log in.');
   }
   if (res.status === 204) return null;
   const data = await res.json().catch(() => null);
@@ -36,6 +50,20 @@ async function request(method, path, body) {
 const id = (value) => encodeURIComponent(String(value));
 
 export const api = {
+  /** {mode: 'local'|'accounts', user} or null when not logged in (no redirect: the login page uses it). */
+  me: async () => {
+    try {
+      return await request('GET', '/api/auth/me', undefined, { redirectOn401: false });
+    } catch (err) {
+      if (err.status === 401) return null;
+      throw err;
+    }
+  },
+  login: (email, password) =>
+    request('POST', '/api/auth/login', { email, password }, { redirectOn401: false }),
+  signup: (email, password) =>
+    request('POST', '/api/auth/signup', { email, password }, { redirectOn401: false }),
+  logout: () => request('POST', '/api/auth/logout', undefined, { redirectOn401: false }),
   rounds: () => request('GET', '/api/rounds'),
   round: (roundId) => request('GET', `/api/rounds/${id(roundId)}`),
   createInterview: (round, level) => request('POST', '/api/interviews', { round, level }),

@@ -1,5 +1,5 @@
 // The interview room: microphone -> stream, live transcript, the interviewer's voice, controls.
-import { api } from './api.js';
+import { api, loginUrl } from './api.js';
 import { MIC_MESSAGES, MicCapture, micSupported } from './audio-capture.js';
 import { $, el, levelLabel, notice, param } from './dom.js';
 import { announce, Banners, Countdown, LevelMeter, renderSpeaking, setConn } from './room-status.js';
@@ -252,6 +252,8 @@ function connect() {
   });
   stream.addEventListener('down', (e) => {
     const { attempt, delayMs } = e.detail;
+    // A refused handshake (1006) may mean the login session ended: the API answers 401 -> login page.
+    if (e.detail.code === 1006) api.me().then((me) => me || location.assign(loginUrl()), () => {});
     state.candidateSpeaking = false;
     view.clearPartial();
     setConn('warn', 'Reconnecting…');

@@ -14,6 +14,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,15 +82,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="package")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """The real app under uvicorn on a free 127.0.0.1 port, data in a temporary dir (one per package)."""
-    require_browser()
+def browser_settings(data: Path, **overrides: Any) -> Settings:
+    return Settings(_env_file=None, data_dir=data, database_url=None, brain="offline", scorer="offline",
+                    llm_base_url=None, llm_api_key=None, stt_base_url=None, **overrides)
+
+
+@contextmanager
+def serve(settings: Settings) -> Iterator[LiveServer]:
+    """The real app under uvicorn on a free 127.0.0.1 port, in a thread; stopped afterwards."""
     import uvicorn
 
-    data = tmp_path_factory.mktemp("viva-browser")
-    settings = Settings(_env_file=None, data_dir=data, database_url=None, brain="offline", scorer="offline",
-                        llm_base_url=None, llm_api_key=None, stt_base_url=None)
     app = create_app(settings)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
@@ -106,6 +108,14 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+@pytest.fixture(scope="package")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The app in local mode, data in a temporary dir (one per package)."""
+    require_browser()
+    with serve(browser_settings(tmp_path_factory.mktemp("viva-browser"))) as server:
+        yield server
 
 
 # --- the browser -----------------------------------------------------------------------------------

@@ -235,7 +235,7 @@ def test_progress_per_dimension_oldest_first_for_the_caller_only(client):
 def test_progress_needs_a_known_round(client):
     assert client.get("/api/progress").status_code == 422
     r = client.get("/api/progress", params={"round": "karaoke"})
-    assert r.status_code == 422 and "system_design" in r.json()["detail"]
+    assert r.status_code == 422 and "system_design" in r.json()["detail"][0]["msg"]
     assert client.get("/api/progress", params={"round": "behavioral"}).json()["interviews"] == []
 
 
