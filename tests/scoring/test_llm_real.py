@@ -8,39 +8,22 @@ fixture exists) wrong answers in two rounds. bench/llm_scorer.py runs the whole 
 
 from __future__ import annotations
 
-import os
-
-import httpx
 import pytest
 
 from app.config import Settings
 from app.scoring.llm import LlmScorer
+from tests.real_llm import MODEL, real_llm_base_url
 from tests.scoring.conftest import TRANSCRIPTS, load_transcript
 
 pytestmark = pytest.mark.llm
-URL = os.environ.get("VIVA_TEST_LLM_URL", "").rstrip("/")
-REQUIRED = os.environ.get("VIVA_TEST_REQUIRE_LLM") == "1"
 ROUNDS = ["database", "distributed_systems"]
 _cards: dict[tuple[str, str], object] = {}
 
 
-def _unavailable(reason: str):
-    if REQUIRED:
-        pytest.fail(f"VIVA_TEST_REQUIRE_LLM=1 but {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def real_settings() -> Settings:
-    if not URL:
-        _unavailable("no real LLM server: set VIVA_TEST_LLM_URL (CI does, with VIVA_TEST_REQUIRE_LLM=1)")
-    base = URL if URL.endswith("/v1") else URL + "/v1"
-    try:
-        httpx.get(base + "/models", timeout=10).raise_for_status()
-    except httpx.HTTPError as exc:
-        _unavailable(f"the LLM server at {base} does not answer ({type(exc).__name__})")
-    return Settings(_env_file=None, scorer="llm", llm_base_url=base, llm_api_key=None,
-                    llm_model=os.environ.get("VIVA_TEST_LLM_MODEL", "qwen"))
+    return Settings(_env_file=None, scorer="llm", llm_base_url=real_llm_base_url(), llm_api_key=None,
+                    llm_model=MODEL)
 
 
 def card(settings, catalog, rid: str, kind: str):
