@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 20.0
     llm_max_tokens: int = 300
     llm_reply_timeout_s: float = Field(default=8.0, description="wait for the LLM interviewer's first sentence")
+    llm_temperature: float = Field(default=0.3, ge=0, le=2, description="sampling temperature of the LLM interviewer")
     llm_breaker_failures: int = Field(default=3, description="consecutive LLM failures that open the breaker")
     llm_breaker_cooldown_s: float = Field(default=30.0, description="offline moves only, then probe the LLM")
     llm_scorer_max_tokens: int = Field(default=160, description="cap on one LLM scorer reply (one dimension)")

@@ -51,7 +51,6 @@ MAX_SENTENCES = 3
 MAX_REPLY_TOKENS = 90  # two short spoken sentences; Settings.llm_max_tokens caps it further
 MAX_WORDS = {"clarify": 70, "answer_question": 70, "close": 70}
 DEFAULT_MAX_WORDS = 55
-TEMPERATURE = 0.3
 WARM_TIMEOUT_S = 120.0
 _SENTENCE_END = re.compile(r"[.?!](?:[\"')\]]*)\s+")
 
@@ -102,6 +101,7 @@ class LLMBrain:
         self.breaker = CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown_s)
         self.token_param = "max_tokens"
         self.send_temperature = True
+        self.temperature = settings.llm_temperature
         self.last_warm_ms: int | None = None
         self._tasks: set[asyncio.Task] = set()
 
@@ -239,7 +239,7 @@ class LLMBrain:
             kwargs: dict[str, Any] = {"model": self.model, "messages": messages, "stream": stream,
                                       "timeout": timeout, self.token_param: max_tokens}
             if self.send_temperature:
-                kwargs["temperature"] = TEMPERATURE
+                kwargs["temperature"] = self.temperature
             try:
                 return await self.client.chat.completions.create(**kwargs)
             except openai.BadRequestError as exc:

@@ -42,7 +42,8 @@ def norm(text: str) -> str:
 def brain() -> LLMBrain:
     base = real_llm_base_url()
     return LLMBrain(Settings(_env_file=None, brain="llm", llm_base_url=base, llm_api_key=None, llm_model=MODEL,
-                             llm_reply_timeout_s=30, llm_timeout_s=45))
+                             llm_reply_timeout_s=30, llm_timeout_s=45,
+                             llm_temperature=0))  # greedy: the same run every time, not a roll of the dice
 
 
 @pytest.mark.parametrize(("round_id", "level"), [("system_design", "senior"), ("behavioral", "mid")])
@@ -77,5 +78,6 @@ async def test_a_short_typed_interview_on_a_real_model(brain, catalog, round_id,
     for text, _ in written:
         assert text.count("?") <= 1, text  # one question per turn
         assert len(text.split()) <= 75, text
-    for text, _ in said[1:]:
-        assert problem not in text  # the problem statement is not asked again
+    for text, meta in said[1:]:
+        if meta["move"] != "redirect":  # a redirect after an off-topic answer may restate the problem
+            assert problem not in text  # otherwise the problem statement is not asked again
