@@ -43,7 +43,9 @@ class VivaServer:
     def __enter__(self) -> VivaServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith("VIVA_")}
         env.update({"VIVA_DATA_DIR": str(self.data_dir), "VIVA_BRAIN": "offline", "VIVA_SCORER": "offline",
-                    "VIVA_LOG_LEVEL": "warning", "PYTHONPATH": str(self.source)})
+                    "VIVA_LOG_LEVEL": "warning", "PYTHONPATH": str(self.source),
+                    # one bench user opens many sessions: lift the per-user caps on interviews
+                    "VIVA_MAX_LIVE_INTERVIEWS": "100000", "VIVA_MAX_INTERVIEWS_PER_DAY": "100000"})
         if os.environ.get("VIVA_LLM_BASE_URL"):
             for key in ("VIVA_LLM_BASE_URL", "VIVA_LLM_MODEL", "VIVA_LLM_API_KEY"):
                 if key in os.environ:
