@@ -132,7 +132,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
             brain = OfflineBrain()
         rounds = args.rounds.split(",") if args.rounds else None
         levels = tuple(args.levels.split(",")) if args.levels else ("mid", "senior", "staff")
-        reports[name] = asyncio.run(evaluate(catalog, brain, answers=args.answers, rounds=rounds, levels=levels))
+        modes = tuple(m == "typed" for m in args.modes.split(","))
+        reports[name] = asyncio.run(evaluate(catalog, brain, answers=args.answers, rounds=rounds, levels=levels,
+                                             modes=modes))
     print(format_table(reports))
     print(f"(uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()})")
     if args.misses:
@@ -175,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--answers", type=int, default=20, help="candidate answers per session")
     ev.add_argument("--rounds", default="", help="comma-separated round ids (default: all)")
     ev.add_argument("--levels", default="", help="comma-separated levels (default: mid,senior,staff)")
+    ev.add_argument("--modes", default="typed,spoken", choices=["typed,spoken", "typed", "spoken"],
+                    help="answer typed, spoken (the default: both)")
     ev.add_argument("--misses", action="store_true", help="also list every miss")
     ev.set_defaults(func=cmd_eval)
     score = sub.add_parser("score", help="score a transcript file "

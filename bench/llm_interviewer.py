@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.catalog import load_catalog  # noqa: E402
 from app.config import ROOT, Settings  # noqa: E402
 from app.interviewer import Interviewer, planner  # noqa: E402
-from app.interviewer.llm import LLM_MOVES, LLMBrain  # noqa: E402
+from app.interviewer.llm import LLMBrain  # noqa: E402
 from app.interviewer.llm_guard import AS_CANDIDATE, MARKDOWN, repeats, split_sentences, words  # noqa: E402
 
 OFF_TOPIC = ("Honestly the thing I'm proudest of is moving my team from Java to Go last year, the build times "
@@ -101,7 +101,7 @@ async def interview(brain: LLMBrain, rnd, level: str, answers: int, rows: list[d
         opening += chunk
     problem = next(q.text for q in rnd.prompt.questions if q.id == iv.state.question_id)
     warm_started = time.perf_counter()
-    await asyncio.gather(*list(brain._tasks))
+    await brain.idle()
     result = {"opening_s": first or 0.0, "warm_s": time.perf_counter() - warm_started,
               "opening_states_problem": problem in opening}
     earlier = [opening]
@@ -120,7 +120,7 @@ async def interview(brain: LLMBrain, rnd, level: str, answers: int, rows: list[d
             reply += chunk
         meta = iv.last_meta
         kind = str(meta.get("move"))
-        row = {"round": rnd.id, "move": kind, "llm": kind in LLM_MOVES, "fallback": bool(meta.get("fallback")),
+        row = {"round": rnd.id, "move": kind, "llm": bool(meta.get("llm")), "fallback": bool(meta.get("fallback")),
                "reason": meta.get("fallback_reason"), "first_s": first or 0.0, "reply": reply,
                "questions": reply.count("?"), "markdown": bool(MARKDOWN.search(reply) or re.search(r"[*#`]", reply)),
                "repeat": any(repeats(s, earlier) for s in split_sentences(reply)),
@@ -128,7 +128,7 @@ async def interview(brain: LLMBrain, rnd, level: str, answers: int, rows: list[d
                "refers": refers(reply, answer, (PLANNED[-1].text if PLANNED else "") + " " + problem)}
         rows.append(row)
         earlier.append(reply)
-        await asyncio.gather(*list(brain._tasks))
+        await brain.idle()
     return result
 
 

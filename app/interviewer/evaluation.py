@@ -86,6 +86,14 @@ def _hint_in_play(iv: Interviewer) -> str:
     return q.hint
 
 
+async def _settle(brain: Brain) -> None:
+    """A brain's background work (the LLM's prompt pre-fill) ends while the candidate speaks, as it would
+    in a real interview; the reply latency is measured from the end of the answer."""
+    idle = getattr(brain, "idle", None)
+    if idle is not None:
+        await idle()
+
+
 async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed: bool, answers: int,
                       report: Report, step_s: float = 60.0) -> None:
     clock = FakeClock()
@@ -105,6 +113,7 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
         else:
             answer, label = PS.line(persona, rnd.id, i)
         last_move, hint = iv.state.last_move, _hint_in_play(iv)
+        await _settle(brain)
         prompt_before = iv.state.last_prompt
         reply, ms = await _say(iv.respond(answer, typed=typed))
         meta = dict(iv.last_meta)

@@ -39,18 +39,22 @@ from app.interviewer import planner
 from app.interviewer import timekeeping as T
 from app.interviewer.breaker import CircuitBreaker
 from app.interviewer.llm_guard import ReplyGuard, clean
-from app.interviewer.llm_prompt import QUESTION_MOVES, Templates, build_messages, move_facts, warm_messages
+from app.interviewer.llm_prompt import LEAD_MOVES, QUESTION_MOVES, Templates, build_messages, prefix_messages
 from app.interviewer.phrases import sentences
 from app.interviewer.state import InterviewState
 
 log = logging.getLogger("viva.interviewer.llm")
 
-LLM_MOVES = {"probe", "specifics", "redirect", "hint", "clarify", "encourage", "answer_question"}
-WARM_AFTER = {"open", "next_question", "resume"}  # a new prompt prefix follows these
+# the LLM writes the follow-ups (their lead, see llm_prompt.LEAD_MOVES) and the answers to the candidate's
+# own questions at the wrap-up; a clarification, a hint and an encouragement are spoken as planned, because
+# their words are data (facts and hints) that must reach the candidate unchanged
+LLM_MOVES = {"probe", "specifics", "redirect", "answer_question"}
 MAX_SENTENCES = 3
 MAX_REPLY_TOKENS = 90  # two short spoken sentences; Settings.llm_max_tokens caps it further
-MAX_WORDS = {"clarify": 70, "answer_question": 70, "close": 70}
+MAX_WORDS = {"answer_question": 70, "close": 70}
 DEFAULT_MAX_WORDS = 55
+LEAD_WORDS = 20  # a follow-up's lead (asked for: at most 12 words)
+LEAD_TOKENS = 40
 WARM_TIMEOUT_S = 120.0
 _SENTENCE_END = re.compile(r"[.?!](?:[\"')\]]*)\s+")
 
@@ -112,6 +116,15 @@ class LLMBrain:
 
     # --- reply --------------------------------------------------------------------------------------
     async def reply(self, state: InterviewState, rnd: Round) -> AsyncIterator[str]:
+        said: list[str] = []
+        async with aclosing(self._reply(state, rnd)) as chunks:
+            async for chunk in chunks:
+                said.append(chunk)
+                yield chunk
+        if said:  # while the candidate answers, the server (re)fills the next prompt's prefix
+            self.warm_later(prefix_messages(self.templates, state, rnd))
+
+    async def _reply(self, state: InterviewState, rnd: Round) -> AsyncIterator[str]:
         move = planner.plan(state, rnd)
         kind = str(move.kind)
         phase = T.phase_at(rnd, state.elapsed_s).key
@@ -120,10 +133,9 @@ class LLMBrain:
         earlier = [e.text for e in state.history if e.speaker == "interviewer"]
         planner.apply(state, move, rnd)
         meta = move.meta(phase)
+        meta["llm"] = messages is not None  # False: spoken as planned (by design, not a fallback)
         state.last_meta = meta
         if messages is None:
-            if kind in WARM_AFTER and move.text:
-                self.warm_later(warm_messages(self.templates, state, rnd, move.text))
             parts = sentences(move.text)
             for i, part in enumerate(parts):
                 yield part if i == len(parts) - 1 else part + " "
@@ -133,23 +145,30 @@ class LLMBrain:
             if move.text:
                 yield move.text
             return
-        facts = move_facts(move) if kind == "clarify" else None
-        guard = ReplyGuard(earlier, facts=(facts or [move.text]) if kind == "clarify" else None,
-                           max_words=MAX_WORDS.get(kind, DEFAULT_MAX_WORDS))
+        lead_only = kind in LEAD_MOVES and bool(move.prompt)
+        answer = state.history[-1].text if state.history and state.history[-1].speaker == "candidate" else ""
+        guard = ReplyGuard(earlier, echo_of=answer if lead_only else None,
+                           max_words=LEAD_WORDS if lead_only else MAX_WORDS.get(kind, DEFAULT_MAX_WORDS),
+                           max_questions=0 if lead_only else 1)
         sent, asked, started = 0, False, time.perf_counter()
+        limit, tokens = (1, LEAD_TOKENS) if lead_only else (MAX_SENTENCES, self.max_tokens)
         try:
-            async with aclosing(self._sentences(messages, guard)) as stream:
+            async with aclosing(self._sentences(messages, guard, limit, min(tokens, self.max_tokens))) as stream:
                 async for sentence in stream:
                     if sent == 0:
                         meta["first_sentence_ms"] = round((time.perf_counter() - started) * 1000)
+                        if lead_only:
+                            meta["llm_lead"] = sentence
                     yield sentence if sent == 0 else " " + sentence
                     sent += 1
                     asked = asked or "?" in sentence
-                    if asked:
-                        break  # one question, and the turn is over
+                    if asked or sent >= limit:
+                        break  # one question (or the lead), and the model's part is over
             if sent == 0:
                 raise LLMFailure("empty reply")
-            if not asked and kind in QUESTION_MOVES and move.prompt.endswith("?"):
+            if lead_only:
+                yield " " + move.prompt  # the planner's question, after the model's lead
+            elif not asked and kind in QUESTION_MOVES and move.prompt.endswith("?"):
                 meta["appended_prompt"] = True  # the model forgot to ask: the candidate still hears it
                 yield " " + move.prompt
         except Exception as exc:  # noqa: BLE001 — any failure: the candidate still hears the planned move
@@ -161,7 +180,8 @@ class LLMBrain:
             if rest:
                 yield rest if sent == 0 else " " + rest
 
-    async def _sentences(self, messages: list[dict[str, str]], guard: ReplyGuard) -> AsyncIterator[str]:
+    async def _sentences(self, messages: list[dict[str, str]], guard: ReplyGuard, limit: int,
+                         max_tokens: int) -> AsyncIterator[str]:
         """Checked sentences of one reply; at most one retry, before anything was said."""
         loop = asyncio.get_running_loop()
         start = loop.time()
@@ -169,7 +189,7 @@ class LLMBrain:
         for attempt in (1, 2):
             emitted = 0
             try:
-                async for sentence in self._attempt(messages, guard, deadlines):
+                async for sentence in self._attempt(messages, guard, deadlines, limit, max_tokens):
                     if emitted == 0:
                         self.breaker.success((loop.time() - start) * 1000)
                     emitted += 1
@@ -188,8 +208,8 @@ class LLMBrain:
                     raise
                 log.info("llm attempt %d failed (%s), retrying", attempt, type(exc).__name__)
 
-    async def _attempt(self, messages: list[dict[str, str]], guard: ReplyGuard,
-                       deadlines: tuple[float, float]) -> AsyncIterator[str]:
+    async def _attempt(self, messages: list[dict[str, str]], guard: ReplyGuard, deadlines: tuple[float, float],
+                       limit: int, max_tokens: int) -> AsyncIterator[str]:
         """One call; the first deadline holds until the first sentence is out, then the second."""
         loop = asyncio.get_running_loop()
         buffer, count, truncated = SentenceBuffer(), 0, False
@@ -200,10 +220,10 @@ class LLMBrain:
                 raise TimeoutError("llm deadline")
             return remaining
 
-        stream = await asyncio.wait_for(self._create(messages, self.max_tokens, left(), stream=True), left())
+        stream = await asyncio.wait_for(self._create(messages, max_tokens, left(), stream=True), left())
         try:
             chunks = stream.__aiter__()
-            while count < MAX_SENTENCES:
+            while count < limit:
                 try:
                     chunk = await asyncio.wait_for(chunks.__anext__(), left())
                 except StopAsyncIteration:
@@ -213,13 +233,13 @@ class LLMBrain:
                 choice = chunk.choices[0]
                 truncated = truncated or choice.finish_reason == "length"
                 for raw in buffer.feed((choice.delta.content if choice.delta else None) or ""):
-                    if count >= MAX_SENTENCES:
+                    if count >= limit:
                         return
                     count += 1
                     yield self._checked(raw, guard)
             rest = buffer.rest()
             # the model may end without punctuation; a fragment cut off by max_tokens is dropped
-            if rest and not truncated and count < MAX_SENTENCES:
+            if rest and not truncated and count < limit:
                 yield self._checked(rest, guard)
         finally:
             await stream.close()
@@ -260,6 +280,11 @@ class LLMBrain:
         return False
 
     # --- prefix cache ------------------------------------------------------------------------------
+    async def idle(self) -> None:
+        """Wait for the background pre-fills (the eval harness and the bench: a candidate speaking)."""
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
     def warm_later(self, messages: list[dict[str, str]]) -> None:
         """Pre-fill the server's prompt cache with `messages` in the background (never blocks a turn)."""
         if self.breaker.state != "closed":

@@ -7,13 +7,16 @@
 A rejected first sentence makes the whole turn fall back to the planner's offline move; a later one ends
 the turn there (llm.py). Rejected: markdown or lists, a rubric/prompt leak, praise, a refusal, words
 spoken as the candidate, a second question, more than the length cap, a sentence that repeats an earlier
-interviewer turn, and (for a clarification) numbers that are not in the facts given.
+interviewer turn, a follow-up's lead that picks up none of the candidate's words, and (for a
+clarification) numbers that are not in the facts given.
 """
 
 from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+
+from app.interviewer.words import stems
 
 # words an interviewer never says to a candidate, but a prompt-injected or confused model might
 LEAK = re.compile(r"\b(rubrics?|system prompt|candidate_turn|evaluation criteria|my instructions|interviewer "
@@ -24,7 +27,8 @@ PRAISE = re.compile(
     r"\b(great|excellent|fantastic|awesome|brilliant|impressive|perfect|wonderful|well done|nice (job|work|"
     r"answer|point)|good (job|work|answer|point|question|thinking|approach|start|idea|explanation)|"
     r"(that'?s|that is|what a|is a) (a )?(good|great|solid|smart|strong|nice|clever|excellent)|"
-    r"exactly right|spot on|love (that|it|this)|i like (that|your|how))\b", re.IGNORECASE)
+    r"exactly right|spot on|love (that|it|this)|i like (that|your|how)|(you'?re|you are|that'?s|that is) "
+    r"(right|correct)|makes sense|i agree|agreed)\b", re.IGNORECASE)
 REFUSAL = re.compile(
     r"\b(i'?m sorry,? but|i am sorry,? but|sorry, i can'?t|i (cannot|can'?t|am unable to|'?m unable to|"
     r"am not able to|'?m not able to) (help|answer|assist|provide|do that|comply)|as an ai|"
@@ -70,11 +74,12 @@ def split_sentences(text: str) -> list[str]:
 
 class ReplyGuard:
     def __init__(self, earlier_turns: list[str], facts: list[str] | None = None, max_words: int = 60,
-                 max_questions: int = 1):
+                 max_questions: int = 1, echo_of: str | None = None):
         self.earlier = [s for turn in earlier_turns for s in split_sentences(turn)]
         self.allowed_numbers = set().union(*(_numbers(f) for f in facts)) if facts else None
         self.max_words = max_words
         self.max_questions = max_questions
+        self.echo_of = stems(echo_of, generic=False) if echo_of is not None else None  # a lead must pick it up
         self.words = 0
         self.questions = 0
 
@@ -93,11 +98,13 @@ class ReplyGuard:
         if PRAISE.search(text):
             return "praise"
         if text.count("?") + self.questions > self.max_questions:
-            return "second_question"
+            return "second_question" if self.max_questions else "question_in_lead"
         if self.words + len(words(text)) > self.max_words:
             return "too_long"
         if repeats(text, self.earlier):
             return "repeat"
+        if self.echo_of is not None and not self.words and not stems(text, generic=False) & self.echo_of:
+            return "no_echo"
         if self.allowed_numbers is not None and not _numbers(text) <= self.allowed_numbers:
             return "invented_number"
         return None

@@ -1,52 +1,61 @@
 """The LLM interviewer's chat messages, laid out so a server's prefix cache does most of the work.
 
     messages = build_messages(templates, state, rnd, move)   # before planner.apply(state, move)
-    prefix = warm_messages(templates, state, rnd, text)     # after a question was put: what to pre-fill
+    prefix = prefix_messages(templates, state, rnd)          # what to pre-fill (llm.LLMBrain.warm)
 
-Order, most stable first (a llama.cpp server reuses the longest common token prefix of consecutive calls,
-so each turn only evaluates what is new):
-  1. system: persona, rules, round, level            — the same for the whole interview
-     ... then the problem in play                      — the same while that question is in play
-  2. the turns since that question was put            — append-only (shifted in blocks, never one by one)
-  3. the final user message: the candidate's last words, the clock, this move's instruction and the
-     offline wording as a guide                         — new every turn
+A prompt is the same prefix every turn while a question is in play, then one new user message (a
+llama.cpp server reuses the longest common token prefix of consecutive calls, so each turn evaluates only
+that message, ~60-130 tokens):
+  1. system: role, rules, round, level, then worked examples of follow-up leads (prompts/
+     interviewer_examples.yaml, as chat turns)          — the same for the whole interview
+  2. system: the problem in play                      — the same while that question is in play
+  3. user: the candidate's last answer (its last CANDIDATE_WORDS words) and a short note: "Echo: <anchor>"
+     (a few of their words to pick up, anchor.py), "Missed the question.", or a whole-turn instruction
+                                                        — new every turn
+No conversation history: the model writes a follow-up's lead from the answer it follows (the planner
+keeps the thread), and earlier turns, most of them the planner's wording, only taught a small model to
+answer "Got it.". The round's persona and rules (tone, timekeeping, hint policy, silences, wrap-up) are
+the planner's job too: a small model given the persona gets chatty, and a short prefix is a short cold
+start (~500 tokens, ~10 s on 2 cores).
 Candidate words are untrusted data inside <candidate_turn> tags they cannot close.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
 
 from app.catalog import Round
 from app.interviewer import planner
-from app.interviewer import timekeeping as T
-from app.interviewer.state import HistoryEntry, InterviewState
+from app.interviewer.anchor import anchor
+from app.interviewer.state import InterviewState
 
 SYSTEM_TEMPLATE = "interviewer_system.j2"
 TURN_TEMPLATE = "interviewer_turn.j2"
-HISTORY_KEEP = 10  # at least this many turns of the question in play are kept ...
-HISTORY_SHIFT = 6  # ... and the window moves by this many at once, so the prefix changes rarely
+EXAMPLES_FILE = "interviewer_examples.yaml"
+CANDIDATE_WORDS = 80  # of the answer being replied to; longer answers are cut to their tail
 
-# what the LLM is asked to do for each move it writes (other moves are spoken as planned, see llm.py)
+# what the LLM is asked to do for each move it writes (other moves are spoken as planned, see llm.py);
+# {lead} / {vague} carry the anchor (anchor.py): the candidate's words a follow-up starts from
 INSTRUCTIONS = {
-    "probe": "Ask the follow-up question below. First name, in a few words, one specific thing from "
-             "the candidate's last answer, then ask the question so it builds on that.",
-    "specifics": "The last answer was vague. Pick one thing they just said and ask for concrete "
-                 "specifics about it, as in the offline wording.",
-    "redirect": "The last answer did not address the question. Say so in a few neutral words and restate "
-                "the part of the question that was missed. Do not ask about the tangent.",
-    "hint": "Give this hint once, in your own words, without giving away the answer: \"{hint}\"",
-    "clarify": "The candidate asked a clarifying question. Answer it in one or two sentences with exactly "
-               "this information and its numbers, nothing more: \"{facts}\". Design nothing for them.",
-    "encourage": "The hint was already given; do not help further. Ask for their best attempt.",
-    "answer_question": "Answer the candidate's question in one or two generic sentences without "
-                       "inventing company facts, then ask if they have any other questions.",
+    "probe": "{lead}",
+    "specifics": "{lead}",
+    "redirect": "Missed the question.",
+    "answer_question": "Answer their question in one or two generic sentences without inventing company "
+                       "facts, then ask if they have any other questions.",
     "close": "Briefly answer their last question generically, thank the candidate, say the interview is "
              "over and their review will be ready shortly. Ask nothing.",
 }
+# a follow-up: the model writes only the lead, a short sentence that picks up the candidate's words, and
+# the planner's question is spoken after it (a small model asked for the whole turn mostly paraphrases the
+# question, or answers it itself). The notes are short because the system prompt explains them (cached).
+ECHO = "Echo: \"{anchor}\""
+LEAD_MOVES = {"probe", "specifics", "redirect"}
+ANCHORED = {"probe", "specifics"}  # follow-ups that start from the candidate's words
 QUESTION_MOVES = {"probe", "specifics", "redirect", "encourage", "answer_question"}
 
 
@@ -54,12 +63,19 @@ QUESTION_MOVES = {"probe", "specifics", "redirect", "encourage", "answer_questio
 class Templates:
     system: jinja2.Template
     turn: jinja2.Template
+    examples: tuple[dict[str, str], ...] = ()  # worked follow-up leads, as chat turns
 
     @classmethod
     def load(cls, prompts_dir: Any) -> Templates:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(prompts_dir)), autoescape=False,
                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        return cls(env.get_template(SYSTEM_TEMPLATE), env.get_template(TURN_TEMPLATE))
+        turn = env.get_template(TURN_TEMPLATE)
+        examples: list[dict[str, str]] = []
+        for ex in yaml.safe_load((Path(prompts_dir) / EXAMPLES_FILE).read_text()) or []:
+            examples += [{"role": "user", "content": turn.render(candidate=sanitize(ex["candidate"]),
+                                                                  instruction=ex["note"]).strip()},
+                         {"role": "assistant", "content": ex["lead"]}]
+        return cls(env.get_template(SYSTEM_TEMPLATE), turn, tuple(examples))
 
 
 def sanitize(text: str) -> str:
@@ -70,68 +86,43 @@ def delimit(text: str) -> str:
     return f"<candidate_turn>\n{sanitize(text)}\n</candidate_turn>"
 
 
-def move_facts(move: Any) -> list[str]:
-    """The facts a clarify move carries (a `facts` field, or extra["facts"]), as sentences."""
-    facts = getattr(move, "facts", None) or getattr(move, "extra", {}).get("facts") or []
-    if isinstance(facts, str | dict):
-        facts = [facts]
-    out = []
-    for fact in facts:
-        if isinstance(fact, dict):
-            fact = fact.get("answer") or fact.get("text") or ""
-        elif not isinstance(fact, str):
-            fact = getattr(fact, "answer", None) or getattr(fact, "text", None) or ""
-        if str(fact).strip():
-            out.append(str(fact).strip())
-    return out
+def _system(templates: Templates, state: InterviewState, rnd: Round) -> str:
+    return templates.system.render(title=rnd.rubric.title, level=state.level)
 
 
-def _system(templates: Templates, state: InterviewState, rnd: Round, question_id: str | None) -> str:
-    q = next((x for x in rnd.prompt.questions if x.id == question_id), None)
-    return templates.system.render(persona=rnd.prompt.persona.strip(), rules=rnd.prompt.rules,
-                                   title=rnd.rubric.title, level=state.level, question=q.text if q else "")
+def _tail(text: str, keep: int = CANDIDATE_WORDS) -> str:
+    """A long answer's last `keep` words: the model needs the gist and the anchor, which the note repeats."""
+    words = text.split()
+    return text if len(words) <= keep else "… " + " ".join(words[-keep:])
 
 
-def _history(entries: list[HistoryEntry]) -> list[dict[str, str]]:
-    start = max(0, len(entries) - HISTORY_KEEP) // HISTORY_SHIFT * HISTORY_SHIFT
-    return [{"role": "assistant", "content": e.text} if e.speaker == "interviewer"
-            else {"role": "user", "content": delimit(e.text)} for e in entries[start:]]
-
-
-def _turns_of(state: InterviewState, question_id: str | None) -> list[HistoryEntry]:
-    """The turns since `question_id` was put (the run of history entries at the end tagged with it)."""
-    out: list[HistoryEntry] = []
-    for entry in reversed(state.history):
-        if entry.question_id != question_id:
-            break
-        out.append(entry)
-    return out[::-1]
-
-
-def build_messages(templates: Templates, state: InterviewState, rnd: Round, move: Any) -> list[dict[str, str]]:
-    """Built before the move is applied: the state still describes the turn being answered."""
+def build_messages(templates: Templates, state: InterviewState, rnd: Round,
+                   move: Any) -> list[dict[str, str]] | None:
+    """Built before the move is applied: the state still describes the turn being answered. None for a
+    follow-up to an answer with nothing specific to pick up: the planned wording is spoken as it is."""
     kind = str(move.kind)
-    turns = _turns_of(state, state.question_id)
-    candidate = ""
-    if turns and turns[-1].speaker == "candidate":
-        candidate = turns.pop().text
+    last = state.history[-1] if state.history else None
+    candidate = last.text if last is not None and last.speaker == "candidate" else ""
     q = planner.current_question(state, rnd)
-    facts = " ".join(move_facts(move)) or move.text
-    hint = getattr(move, "hint", "") or (q.hint if q is not None else "")  # a probe's own hint, else the question's
-    instruction = INSTRUCTIONS.get(kind, "Continue the interview.").format(hint=hint, facts=facts)
-    shape = ("one or two short spoken sentences ending with one question" if kind in QUESTION_MOVES
-             else "one or two short spoken sentences")
-    elapsed = state.elapsed_s
-    turn = templates.turn.render(
-        candidate=sanitize(candidate),
-        minutes_elapsed=round(elapsed / 60), minutes_left=round(T.remaining_s(rnd, elapsed) / 60),
-        phase=T.phase_at(rnd, elapsed).name, instruction=instruction, guide=move.text, shape=shape)
-    return [{"role": "system", "content": _system(templates, state, rnd, state.question_id)},
-            *_history(turns), {"role": "user", "content": turn.strip()}]
+    ask = move.prompt or move.text
+    found = None
+    if kind in ANCHORED:
+        found = anchor(candidate, f"{q.text if q else ''} {ask}")
+        if found is None:
+            return None
+    lead = ECHO.format(anchor=sanitize(found or ""))
+    instruction = INSTRUCTIONS.get(kind, "Continue the interview.").format(lead=lead)
+    if kind not in LEAD_MOVES:
+        instruction += (" Reply with one or two short spoken sentences"
+                        + (" ending with one question." if kind in QUESTION_MOVES else "."))
+    turn = templates.turn.render(candidate=sanitize(_tail(candidate)), instruction=instruction)
+    return [*prefix_messages(templates, state, rnd), {"role": "user", "content": turn.strip()}]
 
 
-def warm_messages(templates: Templates, state: InterviewState, rnd: Round, said: str) -> list[dict[str, str]]:
-    """The stable prefix of the next turn's prompt, after the interviewer said `said` (which put the
-    question in play): pre-filling it makes the next reply a short evaluation."""
-    return [{"role": "system", "content": _system(templates, state, rnd, state.question_id)},
-            {"role": "assistant", "content": said}]
+def prefix_messages(templates: Templates, state: InterviewState, rnd: Round) -> list[dict[str, str]]:
+    """System prompt and worked examples (the same for the whole interview), then the problem in play."""
+    out = [{"role": "system", "content": _system(templates, state, rnd)}, *templates.examples]
+    q = next((x for x in rnd.prompt.questions if x.id == state.question_id), None)
+    if q is not None:
+        out.append({"role": "system", "content": f'The problem in play: "{q.text}"'})
+    return out

@@ -2,7 +2,8 @@
 
 Skips without VIVA_TEST_LLM_URL; mandatory under VIVA_TEST_REQUIRE_LLM=1 (tests/real_llm.py). A small slice:
 one short typed interview in each of two rounds — a vague answer, an off-topic story, a clarifying question,
-a confident false claim — and the guardrails asserted on what the candidate would hear. The rates and
+a confident false claim, a solid answer — and the guardrails asserted on what the candidate would hear: the
+model writes the leads of follow-ups, each picking up the candidate's words. The rates and
 latencies are measured by bench/llm_interviewer.py, not here.
 """
 
@@ -14,7 +15,8 @@ import pytest
 
 from app.config import Settings
 from app.interviewer import Interviewer
-from app.interviewer.llm import LLM_MOVES, LLMBrain
+from app.interviewer.llm import LLMBrain
+from app.interviewer.words import stems
 from tests.interviewer.conftest import FakeClock
 from tests.real_llm import MODEL, real_llm_base_url
 
@@ -57,14 +59,13 @@ async def test_a_short_typed_interview_on_a_real_model(brain, catalog, round_id,
     assert problem in opening  # the opening always states the problem
     said = [(opening, dict(iv.last_meta))]
     for answer in ANSWERS:
-        for task in list(brain._tasks):  # a speaking candidate gives the warm-up this time
-            await task
+        await brain.idle()  # a speaking candidate gives the warm-up this time
         clock.advance(60)
         reply = "".join([c async for c in iv.respond(answer, typed=True)])
-        said.append((reply, dict(iv.last_meta)))
+        said.append((reply, dict(iv.last_meta, answer=answer)))
 
-    written = [(text, meta) for text, meta in said if str(meta["move"]) in LLM_MOVES and not meta["fallback"]]
-    eligible = [meta for _, meta in said if str(meta["move"]) in LLM_MOVES]
+    written = [(text, meta) for text, meta in said if meta.get("llm") and not meta["fallback"]]
+    eligible = [meta for _, meta in said if meta.get("llm")]
     # the model really wrote turns (a brain that always falls back would pass everything else)
     assert eligible and len(written) * 2 >= len(eligible), [m.get("fallback_reason") for m in eligible]
     assert brain.status()["state"] == "closed" and brain.token_param == "max_tokens"
@@ -75,9 +76,12 @@ async def test_a_short_typed_interview_on_a_real_model(brain, catalog, round_id,
         assert not CANDIDATE_VOICE.search(text), text  # the interviewer never speaks as the candidate
         assert norm(text) not in seen, text  # never the same turn twice
         seen.append(norm(text))
-    for text, _ in written:
+    for text, meta in written:
         assert text.count("?") <= 1, text  # one question per turn
         assert len(text.split()) <= 75, text
+        lead = meta.get("llm_lead")
+        if lead:  # a follow-up's lead picks up the candidate's own words
+            assert stems(lead, generic=False) & stems(meta["answer"], generic=False), (lead, meta["answer"])
     for text, meta in said[1:]:
         if meta["move"] != "redirect":  # a redirect after an off-topic answer may restate the problem
             assert problem not in text  # otherwise the problem statement is not asked again

@@ -1,0 +1,56 @@
+"""The anchor of a follow-up: a few words from the candidate's last answer for the next turn to pick up.
+
+    anchor("I'd put Redis in front for the hot keys with a five minute TTL, and shard by customer id.",
+           asked="How would you keep the cache consistent?")   # -> "I'd put Redis in front for the hot keys"
+
+A good interviewer's follow-up starts from what the candidate just said ("so you'd shard by customer id —
+what happens to a hot customer?"). A small local model left to find that itself mostly paraphrases the
+planned question instead, so the brain hands it a concrete phrase: the clause of the answer that carries
+the most words the question in play does not already contain (numbers and long technical words count
+double), at most MAX_WORDS long and keeping the clause's own subject ("I'd", "we") so that saying it back
+as "you" reads naturally. None when the answer has nothing specific to pick up.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.interviewer.words import GENERIC, STOP, stem
+
+MAX_WORDS = 10
+MIN_SCORE = 2
+SUBJECT_REACH = 3  # a window starting this close to its clause's start is extended back to it
+_CLAUSES = re.compile(r"[.,;:!?()\u2014]+|\s(?:and|but|so|because|then|which|while|although|though)\s",
+                      re.IGNORECASE)
+_FILLERS = {"um", "uh", "hmm", "so", "well", "honestly", "like", "and", "but", "then", "also", "just", "okay",
+            "ok", "yeah", "right", "basically", "actually"}
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
+
+
+def _weight(word: str, known: set[str]) -> int:
+    low = word.lower().replace("'", "")
+    if low in STOP or low in GENERIC or (len(low) < 3 and not low.isdigit()) or stem(low) in known:
+        return 0
+    return 2 if any(c.isdigit() for c in low) or len(low) >= 8 else 1
+
+
+def anchor(answer: str, asked: str = "", min_score: int = MIN_SCORE) -> str | None:
+    """The most specific short phrase of `answer` that `asked` (the question in play) did not contain."""
+    known = {stem(w.lower()) for w in _TOKEN.findall(asked)}
+    best, best_score = None, 0
+    for clause in _CLAUSES.split(answer):
+        tokens = _TOKEN.findall(clause)
+        while tokens and tokens[0].lower() in _FILLERS:
+            tokens = tokens[1:]
+        weights = [_weight(t, known) for t in tokens]
+        for start in range(max(1, len(tokens) - MAX_WORDS + 1)):
+            score = sum(weights[start:start + MAX_WORDS])
+            if score <= best_score:
+                continue
+            begin = 0 if start <= SUBJECT_REACH else start
+            words = tokens[begin:begin + MAX_WORDS]
+            while words and weights[begin + len(words) - 1] == 0 and words[-1].lower() in STOP:
+                words = words[:-1]
+            if words:
+                best, best_score = " ".join(words), score
+    return best if best_score >= min_score else None
