@@ -11,7 +11,8 @@
    - a sentence that only lists terms (depth.is_list_like: "sharding, caching, Kafka and p99"): stuffing
      earns nothing;
    - a sentence that makes one of the round's common wrong claims (rubric `misconceptions`, see
-     misconceptions.py): it is no evidence and no reasoning, and it caps its dimension (at most 2).
+     misconceptions.py): it is no evidence and no reasoning for the dimension of the claim, and it caps
+     that dimension at 2 (other dimensions are untouched).
 3. For each dimension:
    coverage  = distinct signals named / signals in the rubric dimension
    reasoning = kinds of reasoning (depth.KINDS: reasons, trade-offs, numbers, examples, an order of
@@ -23,7 +24,7 @@
                      a concise answer that covers 60%+ with some reasoning -> at least 3, and -> 4
                      with 3 kinds, or 2 kinds when it covers 80%+ (seniors say more with fewer words)
       hints:         one hint on the dimension -> at most 3; two or more -> at most 2
-      misconception: at most its cap (1 or 2)
+      misconception: at most 2, on the dimension of the claim only
    So naming the right terms is not enough for a 3: the answer has to reason with them.
 5. Evidence: up to 3 sentences with hits, chosen to cover the most signals, quoted verbatim (a long
    sentence is cut to a window of whole words around the hit), with the turn's seq and the times of
@@ -97,9 +98,8 @@ def read_candidate(rnd: Round, turns: list[TranscriptTurn],
         if list_like:
             listed, hits = tuple(dict.fromkeys(h.dimension for h in hits)), []
         claims = _is_claim(turn, s, e, wrong)
-        if claims:
+        if claims:  # no evidence for the claimed dimension; its reasoning is dropped there too (score_dimension)
             hits = [h for h in hits if h.dimension not in claims]
-            cues = dict.fromkeys(cues, 0)  # a false claim is no reasoning either
         out.append(Sentence(turn, s, e, tuple(hits), cues, list_like, listed, claims))
     return out, ignored
 
@@ -147,6 +147,8 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
     names = [s.name for s in dim.signals]
     cues: dict[str, int] = {}
     for i in _answers(sentences, hit_idx):
+        if dim.key in sentences[i].wrong:
+            continue  # a false claim about this dimension is no reasoning for it (other dimensions keep it)
         for kind, n in sentences[i].cues.items():
             cues[kind] = cues.get(kind, 0) + n
     kinds = [k for k in depth.KINDS if k in depth.kinds_from_counts(cues)]
