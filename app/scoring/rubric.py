@@ -21,6 +21,8 @@
 4. Thresholds: the score is the lower of the two caps, then the hint cap, then the misconception cap.
       coverage cap:  no signal -> 1;  < 35% -> 2;  35-59% -> 3;  60% or more -> 4
       reasoning cap: 4+ kinds -> 4;  2-3 kinds -> 3;  1 kind (or 2+ signals named) -> 2;  else 1;
+                     a dense answer (depth.is_dense: at least one reasoning cue per DENSE_WORDS
+                     words, figures counted once a sentence) counts one kind more;
                      a concise answer that covers 60%+ with some reasoning -> at least 3, and -> 4
                      with 3 kinds, or 2 kinds when it covers 80%+ (seniors say more with fewer words)
       hints:         one hint on the dimension -> at most 3; two or more -> at most 2
@@ -146,12 +148,16 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
     found = {h.signal for i in hit_idx for h in sentences[i].hits if h.dimension == dim.key}
     names = [s.name for s in dim.signals]
     cues: dict[str, int] = {}
+    words = points = 0
     for i in _answers(sentences, hit_idx):
         if dim.key in sentences[i].wrong:
             continue  # a false claim about this dimension is no reasoning for it (other dimensions keep it)
         for kind, n in sentences[i].cues.items():
             cues[kind] = cues.get(kind, 0) + n
+        words += len(sentences[i].text.split())
+        points += depth.reasoning_points(sentences[i].cues)
     kinds = [k for k in depth.KINDS if k in depth.kinds_from_counts(cues)]
+    dense = depth.is_dense(points + len(found), words)
     listed = sum(dim.key in s.listed for s in sentences)
     list_like = listed > 0 and not hit_idx  # named its terms only in lists
 
@@ -161,11 +167,14 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
     else:
         coverage = len(found) / len(names)
         cov_cap = 4 if coverage >= COVERAGE_FOR_4 else 3 if coverage >= COVERAGE_FOR_3 else 2
-        depth_cap = (4 if len(kinds) >= KINDS_FOR_4 else 3 if len(kinds) >= KINDS_FOR_3
+        # a dense answer (a reason, number or trade-off every few words) reasons as much in fewer words:
+        # it counts one kind more, so a concise senior is not out-scored by a long narration
+        n_kinds = len(kinds) + (1 if dense and kinds else 0)
+        depth_cap = (4 if n_kinds >= KINDS_FOR_4 else 3 if n_kinds >= KINDS_FOR_3
                      else 2 if kinds or len(found) >= 2 else 1)
         # a concise answer that covers most of the dimension reasons with fewer words
         if coverage >= COVERAGE_FOR_4 and kinds:
-            broad = len(kinds) >= KINDS_FOR_4 - 1 or (coverage >= BROAD and len(kinds) >= KINDS_FOR_3)
+            broad = n_kinds >= KINDS_FOR_4 - 1 or (coverage >= BROAD and n_kinds >= KINDS_FOR_3)
             depth_cap = max(depth_cap, 4 if broad else 3)
         if list_like:
             depth_cap = min(depth_cap, 2)
@@ -184,8 +193,8 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
     else:
         rationale = (f"Named {len(found)} of {len(names)} points a strong answer covers "
                      f"({', '.join(n for n in names if n in found)}); ")
-        rationale += (f"reasoned with {_join(labels)}." if labels
-                      else "gave no reasons, trade-offs or numbers.")
+        rationale += (f"reasoned with {_join(labels)}" + (", densely for its length." if dense else ".")
+                      if labels else "gave no reasons, trade-offs or numbers.")
         if list_like:
             rationale += " The terms were listed rather than explained."
     if hints:
