@@ -125,6 +125,52 @@ def word_window(text: str, s: int, e: int, a: int, b: int, max_chars: int) -> tu
     return min(lo, a), max(hi, b)
 
 
+QUOTE_MAX_WORDS = 40
+_CLAUSE_END = re.compile(r"[,;:](?=\s)|\s[-–—](?=\s)")
+
+
+def _trim(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """lo..hi without surrounding spaces, and without a clause mark left dangling at the end."""
+    while lo < hi and (text[lo].isspace() or text[lo] in "-–—"):
+        lo += 1
+    while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in ",;:-–—"):
+        hi -= 1
+    return lo, hi
+
+
+def clause_window(text: str, s: int, e: int, a: int, b: int,
+                  max_words: int = QUOTE_MAX_WORDS) -> tuple[int, int, bool, bool]:
+    """A quote of the sentence s..e that holds a..b: the whole sentence when it has at most `max_words`
+    words, else whole clauses (cut after a comma, semicolon, colon or dash) around the clause of a..b,
+    as many as fit. Returns (start, end, cut_before, cut_after): the span is always a verbatim slice of
+    `text`; the flags say where the sentence goes on, so a reader can show an ellipsis outside the quote.
+    A single clause longer than `max_words` falls back to whole words around a..b."""
+    if len(text[s:e].split()) <= max_words:
+        return s, e, False, False
+    bounds = [s] + [m.end() for m in _CLAUSE_END.finditer(text, s, e)] + [e]
+    clauses = [_trim(text, lo, hi) for lo, hi in zip(bounds, bounds[1:], strict=False)]
+    clauses = [c for c in clauses if c[1] > c[0]]
+    home = next((i for i, (lo, hi) in enumerate(clauses) if lo <= a < hi or (a <= lo < b)), 0)
+    first = last = home
+
+    def words(i: int, j: int) -> int:
+        return len(text[clauses[i][0]:clauses[j][1]].split())
+
+    if words(home, home) > max_words:
+        lo, hi = word_window(text, s, e, a, b, max_chars=max_words * 6)
+        lo, hi = _trim(text, lo, hi)
+        return lo, hi, lo > s, hi < e
+    grown = True
+    while grown:
+        grown = False
+        if last + 1 < len(clauses) and words(first, last + 1) <= max_words:
+            last, grown = last + 1, True
+        if first > 0 and words(first - 1, last) <= max_words:
+            first, grown = first - 1, True
+    lo, hi = clauses[first][0], clauses[last][1]
+    return lo, hi, first > 0, last < len(clauses) - 1
+
+
 def candidate_sentences(turns) -> Iterator[tuple[Any, int, int, bool]]:
     """(turn, start, end, addresses_scorer) for every sentence of every candidate turn, in order."""
     for turn in turns:

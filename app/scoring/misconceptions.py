@@ -25,7 +25,6 @@ _REPORTED = {stem(w) for w in ("myth", "misconception", "mistake", "wrong", "fal
 _REPORTED_PAIRS = {(stem(a), stem(b)) for a, b in (("people", "think"), ("people", "say"), ("people", "believe"),
                                                    ("some", "say"), ("many", "think"), ("often", "hear"))}
 _REPORTED_WINDOW = 6
-QUOTE_MAX_CHARS = 300
 GAP_MAX = 8  # words a gap in a misconception form may span
 
 
@@ -93,11 +92,12 @@ def find(turns: list[TranscriptTurn], rnd: Round) -> list[MisconceptionHit]:
             if c.item.id in seen or (span := _claims(sentence, c.patterns)) is None:
                 continue
             seen.add(c.item.id)
-            a, b = depth.word_window(turn.text, s, e, s + span[0], s + span[1], QUOTE_MAX_CHARS)
+            a, b, cut_before, cut_after = depth.clause_window(turn.text, s, e, s + span[0], s + span[1])
             start_ms, end_ms = span_times(turn, a, b)
             hits.append(MisconceptionHit(
                 id=c.item.id, dimension=c.item.dimension, quote=turn.text[a:b], seq=turn.seq,
-                start_ms=start_ms, end_ms=end_ms, correction=c.item.correction, cap=c.item.cap))
+                start_ms=start_ms, end_ms=end_ms, correction=c.item.correction, cap=c.item.cap,
+                cut_before=cut_before, cut_after=cut_after))
     return hits
 
 

@@ -28,9 +28,10 @@
       hints:         one hint on the dimension -> at most 3; two or more -> at most 2
       misconception: at most 2, on the dimension of the claim only
    So naming the right terms is not enough for a 3: the answer has to reason with them.
-5. Evidence: up to 3 sentences with hits, chosen to cover the most signals, quoted verbatim (a long
-   sentence is cut to a window of whole words around the hit), with the turn's seq and the times of
-   those words (from word timings, else the turn's times).
+5. Evidence: up to 3 sentences with hits, chosen to cover the most signals, quoted verbatim (a sentence
+   of more than depth.QUOTE_MAX_WORDS words is cut to whole clauses around the hit, never mid-phrase;
+   cut_before/cut_after say where it went on), with the turn's seq and the times of those words (from
+   word timings, else the turn's times).
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ COVERAGE_FOR_4, COVERAGE_FOR_3 = 0.6, 0.35
 KINDS_FOR_4, KINDS_FOR_3 = 4, 2
 BROAD = 0.8  # coverage at which two kinds of reasoning still reach a 4
 MAX_EVIDENCE = 3
-QUOTE_MAX_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -112,10 +112,10 @@ def _answers(sentences: list[Sentence], hit_idx: list[int]) -> list[int]:
     return [j for j, s in enumerate(sentences) if s.turn.seq in seqs]
 
 
-def _quote(sentence: Sentence, hit: SignalHit) -> tuple[int, int]:
-    """A verbatim span: the sentence, or a window of whole words around the hit when it is long."""
-    return depth.word_window(sentence.turn.text, sentence.start, sentence.end, hit.start, hit.end,
-                             QUOTE_MAX_CHARS)
+def _quote(sentence: Sentence, hit: SignalHit) -> tuple[int, int, bool, bool]:
+    """A verbatim span: the sentence, or whole clauses of it around the hit when it is long
+    (depth.clause_window), with whether the sentence goes on before and after it."""
+    return depth.clause_window(sentence.turn.text, sentence.start, sentence.end, hit.start, hit.end)
 
 
 def _evidence(dim: Dimension, sentences: list[Sentence], hit_idx: list[int]) -> list[Evidence]:
@@ -137,9 +137,10 @@ def _evidence(dim: Dimension, sentences: list[Sentence], hit_idx: list[int]) -> 
     for i in sorted(chosen):
         sent = sentences[i]
         first = next(h for h in sent.hits if h.dimension == dim.key)
-        a, b = _quote(sent, first)
+        a, b, cut_before, cut_after = _quote(sent, first)
         start_ms, end_ms = span_times(sent.turn, a, b)
-        out.append(Evidence(quote=sent.turn.text[a:b], seq=sent.turn.seq, start_ms=start_ms, end_ms=end_ms))
+        out.append(Evidence(quote=sent.turn.text[a:b], seq=sent.turn.seq, start_ms=start_ms, end_ms=end_ms,
+                            cut_before=cut_before, cut_after=cut_after))
     return out
 
 
