@@ -89,7 +89,10 @@ class Misconception(Strict):
     claim: str = Field(min_length=10)  # the wrong claim in one sentence, for people reading the rubric
     forms: list[str] = Field(min_length=1)
     correction: str = Field(min_length=20)
-    cap: int = Field(default=2, ge=1, le=2)  # the highest score the dimension can get with this claim
+    # The highest score its dimension can get with this claim: always 2 (issue 10: "caps that dimension
+    # (at most 2)"). A wrong claim shows the candidate does not hold that dimension's idea, but it says
+    # nothing of the other dimensions, and the rest of the answer may still have shown some of this one.
+    cap: Literal[2] = 2
 
     @field_validator("forms")
     @classmethod

@@ -1,8 +1,9 @@
 """How an answer reasons, beyond which terms it names: pure text functions used by the offline scorer.
 
 Six kinds of reasoning are recognised (each a small list of spoken cues, matched case-insensitively):
-  reasons     "because", "so that", "which means", "otherwise", "to avoid" ...
-  trade_offs  "trade-off", "the downside", "at the cost of", "rather than", "instead of", "whereas" ...
+  reasons     "because", "so that", "which means", "X means Y", "otherwise", "to avoid" ...
+  trade_offs  "trade-off", "the downside", "at the cost of", "rather than", "instead of", "whereas",
+              ", but" ...
   numbers     any number ("10k", "99.9%", "200 ms", "p99") or magnitude word ("thousand", "million")
   examples    "for example", "for instance", "let's say", "suppose", "in my last job", "we had" ...
   order       "first", "then", "next", "after that", "finally" ... (counts only with two or more cues)
@@ -46,6 +47,7 @@ CUES: dict[str, re.Pattern[str]] = {
         "the reason", "that's why", "that is why", "otherwise", "due to", "given that", r"since(?! \d| then)",
         "to avoid", "to make sure", "to ensure", "to prevent", "which is why", "therefore", "thus",
         r"(?<=,) so", "that way", "so we can", "so we don't", "so it", "so the", "which lets", "that lets",
+        r"(?<=[;:]) so", r"(?<!by )means",  # concise forms: "...; so a retry replays", "lag means stale reads"
     ),
     "trade_offs": _words(
         r"trade[- ]?offs?", "downsides?", "drawbacks?", "at the cost of", "the cost is", "costs? us",
@@ -54,6 +56,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"compared (?:to|with)", "the risk is", "the problem with", "but then", "the flip side",
         r"trades? \w+ for", r"choose \w+ or \w+", "worth it", "at the price of", r"pay(?:ing)? for",
         "which saves", r"i'd accept", "we accept", r"costs? (?:a|more|less|us)",
+        r"(?<=[,;:]) but",  # "a bit more payload, but any merchant can curl it": what it costs, what it buys
     ),
     "numbers": re.compile(
         r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?:\s?(?:%|k|m|x|ms|gb|mb|tb|kb))?(?![\w])"
@@ -83,6 +86,7 @@ CUES: dict[str, re.Pattern[str]] = {
         "we chose", "i chose", "we picked", "i picked", "we decided", "i decided", "my choice",
         "i'd rather", "i prefer", "i'd start", "i would start", "i'd add", "i would add", "we went with",
         "i proposed", "i recommended", "i pushed for", "i suggested", "we agreed to", "i chose to",
+        "was deliberate", "is deliberate", "on purpose",
     ),
 }
 
@@ -119,6 +123,52 @@ def word_window(text: str, s: int, e: int, a: int, b: int, max_chars: int) -> tu
     while hi < e and not text[hi].isspace():
         hi -= 1
     return min(lo, a), max(hi, b)
+
+
+QUOTE_MAX_WORDS = 40
+_CLAUSE_END = re.compile(r"[,;:](?=\s)|\s[-–—](?=\s)")
+
+
+def _trim(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """lo..hi without surrounding spaces, and without a clause mark left dangling at the end."""
+    while lo < hi and (text[lo].isspace() or text[lo] in "-–—"):
+        lo += 1
+    while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in ",;:-–—"):
+        hi -= 1
+    return lo, hi
+
+
+def clause_window(text: str, s: int, e: int, a: int, b: int,
+                  max_words: int = QUOTE_MAX_WORDS) -> tuple[int, int, bool, bool]:
+    """A quote of the sentence s..e that holds a..b: the whole sentence when it has at most `max_words`
+    words, else whole clauses (cut after a comma, semicolon, colon or dash) around the clause of a..b,
+    as many as fit. Returns (start, end, cut_before, cut_after): the span is always a verbatim slice of
+    `text`; the flags say where the sentence goes on, so a reader can show an ellipsis outside the quote.
+    A single clause longer than `max_words` falls back to whole words around a..b."""
+    if len(text[s:e].split()) <= max_words:
+        return s, e, False, False
+    bounds = [s] + [m.end() for m in _CLAUSE_END.finditer(text, s, e)] + [e]
+    clauses = [_trim(text, lo, hi) for lo, hi in zip(bounds, bounds[1:], strict=False)]
+    clauses = [c for c in clauses if c[1] > c[0]]
+    home = next((i for i, (lo, hi) in enumerate(clauses) if lo <= a < hi or (a <= lo < b)), 0)
+    first = last = home
+
+    def words(i: int, j: int) -> int:
+        return len(text[clauses[i][0]:clauses[j][1]].split())
+
+    if words(home, home) > max_words:
+        lo, hi = word_window(text, s, e, a, b, max_chars=max_words * 6)
+        lo, hi = _trim(text, lo, hi)
+        return lo, hi, lo > s, hi < e
+    grown = True
+    while grown:
+        grown = False
+        if last + 1 < len(clauses) and words(first, last + 1) <= max_words:
+            last, grown = last + 1, True
+        if first > 0 and words(first - 1, last) <= max_words:
+            first, grown = first - 1, True
+    lo, hi = clauses[first][0], clauses[last][1]
+    return lo, hi, first > 0, last < len(clauses) - 1
 
 
 def candidate_sentences(turns) -> Iterator[tuple[Any, int, int, bool]]:
@@ -174,6 +224,24 @@ def reasoning_kinds(text: str) -> set[str]:
     return kinds_from_counts(cue_counts(text))
 
 
+# --- density: reasoning per word, not in absolute counts ------------------------------------------------
+DENSE_WORDS = 15  # a dense answer has at least one reasoning cue per this many words
+DENSE_MIN_POINTS = 2
+
+
+def reasoning_points(counts: dict[str, int]) -> int:
+    """The reasoning cues of one sentence, with its figures counted once ("400, 401, 403, 404" is one
+    point, not four: a run of status codes is not four reasons)."""
+    return sum(min(n, 1) if kind == "numbers" else n for kind, n in counts.items())
+
+
+def is_dense(points: int, words: int) -> bool:
+    """A concise answer that reasons in few words: a reason, a trade-off, a figure... every DENSE_WORDS
+    words or fewer. A senior who says "cursor pagination, because offset drifts as rows arrive" reasons
+    as much as a long narration with more kinds of cue, and must not score lower for being brief."""
+    return points >= DENSE_MIN_POINTS and points * DENSE_WORDS >= words
+
+
 # --- lists of terms ---------------------------------------------------------------------------------------
 _LIST_SEPARATORS = re.compile(r"\s*(?:[,;/]|\band\b|\bor\b|\bplus\b|\balso\b)\s*", re.IGNORECASE)
 LIST_MIN_ITEMS, LIST_ITEM_MAX_WORDS, LIST_SHORT_SHARE = 3, 4, 0.75
@@ -182,13 +250,13 @@ LIST_MIN_ITEMS, LIST_ITEM_MAX_WORDS, LIST_SHORT_SHARE = 3, 4, 0.75
 def is_list_like(sentence: str) -> bool:
     """A run of short items ("sharding, caching, replication and Kafka"): three or more items, at least 75%
     of them four words or fewer, and no longer item that gives a reason or a trade-off ("..., because ...").
-    A run of figures ("40 writes per second, 4,000 reads per second, peaks of 20k") is an estimate, not a
-    list of terms.
+    A run of figures with what they measure ("40 writes per second, 4,000 reads per second, peaks of
+    20k") is an estimate, not a list of terms; bare figures ("400, 401, 403, 404, problem details") are.
     """
     items = [p for p in _LIST_SEPARATORS.split(sentence) if p.strip(" .!?-")]
     if len(items) < LIST_MIN_ITEMS:
         return False
-    if sum(bool(re.search(r"\d", p)) for p in items) * 2 >= len(items):
+    if sum(bool(re.search(r"\d", p)) and len(p.split()) > 1 for p in items) * 2 >= len(items):
         return False
     long_items = [p for p in items if len(p.split()) > LIST_ITEM_MAX_WORDS]
     if (len(items) - len(long_items)) / len(items) < LIST_SHORT_SHARE:

@@ -17,7 +17,7 @@
    - excerpts the model calls false are never quoted as evidence; if the offline pass had quoted one,
      the dimension is flagged "offline-evidence-disputed";
    - then the caps of the offline pass: hints on the dimension (1 -> at most 3, 2+ -> at most 2) and
-     matched misconceptions (each hit's `cap`).
+     matched misconceptions (misconceptions.dimension_cap: 2, or 1 for two different wrong claims).
 4. Failure is per dimension: a timeout, an API error or an invalid reply keeps that dimension's offline
    score, with scored_by "offline-fallback" and the reason in the notes; the other dimensions keep their
    LLM scores. Each call has Settings.llm_scorer_timeout_s, the whole scorecard Settings.llm_scorer_budget_s;
@@ -37,6 +37,7 @@ from pydantic import ValidationError
 
 from app.catalog import Round
 from app.config import Settings
+from app.scoring import misconceptions
 from app.scoring.llm_prompt import Excerpt, build_messages, parse_reply, reply_schema, select_excerpts
 from app.scoring.rubric import OfflineScorer, read_candidate
 from app.scoring.scorecard import DimensionScore, Evidence, ScorecardDoc, assemble
@@ -55,14 +56,12 @@ class DimensionFailed(Exception):
 
 
 def misconception_caps(doc: ScorecardDoc) -> dict[str, int]:
-    """The lowest cap per dimension from the offline pass's misconception hits (ScorecardDoc.misconceptions,
-    items with `dimension` and `cap`); empty while the offline scorer reports none."""
-    caps: dict[str, int] = {}
+    """The cap per dimension from the offline pass's misconception hits (the same rule as the offline
+    scorer: misconceptions.dimension_cap); empty while the offline scorer reports none."""
+    by_dim: dict[str, list] = {}
     for hit in doc.misconceptions:
-        dim, cap = getattr(hit, "dimension", None), getattr(hit, "cap", None)
-        if dim and isinstance(cap, int):
-            caps[dim] = min(cap, caps.get(dim, 4))
-    return caps
+        by_dim.setdefault(hit.dimension, []).append(hit)
+    return {dim: misconceptions.dimension_cap(hits) for dim, hits in by_dim.items()}
 
 
 def _evidence(x: Excerpt, turns_by_seq: dict[int, TranscriptTurn]) -> Evidence:

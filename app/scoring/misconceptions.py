@@ -4,8 +4,9 @@ Each rubric carries `misconceptions` (app.catalog.Misconception): a claim such a
 exactly-once delivery", the spoken `forms` it takes (matcher patterns with "..." gaps), the dimension it
 caps and a one-sentence correction. `find()` looks for them sentence by sentence in the candidate's
 turns; a form mentioned to deny it ("TCP does *not* give exactly-once", "a common myth is that ...")
-is no claim. `apply_caps()` lowers each affected dimension to the cap, drops any evidence quoting the
-offending sentence, and says so in the rationale. Both scorers use them: the offline scorer directly,
+is no claim. `apply_caps()` lowers the claim's own dimension, and no other, to 2 (to 1 when two or
+more different claims hit that dimension), drops any evidence quoting the offending sentence, and says
+so in the rationale. Both scorers use them: the offline scorer directly,
 the LLM scorer after the model has answered (the caps are the same whoever scored).
 """
 
@@ -24,7 +25,6 @@ _REPORTED = {stem(w) for w in ("myth", "misconception", "mistake", "wrong", "fal
 _REPORTED_PAIRS = {(stem(a), stem(b)) for a, b in (("people", "think"), ("people", "say"), ("people", "believe"),
                                                    ("some", "say"), ("many", "think"), ("often", "hear"))}
 _REPORTED_WINDOW = 6
-QUOTE_MAX_CHARS = 300
 GAP_MAX = 8  # words a gap in a misconception form may span
 
 
@@ -92,11 +92,12 @@ def find(turns: list[TranscriptTurn], rnd: Round) -> list[MisconceptionHit]:
             if c.item.id in seen or (span := _claims(sentence, c.patterns)) is None:
                 continue
             seen.add(c.item.id)
-            a, b = depth.word_window(turn.text, s, e, s + span[0], s + span[1], QUOTE_MAX_CHARS)
+            a, b, cut_before, cut_after = depth.clause_window(turn.text, s, e, s + span[0], s + span[1])
             start_ms, end_ms = span_times(turn, a, b)
             hits.append(MisconceptionHit(
                 id=c.item.id, dimension=c.item.dimension, quote=turn.text[a:b], seq=turn.seq,
-                start_ms=start_ms, end_ms=end_ms, correction=c.item.correction, cap=c.item.cap))
+                start_ms=start_ms, end_ms=end_ms, correction=c.item.correction, cap=c.item.cap,
+                cut_before=cut_before, cut_after=cut_after))
     return hits
 
 
@@ -104,18 +105,30 @@ def _overlaps(quote: str, seq: int, hit: MisconceptionHit) -> bool:
     return seq == hit.seq and (quote in hit.quote or hit.quote in quote)
 
 
+def dimension_cap(hits: list[MisconceptionHit]) -> int:
+    """The cap the wrong claims about one dimension put on it: 2 for one claim (issue 10: "caps that
+    dimension (at most 2)"), 1 for two or more different ones - like hints, where one caps at 3 and two
+    at 2: a candidate who gets the dimension wrong twice does not hold it, whatever else they said."""
+    distinct = {h.id for h in hits}
+    return max(1, min(h.cap for h in hits) - (1 if len(distinct) >= REPEATED else 0))
+
+
+REPEATED = 2  # different wrong claims on one dimension that lower its cap by one more
+
+
 def apply_caps(dimensions: list[DimensionScore], hits: list[MisconceptionHit],
                rnd: Round | None = None) -> list[DimensionScore]:
-    """The dimensions with each misconception's cap applied: score at most the cap, no evidence quoting
-    the offending sentence, the correction named in the rationale. With `rnd`, the anchor follows the
-    new score."""
+    """The dimensions with the misconceptions' caps applied, each on its own dimension only: score at
+    most dimension_cap(), no evidence quoting the offending sentence, the correction named in the
+    rationale. Dimensions without a wrong claim are returned as they are. With `rnd`, the anchor follows
+    the new score."""
     out = []
     for d in dimensions:
         mine = [h for h in hits if h.dimension == d.key]
         if not mine:
             out.append(d)
             continue
-        cap = min(h.cap for h in mine)
+        cap = dimension_cap(mine)
         score = min(d.score, cap)
         evidence = [ev for ev in d.evidence if not any(_overlaps(ev.quote, ev.seq, h) for h in mine)]
         said = "; ".join(f"\"{h.quote}\" (turn {h.seq}) - {h.correction}" for h in mine)

@@ -93,8 +93,9 @@ def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
             continue
         out += [f"### {d.name}: {d.score}/4", "", f"_{d.anchor}_", "", d.rationale, ""]
         for ev in d.evidence:
-            quote = " ".join(ev.quote.split())
-            out.append(f"> “{quote}” — turn {ev.seq}, {clock(ev.start_ms)}–{clock(ev.end_ms)}")
+            quote = " ".join(ev.quote.split())  # the ellipses mark the rest of the sentence, outside the quote
+            before, after = ("… " if ev.cut_before else ""), (" …" if ev.cut_after else "")
+            out.append(f"> {before}“{quote}”{after} — turn {ev.seq}, {clock(ev.start_ms)}–{clock(ev.end_ms)}")
             out.append("")
         if d.missing:
             out += [f"A strong answer would also cover: {', '.join(d.missing)}.", ""]

@@ -11,7 +11,8 @@
    - a sentence that only lists terms (depth.is_list_like: "sharding, caching, Kafka and p99"): stuffing
      earns nothing;
    - a sentence that makes one of the round's common wrong claims (rubric `misconceptions`, see
-     misconceptions.py): it is no evidence and no reasoning, and it caps its dimension (at most 2).
+     misconceptions.py): it is no evidence and no reasoning for the dimension of the claim, and it caps
+     that dimension at 2 (other dimensions are untouched).
 3. For each dimension:
    coverage  = distinct signals named / signals in the rubric dimension
    reasoning = kinds of reasoning (depth.KINDS: reasons, trade-offs, numbers, examples, an order of
@@ -20,14 +21,17 @@
 4. Thresholds: the score is the lower of the two caps, then the hint cap, then the misconception cap.
       coverage cap:  no signal -> 1;  < 35% -> 2;  35-59% -> 3;  60% or more -> 4
       reasoning cap: 4+ kinds -> 4;  2-3 kinds -> 3;  1 kind (or 2+ signals named) -> 2;  else 1;
+                     a dense answer (depth.is_dense: at least one reasoning cue per DENSE_WORDS
+                     words, figures counted once a sentence) counts one kind more;
                      a concise answer that covers 60%+ with some reasoning -> at least 3, and -> 4
                      with 3 kinds, or 2 kinds when it covers 80%+ (seniors say more with fewer words)
       hints:         one hint on the dimension -> at most 3; two or more -> at most 2
-      misconception: at most its cap (1 or 2)
+      misconception: at most 2, on the dimension of the claim only
    So naming the right terms is not enough for a 3: the answer has to reason with them.
-5. Evidence: up to 3 sentences with hits, chosen to cover the most signals, quoted verbatim (a long
-   sentence is cut to a window of whole words around the hit), with the turn's seq and the times of
-   those words (from word timings, else the turn's times).
+5. Evidence: up to 3 sentences with hits, chosen to cover the most signals, quoted verbatim (a sentence
+   of more than depth.QUOTE_MAX_WORDS words is cut to whole clauses around the hit, never mid-phrase;
+   cut_before/cut_after say where it went on), with the turn's seq and the times of those words (from
+   word timings, else the turn's times).
 """
 
 from __future__ import annotations
@@ -45,7 +49,6 @@ COVERAGE_FOR_4, COVERAGE_FOR_3 = 0.6, 0.35
 KINDS_FOR_4, KINDS_FOR_3 = 4, 2
 BROAD = 0.8  # coverage at which two kinds of reasoning still reach a 4
 MAX_EVIDENCE = 3
-QUOTE_MAX_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,8 @@ def read_candidate(rnd: Round, turns: list[TranscriptTurn],
         if list_like:
             listed, hits = tuple(dict.fromkeys(h.dimension for h in hits)), []
         claims = _is_claim(turn, s, e, wrong)
-        if claims:
+        if claims:  # no evidence for the claimed dimension; its reasoning is dropped there too (score_dimension)
             hits = [h for h in hits if h.dimension not in claims]
-            cues = dict.fromkeys(cues, 0)  # a false claim is no reasoning either
         out.append(Sentence(turn, s, e, tuple(hits), cues, list_like, listed, claims))
     return out, ignored
 
@@ -110,10 +112,10 @@ def _answers(sentences: list[Sentence], hit_idx: list[int]) -> list[int]:
     return [j for j, s in enumerate(sentences) if s.turn.seq in seqs]
 
 
-def _quote(sentence: Sentence, hit: SignalHit) -> tuple[int, int]:
-    """A verbatim span: the sentence, or a window of whole words around the hit when it is long."""
-    return depth.word_window(sentence.turn.text, sentence.start, sentence.end, hit.start, hit.end,
-                             QUOTE_MAX_CHARS)
+def _quote(sentence: Sentence, hit: SignalHit) -> tuple[int, int, bool, bool]:
+    """A verbatim span: the sentence, or whole clauses of it around the hit when it is long
+    (depth.clause_window), with whether the sentence goes on before and after it."""
+    return depth.clause_window(sentence.turn.text, sentence.start, sentence.end, hit.start, hit.end)
 
 
 def _evidence(dim: Dimension, sentences: list[Sentence], hit_idx: list[int]) -> list[Evidence]:
@@ -135,9 +137,10 @@ def _evidence(dim: Dimension, sentences: list[Sentence], hit_idx: list[int]) -> 
     for i in sorted(chosen):
         sent = sentences[i]
         first = next(h for h in sent.hits if h.dimension == dim.key)
-        a, b = _quote(sent, first)
+        a, b, cut_before, cut_after = _quote(sent, first)
         start_ms, end_ms = span_times(sent.turn, a, b)
-        out.append(Evidence(quote=sent.turn.text[a:b], seq=sent.turn.seq, start_ms=start_ms, end_ms=end_ms))
+        out.append(Evidence(quote=sent.turn.text[a:b], seq=sent.turn.seq, start_ms=start_ms, end_ms=end_ms,
+                            cut_before=cut_before, cut_after=cut_after))
     return out
 
 
@@ -146,10 +149,16 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
     found = {h.signal for i in hit_idx for h in sentences[i].hits if h.dimension == dim.key}
     names = [s.name for s in dim.signals]
     cues: dict[str, int] = {}
+    words = points = 0
     for i in _answers(sentences, hit_idx):
+        if dim.key in sentences[i].wrong:
+            continue  # a false claim about this dimension is no reasoning for it (other dimensions keep it)
         for kind, n in sentences[i].cues.items():
             cues[kind] = cues.get(kind, 0) + n
+        words += len(sentences[i].text.split())
+        points += depth.reasoning_points(sentences[i].cues)
     kinds = [k for k in depth.KINDS if k in depth.kinds_from_counts(cues)]
+    dense = depth.is_dense(points + len(found), words)
     listed = sum(dim.key in s.listed for s in sentences)
     list_like = listed > 0 and not hit_idx  # named its terms only in lists
 
@@ -159,11 +168,14 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
     else:
         coverage = len(found) / len(names)
         cov_cap = 4 if coverage >= COVERAGE_FOR_4 else 3 if coverage >= COVERAGE_FOR_3 else 2
-        depth_cap = (4 if len(kinds) >= KINDS_FOR_4 else 3 if len(kinds) >= KINDS_FOR_3
+        # a dense answer (a reason, number or trade-off every few words) reasons as much in fewer words:
+        # it counts one kind more, so a concise senior is not out-scored by a long narration
+        n_kinds = len(kinds) + (1 if dense and kinds else 0)
+        depth_cap = (4 if n_kinds >= KINDS_FOR_4 else 3 if n_kinds >= KINDS_FOR_3
                      else 2 if kinds or len(found) >= 2 else 1)
         # a concise answer that covers most of the dimension reasons with fewer words
         if coverage >= COVERAGE_FOR_4 and kinds:
-            broad = len(kinds) >= KINDS_FOR_4 - 1 or (coverage >= BROAD and len(kinds) >= KINDS_FOR_3)
+            broad = n_kinds >= KINDS_FOR_4 - 1 or (coverage >= BROAD and n_kinds >= KINDS_FOR_3)
             depth_cap = max(depth_cap, 4 if broad else 3)
         if list_like:
             depth_cap = min(depth_cap, 2)
@@ -182,8 +194,8 @@ def score_dimension(dim: Dimension, sentences: list[Sentence], hints: int = 0) -
     else:
         rationale = (f"Named {len(found)} of {len(names)} points a strong answer covers "
                      f"({', '.join(n for n in names if n in found)}); ")
-        rationale += (f"reasoned with {_join(labels)}." if labels
-                      else "gave no reasons, trade-offs or numbers.")
+        rationale += (f"reasoned with {_join(labels)}" + (", densely for its length." if dense else ".")
+                      if labels else "gave no reasons, trade-offs or numbers.")
         if list_like:
             rationale += " The terms were listed rather than explained."
     if hints:

@@ -39,10 +39,12 @@ MAX_BLANKS_FOR_HIRE = 1  # dimensions scored 1 that a "lean hire" tolerates
 
 
 class Evidence(BaseModel):
-    quote: str  # verbatim substring of the candidate turn `seq`
+    quote: str  # verbatim substring of the candidate turn `seq`: a sentence, or whole clauses of a long one
     seq: int
     start_ms: int
     end_ms: int
+    cut_before: bool = False  # the sentence began before the quote (show "…" before it, outside the quote)
+    cut_after: bool = False  # the sentence goes on after the quote
 
 
 class MisconceptionHit(BaseModel):
@@ -56,6 +58,8 @@ class MisconceptionHit(BaseModel):
     end_ms: int
     correction: str
     cap: int  # the dimension scores at most this
+    cut_before: bool = False  # as in Evidence: the quote is whole clauses of a longer sentence
+    cut_after: bool = False
 
 
 class Moment(BaseModel):

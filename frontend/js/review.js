@@ -66,7 +66,7 @@ function evidenceLink(ev) {
           if (showTurn(ev.seq, ev.quote)) history.replaceState(null, '', `#turn-${ev.seq}`);
         },
       },
-      `“${ev.quote}”`,
+      `${ev.cut_before ? '… ' : ''}“${ev.quote}”${ev.cut_after ? ' …' : ''}`,
     ),
     el('span', { class: 'at muted' }, ` at ${clock(ev.start_ms)}`),
   );

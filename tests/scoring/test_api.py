@@ -91,7 +91,7 @@ def test_a_finished_interview_ends_up_with_a_scorecard_and_both_exports(client):
     for d in doc["dimensions"]:
         assert {"key", "name", "score", "rationale", "evidence", "missing"} <= set(d)
         for ev in d["evidence"]:
-            assert set(ev) == {"quote", "seq", "start_ms", "end_ms"}
+            assert set(ev) == {"quote", "seq", "start_ms", "end_ms", "cut_before", "cut_after"}
             assert ev["quote"] in turns[ev["seq"]]["text"] and turns[ev["seq"]]["speaker"] == "candidate"
     assert doc["speech"]["measured"] and doc["speech"]["filler_count"] == 1
     assert doc["pacing"]["measured"]

@@ -227,11 +227,12 @@ def test_hint_caps_apply_after_the_model(llm, sd):
 
 
 def test_misconception_caps_come_from_the_offline_pass():
-    def hit(dim: str, cap: int) -> MisconceptionHit:
-        return MisconceptionHit(id=f"{dim}-{cap}", dimension=dim, quote="q", seq=1, start_ms=0, end_ms=1,
-                                correction="c", cap=cap)
+    def hit(dim: str, mid: str) -> MisconceptionHit:
+        return MisconceptionHit(id=mid, dimension=dim, quote="q", seq=1, start_ms=0, end_ms=1,
+                                correction="c", cap=2)
 
-    doc = SimpleNamespace(misconceptions=[hit("consistency", 2), hit("consistency", 1), hit("scalability", 2)])
+    # one wrong claim caps its dimension at 2, two different ones at 1 (the offline scorer's rule)
+    doc = SimpleNamespace(misconceptions=[hit("consistency", "a"), hit("consistency", "b"), hit("scalability", "c")])
     assert misconception_caps(doc) == {"consistency": 1, "scalability": 2}
     assert misconception_caps(SimpleNamespace(misconceptions=[])) == {}
 

@@ -25,7 +25,7 @@ def test_every_round_has_a_catalog_of_at_least_twelve(catalog, round_id):
     items = catalog.get(round_id).rubric.misconceptions
     assert len(items) >= 12
     for m in items:
-        assert 1 <= m.cap <= 2 and m.correction.endswith(".")
+        assert m.cap == 2 and m.correction.endswith(".")
 
 
 # Wordings not in the fixtures: how other candidates say the same wrong thing.
@@ -65,9 +65,33 @@ def test_apply_caps_caps_drops_the_quote_and_names_the_correction(catalog):
                          anchor=rnd.dimension("idempotency_concurrency").anchors[4], rationale="Good.",
                          evidence=[Evidence(quote=text, seq=2, start_ms=2000, end_ms=3500)])
     (capped,) = misconceptions.apply_caps([dim], hits, rnd)
-    assert capped.score == 1 and capped.evidence == [] and "misconception" in capped.flags
+    assert [h.cap for h in hits] == [2]
+    assert capped.score == 2 and capped.evidence == [] and "misconception" in capped.flags
     assert hits[0].correction in capped.rationale
-    assert capped.anchor == rnd.dimension("idempotency_concurrency").anchors[1]
+    assert capped.anchor == rnd.dimension("idempotency_concurrency").anchors[2]
+
+
+def test_a_wrong_claim_caps_its_own_dimension_at_two_and_no_other(catalog):
+    rnd = catalog.get("api_design")
+    text = "They just retry, because HTTPS over TCP already gives us exactly-once delivery."
+    hits = misconceptions.find(turns(text), rnd)
+    dims = [DimensionScore(key=d.key, name=d.name, weight=d.weight, score=4, anchor=d.anchors[4], rationale="Good.")
+            for d in rnd.rubric.dimensions]
+    capped = {d.key: d for d in misconceptions.apply_caps(dims, hits, rnd)}
+    assert capped["idempotency_concurrency"].score == 2
+    assert all(d.score == 4 and "misconception" not in d.flags
+               for k, d in capped.items() if k != "idempotency_concurrency")
+
+
+def test_two_different_wrong_claims_on_one_dimension_cap_it_at_one(catalog):
+    rnd = catalog.get("api_design")
+    said = ["HTTPS over TCP already gives us exactly-once delivery.",
+            "Idempotency keys are simple because we don't need to store anything."]
+    hits = misconceptions.find(turns(*said), rnd)
+    assert {h.id for h in hits} == {"tcp_exactly_once", "idempotency_without_storage"}
+    assert misconceptions.dimension_cap(hits) == 1
+    assert misconceptions.dimension_cap(hits[:1]) == 2
+    assert misconceptions.dimension_cap(hits[:1] * 2) == 2  # the same claim twice is one claim
 
 
 def test_check_names_the_file_and_field_of_a_bad_misconception(tmp_path):
