@@ -37,6 +37,8 @@ from app.interviewer.state import InterviewState
 SYSTEM_TEMPLATE = "interviewer_system.j2"
 TURN_TEMPLATE = "interviewer_turn.j2"
 EXAMPLES_FILE = "interviewer_examples.yaml"
+RECENT = 8  # turns whose interviewer words a new anchor avoids (a candidate repeating themselves is not
+# echoed twice)
 CANDIDATE_WORDS = 80  # of the answer being replied to; longer answers are cut to their tail
 
 # what the LLM is asked to do for each move it writes (other moves are spoken as planned, see llm.py);
@@ -107,7 +109,9 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
     ask = move.prompt or move.text
     found = None
     if kind in ANCHORED:
-        found = anchor(candidate, f"{q.text if q else ''} {ask}")
+        said = " ".join(e.text for e in state.history[-RECENT:] if e.speaker == "interviewer")
+        found = anchor(candidate, f"{q.text if q else ''} {ask} {said}",  # something not picked up before
+                       min_score=1 if kind == "specifics" else 2)  # a vague answer's own words ("it depends")
         if found is None:
             return None
     lead = ECHO.format(anchor=sanitize(found or ""))

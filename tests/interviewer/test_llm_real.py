@@ -15,6 +15,7 @@ import pytest
 
 from app.config import Settings
 from app.interviewer import Interviewer
+from app.interviewer.evaluation import evaluate, format_table
 from app.interviewer.llm import LLMBrain
 from app.interviewer.words import stems
 from tests.interviewer.conftest import FakeClock
@@ -85,3 +86,18 @@ async def test_a_short_typed_interview_on_a_real_model(brain, catalog, round_id,
     for text, meta in said[1:]:
         if meta["move"] != "redirect":  # a redirect after an off-topic answer may restate the problem
             assert problem not in text  # otherwise the problem statement is not asked again
+
+
+async def test_the_harness_slice_on_a_real_model(brain, catalog):
+    """The harness (app/interviewer/evaluation.py) with the LLM brain: one round, four personas, typed.
+    The full table is `viva eval --brain llm` (README)."""
+    report = await evaluate(catalog, brain, answers=12, rounds=["system_design"], levels=("senior",),
+                            personas=("thorough", "vague", "off_topic", "clarifier"), modes=(True,))
+    print(format_table({"llm": report}))
+    assert report.sessions == 4
+    assert report.clarify_fact.rate >= 0.9, report.failures
+    assert report.off_topic_redirected.rate >= 0.9, report.failures
+    assert report.vague_followed_up.rate == 1.0, report.failures
+    assert report.repeated_questions == 0 and report.markdown.hits == 0
+    assert (report.multi_question.rate or 0) <= 0.05
+    assert report.refers_to_answer.total and report.refers_to_answer.rate >= 0.5  # the model picks up their words
