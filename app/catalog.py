@@ -77,6 +77,9 @@ class Dimension(Strict):
         return anchors
 
 
+MAX_CHALLENGE_WORDS = 30
+
+
 class Misconception(Strict):
     """A common wrong claim for the round: how it is said, the dimension it caps, and the correction.
 
@@ -89,10 +92,23 @@ class Misconception(Strict):
     claim: str = Field(min_length=10)  # the wrong claim in one sentence, for people reading the rubric
     forms: list[str] = Field(min_length=1)
     correction: str = Field(min_length=20)
+    # What the interviewer asks when the claim is made (answers.py, MoveKind.CHALLENGE): one neutral spoken
+    # question that puts the claim to a concrete test, without the correction or any verdict.
+    challenge: str = Field(min_length=10)
     # The highest score its dimension can get with this claim: always 2 (issue 10: "caps that dimension
     # (at most 2)"). A wrong claim shows the candidate does not hold that dimension's idea, but it says
     # nothing of the other dimensions, and the rest of the answer may still have shown some of this one.
     cap: Literal[2] = 2
+
+    @field_validator("challenge")
+    @classmethod
+    def _one_question(cls, challenge: str) -> str:
+        text = challenge.strip()
+        if text.count("?") != 1 or not text.endswith("?"):
+            raise ValueError("challenge must be one spoken question: exactly one '?', at the end")
+        if len(text.split()) > MAX_CHALLENGE_WORDS:
+            raise ValueError(f"challenge is spoken: at most {MAX_CHALLENGE_WORDS} words")
+        return text
 
     @field_validator("forms")
     @classmethod

@@ -3,8 +3,11 @@
 In order: a request (repeat, stop, time to think, a hint / "I don't know" -> the hint of the probe in
 play), then a clarifying question (answered from the facts, see facts.py), then an answer that misses
 the question in play (redirect once by restating it, a second miss moves on; never "give me an example"
-of a tangent), then a vague answer (ask for specifics), then the plan: the next probe or question, by
-coverage, phase and budget (progress and clock). `Move.answer_kind` records what was noticed.
+of a tangent), then a confident wrong claim (one of the rubric's misconceptions, heard by the scorer's
+own matcher: challenge it with its neutral test question, each claim once, at most
+MAX_CHALLENGES_PER_QUESTION per main question), then a vague answer (ask for specifics), then the plan:
+the next probe or question, by coverage, phase and budget (progress and clock). `Move.answer_kind`
+records what was noticed.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from app.interviewer.intents import is_clarifying_question, is_confused, is_vagu
 from app.interviewer.moves import Move, MoveKind
 from app.interviewer.relevance import is_off_topic, overlap
 from app.interviewer.state import Event, InterviewState
+from app.scoring import misconceptions as MC
+
+MAX_CHALLENGES_PER_QUESTION = 2  # then the interview moves on, whatever else the candidate gets wrong
 
 
 def classify(state: InterviewState, rnd: Round, event: Event) -> str:
@@ -82,6 +88,9 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
         if state.redirects == 0:
             return _redirect(state, q)
         return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
+    challenge = _challenge(state, rnd, q, event.text)  # kind is ok or vague here: an answer to the question
+    if challenge is not None:
+        return challenge
     if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
             and state.question_specifics < PL.MAX_SPECIFICS_PER_QUESTION:
         missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]
@@ -89,6 +98,21 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
         if move is not None:
             return move
     return _advance(state, rnd, q, ack)
+
+
+def _challenge(state: InterviewState, rnd: Round, q: Question, text: str) -> Move | None:
+    """Put the first wrong claim of the answer not yet challenged to its test question (rubric
+    `misconceptions[].challenge`), after a neutral lead: no verdict and no correction, the candidate
+    finds the flaw or does not. It probes the claim's dimension."""
+    if state.question_challenges >= MAX_CHALLENGES_PER_QUESTION:
+        return None
+    claim = next((m for m in MC.stated(text, rnd) if m.id not in state.challenged), None)
+    if claim is None:
+        return None
+    lead = P.pick(P.CHALLENGE_LEADS, state.interviewer_turns)
+    return Move(MoveKind.CHALLENGE, P.compose(lead, claim.challenge, optional=(0,)), lead=lead,
+                prompt=claim.challenge, question_id=q.id, dimension=claim.dimension,
+                extra={"misconception_id": claim.id})
 
 
 def _advance(state: InterviewState, rnd: Round, q: Question, ack: str) -> Move:
@@ -156,7 +180,10 @@ def _other_probe_or_next(state: InterviewState, rnd: Round, q: Question | None, 
 
 
 def _in_play(state: InterviewState, q: Question) -> str:
-    """The question the candidate should be answering: the probe in play, else the main question."""
+    """The question the candidate should be answering: a challenge just put, else the probe in play,
+    else the main question."""
+    if state.last_move == MoveKind.CHALLENGE and state.last_prompt:
+        return state.last_prompt
     tag = state.probe_in_play
     if tag and tag.startswith(f"{q.id}:"):
         return q.probes[int(tag.split(":")[1])].text

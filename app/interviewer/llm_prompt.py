@@ -46,6 +46,7 @@ CANDIDATE_WORDS = 80  # of the answer being replied to; longer answers are cut t
 INSTRUCTIONS = {
     "probe": "{lead}",
     "specifics": "{lead}",
+    "challenge": "{lead}",
     "redirect": "Missed the question.",
     "answer_question": "Answer their question in one or two generic sentences without inventing company "
                        "facts, then ask if they have any other questions.",
@@ -56,9 +57,9 @@ INSTRUCTIONS = {
 # the planner's question is spoken after it (a small model asked for the whole turn mostly paraphrases the
 # question, or answers it itself). The notes are short because the system prompt explains them (cached).
 ECHO = "Echo: \"{anchor}\""
-LEAD_MOVES = {"probe", "specifics", "redirect"}
-ANCHORED = {"probe", "specifics"}  # follow-ups that start from the candidate's words
-QUESTION_MOVES = {"probe", "specifics", "redirect", "encourage", "answer_question"}
+LEAD_MOVES = {"probe", "specifics", "challenge", "redirect"}
+ANCHORED = {"probe", "specifics", "challenge"}  # follow-ups that start from the candidate's words
+QUESTION_MOVES = {"probe", "specifics", "challenge", "redirect", "encourage", "answer_question"}
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ class MoveKind(StrEnum):
     NUDGE = "nudge"
     CLARIFY = "clarify"
     REDIRECT = "redirect"
+    CHALLENGE = "challenge"  # puts a wrong claim just made to a concrete test (meta "misconception_id")
     WRAP_UP_QUESTIONS = "wrap_up_questions"
     ANSWER_QUESTION = "answer_question"
     CLOSE = "close"

@@ -67,6 +67,9 @@ REDIRECT = [
     "Let's come back to the question I asked.",
 ]
 REPEAT_INTRO = ["Sure.", "Of course.", "No problem."]
+# before the challenge of a wrong claim (rubric `misconceptions[].challenge`): no verdict, no praise
+CHALLENGE_LEADS = ["Let me push on that.", "Let's test that.", "Let me press on that a little.",
+                   "Let's stay with that for a moment."]
 
 TRANSITION = "We're about {minutes} in, so let's turn to {phase}."
 TRANSITION_BY_PROGRESS = "Let's turn to {phase}."

@@ -229,7 +229,7 @@ def repeat(state: InterviewState, **kw) -> Move:
                 question_id=state.question_id, **kw)
 
 
-_ASKS = {MoveKind.OPEN, MoveKind.PROBE, MoveKind.NEXT_QUESTION, MoveKind.SPECIFICS}
+_ASKS = {MoveKind.OPEN, MoveKind.PROBE, MoveKind.NEXT_QUESTION, MoveKind.SPECIFICS, MoveKind.CHALLENGE}
 
 
 def _enters_phase(move: Move, rnd: Round) -> bool:
@@ -256,14 +256,18 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         state.question_coverage = {}
         state.question_specifics = 0
         state.question_answers = 0
+        state.question_challenges = 0
         state.probe_in_play = None
     if move.tag:
         state.asked_probes.append(move.tag)
     if move.kind == MoveKind.PROBE:
         state.probe_in_play = move.tag
-    if move.dimension and move.kind in (MoveKind.PROBE, MoveKind.HINT, MoveKind.SPECIFICS) \
+    if move.dimension and move.kind in (MoveKind.PROBE, MoveKind.HINT, MoveKind.SPECIFICS, MoveKind.CHALLENGE) \
             and move.dimension not in state.probed:
         state.probed.append(move.dimension)
+    if move.kind == MoveKind.CHALLENGE:
+        state.challenged.append(move.extra["misconception_id"])
+        state.question_challenges += 1
     if move.kind == MoveKind.SPECIFICS:
         state.specifics_asked += 1
         state.question_specifics += 1

@@ -64,6 +64,8 @@ class InterviewState(BaseModel):
     question_answers: int = 0  # ... while the question in play was in play
     redirects: int = 0  # redirects since the last question was put (one, then we move on)
     facts_given: list[str] = Field(default_factory=list)  # fact ids told to the candidate, in order
+    challenged: list[str] = Field(default_factory=list)  # misconception ids challenged (each once), in order
+    question_challenges: int = 0  # challenges while the question in play was in play
 
     # evidence: dimension -> rubric signal names heard (whole interview / the question in play)
     coverage: dict[str, list[str]] = Field(default_factory=dict)

@@ -3,15 +3,17 @@
 Each rubric carries `misconceptions` (app.catalog.Misconception): a claim such as "TCP gives us
 exactly-once delivery", the spoken `forms` it takes (matcher patterns with "..." gaps), the dimension it
 caps and a one-sentence correction. `find()` looks for them sentence by sentence in the candidate's
-turns; a form mentioned to deny it ("TCP does *not* give exactly-once", "a common myth is that ...")
-is no claim. `apply_caps()` lowers the claim's own dimension, and no other, to 2 (to 1 when two or
-more different claims hit that dimension), drops any evidence quoting the offending sentence, and says
-so in the rationale. Both scorers use them: the offline scorer directly,
-the LLM scorer after the model has answered (the caps are the same whoever scored).
+turns, `stated()` in one answer (for the interviewer's challenge); a form mentioned to deny it ("TCP
+does *not* give exactly-once", "a common myth is that ...") is no claim. `apply_caps()` lowers the
+claim's own dimension, and no other, to 2 (to 1 when two or more different claims hit that dimension),
+drops any evidence quoting the offending sentence, and says so in the rationale. Both scorers use them:
+the offline scorer directly, the LLM scorer after the model has answered (the caps are the same whoever
+scored).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.catalog import Misconception, Round
@@ -76,6 +78,29 @@ _NEGATORS = {stem(w) for w in ("not", "never", "no", "don't", "doesn't", "didn't
                                "wouldn't", "can't", "cannot", "without")}
 
 
+def _sentence_claims(text: str, compiled: tuple[_Compiled, ...],
+                     seen: set[str]) -> Iterator[tuple[int, int, _Compiled, tuple[int, int]]]:
+    """(sentence start, end, misconception, span in the sentence) for each misconception first claimed in
+    a sentence of `text` (sentences that address the scorer are no answer); adds the ids to `seen`."""
+    for s, e in depth.sentences(text):
+        sentence = text[s:e]
+        if depth.addresses_scorer(sentence):
+            continue
+        for c in compiled:
+            if c.item.id in seen or (span := _claims(sentence, c.patterns)) is None:
+                continue
+            seen.add(c.item.id)
+            yield s, e, c, span
+
+
+def stated(text: str, rnd: Round) -> list[Misconception]:
+    """The round's misconceptions claimed in one piece of candidate text (one answer), in the order they
+    are said, each once: the same matching as find() (a form denied or reported is no claim). The
+    interviewer uses it to challenge a wrong claim as it is made."""
+    found = [(s + span[0], c.item) for s, _, c, span in _sentence_claims(text, _compiled(rnd), set())]
+    return [item for _, item in sorted(found, key=lambda f: f[0])]
+
+
 def find(turns: list[TranscriptTurn], rnd: Round) -> list[MisconceptionHit]:
     """Every misconception of the round claimed in a candidate sentence, in transcript order; one hit per
     misconception (its first claim)."""
@@ -84,14 +109,10 @@ def find(turns: list[TranscriptTurn], rnd: Round) -> list[MisconceptionHit]:
         return []
     hits: list[MisconceptionHit] = []
     seen: set[str] = set()
-    for turn, s, e, addressed in depth.candidate_sentences(turns):
-        if addressed:
+    for turn in turns:
+        if not turn.is_candidate:
             continue
-        sentence = turn.text[s:e]
-        for c in compiled:
-            if c.item.id in seen or (span := _claims(sentence, c.patterns)) is None:
-                continue
-            seen.add(c.item.id)
+        for s, e, c, span in _sentence_claims(turn.text, compiled, seen):
             a, b, cut_before, cut_after = depth.clause_window(turn.text, s, e, s + span[0], s + span[1])
             start_ms, end_ms = span_times(turn, a, b)
             hits.append(MisconceptionHit(

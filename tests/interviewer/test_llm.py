@@ -11,7 +11,7 @@ from app.interviewer import build_brain
 from app.interviewer.breaker import CircuitBreaker
 from app.interviewer.llm import LLMBrain
 from tests.fake_llm import FakeLLMServer, Reply
-from tests.interviewer.conftest import VAGUE, FakeClock, make, say
+from tests.interviewer.conftest import FakeClock, make, say
 from tests.interviewer.test_offline_walk import mixed_script
 
 
@@ -355,3 +355,17 @@ def test_health_reports_the_llm_brains_live_state(settings, server):
         status = client.get("/api/health").json()["brain_status"]
     assert status["state"] == "closed" and status["consecutive_failures"] == 1
     assert status["last_error"] == "APITimeoutError" and "last_latency_ms" in status
+
+
+async def test_a_wrong_claim_gets_the_models_lead_then_the_challenge(catalog, llm, server):
+    iv, clock = await opened(catalog, llm, "distributed_systems")
+    claim = "I'd use two-phase commit for everything because it never blocks, so node failures are not a problem."
+    server.script = [Reply("So you'd use two-phase commit for everything.")]
+    text = await say(iv.respond(claim))
+    meta = iv.last_meta
+    assert meta["move"] == "challenge" and meta["llm"] is True and meta["fallback"] is False
+    assert text == f"So you'd use two-phase commit for everything. {iv.state.last_prompt}"
+    server.script = [Reply("You're right that two-phase commit never blocks.")]  # agreeing with it: never spoken
+    clock.advance(60)
+    text = await say(iv.respond("Two-phase commit across the order and payment services, with a coordinator."))
+    assert "right" not in text
