@@ -231,7 +231,8 @@ def clarify(state: InterviewState, rnd: Round, q: Question, text: str) -> Move:
     facts = rnd.facts_for(q)
     # "do you mean X or Y?" is about the question; only a strong fact match answers it instead
     floor = F.CONFUSED_MIN_SCORE if is_confused(text) else F.MIN_SCORE
-    found = [f for f, sc in F.match(text, facts) if sc >= floor]
+    about_job = bool(_ABOUT_THE_JOB.search(normalize(text)))
+    found = [] if about_job else [f for f, sc in F.match(text, facts) if sc >= floor]
     parts: list[str] = []
     for fact in found:
         parts.append(_say_fact(state, fact))
@@ -249,7 +250,17 @@ def _say_fact(state: InterviewState, fact: Fact) -> str:
     return fact.answer
 
 
+# a question about the job, not the problem: it waits for the wrap-up, where the candidate's questions go
+# (the plain forms only when no fact matches: "the team" is a fair clarifying question in a behavioral round)
+_ABOUT_THE_JOB = re.compile(r"\b(team|you|company) (work|works|working) on\b|\b(day to day|typical (day|week)|"
+                            r"next steps|hiring process|salary|remote|interview process|company culture)\b")
+_ABOUT_THE_JOB_PLAIN = re.compile(r"\b(the|your) (team|company|culture|manager|org|organi[sz]ation|role|product|"
+                                  r"office)\b")
+
+
 def _no_fact(state: InterviewState, rnd: Round, q: Question, text: str, facts: list[Fact]) -> str:
+    if _ABOUT_THE_JOB.search(normalize(text)) or _ABOUT_THE_JOB_PLAIN.search(normalize(text)):
+        return f"{P.FOR_THE_END} {_in_play(state, q)}"
     if is_confused(text):
         return _disambiguate(state, rnd, q, text)
     headline = facts[0]

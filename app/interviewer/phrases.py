@@ -60,6 +60,7 @@ IF_IT_HELPS = "If it helps,"
 KEEP_CONSISTENT = "Just keep it consistent with what I've told you so far."
 AS_SAID = ["As I mentioned,", "Like I said earlier,", "Same as before:"]
 HANDBACK = ["Go ahead.", "Over to you.", "Carry on."]
+FOR_THE_END = "Let's keep questions about the team and the role for the end; I'll leave time for them."
 I_MEAN = "To be clear, I'm asking:"
 REDIRECT = [
     "Let me bring us back to the question.",
