@@ -45,6 +45,39 @@ class Transcript:
     words: list[WordTiming] = field(default_factory=list)
 
 
+LOOP_MIN_WORDS, LOOP_MAX_WORDS, LOOP_REPEATS = 2, 12, 3
+
+
+def _norm(word: str) -> str:
+    return "".join(c for c in word.lower() if c.isalnum())
+
+
+def without_loops(transcript: Transcript) -> Transcript:
+    """Whisper's repetition loop cut back to one occurrence: a phrase of 2-12 words said three or more
+    times in a row ("before I start, before I start, before I start, ..." from a short clip decoded with
+    its context prompt) is kept once. People do not say a whole phrase three times running; a single word
+    ("no, no, no") is left alone. The text is rebuilt from the words when anything was cut."""
+    words = list(transcript.words)
+    keys = [_norm(w.word) for w in words]
+    i, cut = 0, False
+    while i < len(words):
+        for n in range(LOOP_MIN_WORDS, LOOP_MAX_WORDS + 1):
+            reps = 1
+            while keys[i + reps * n:i + (reps + 1) * n] == keys[i:i + n] and i + (reps + 1) * n <= len(keys):
+                reps += 1
+            if reps >= LOOP_REPEATS:
+                end = i + reps * n
+                while end < len(keys) and end - i - reps * n < n and keys[end] == keys[i + (end - i) % n]:
+                    end += 1  # and the loop's last, unfinished pass
+                del words[i + n:end], keys[i + n:end]
+                cut = True
+                break
+        i += 1
+    if not cut:
+        return transcript
+    return Transcript(" ".join(w.word for w in words), words)
+
+
 class Transcriber(Protocol):
     name: str
 
@@ -197,7 +230,7 @@ class WhisperTranscriber:
             _window.single = False
         words = [WordTiming(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                  for s in segments for w in (s.words or []) if w.word.strip()]
-        return Transcript(" ".join(s.text.strip() for s in segments if s.text.strip()), words)
+        return without_loops(Transcript(" ".join(s.text.strip() for s in segments if s.text.strip()), words))
 
 
 def wav_bytes(audio: np.ndarray) -> bytes:
@@ -238,7 +271,7 @@ class RemoteTranscriber:
         raw = data.get("words") or [w for s in data.get("segments") or [] for w in s.get("words") or []]
         words = [WordTiming(str(w["word"]).strip(), float(w["start"]), float(w["end"]), w.get("probability"))
                  for w in raw if str(w.get("word", "")).strip()]
-        return Transcript(str(data.get("text") or "").strip(), words)
+        return without_loops(Transcript(str(data.get("text") or "").strip(), words))
 
 
 def build_transcriber(settings: Settings) -> Transcriber:
