@@ -154,6 +154,8 @@ def _hint(state: InterviewState, rnd: Round, q: Question | None, intent: str) ->
     seed = state.interviewer_turns
     if q is None:
         return PL.next_question(state, rnd, P.pick(P.MOVE_ON, seed))
+    if state.last_move == MoveKind.CHALLENGE:  # a challenge has no hint (it would give the answer): move on
+        return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
     key, hint, dim = q.id, q.hint, None
     tag = state.probe_in_play
     if tag and tag.startswith(f"{q.id}:"):

@@ -42,6 +42,7 @@ AS_CANDIDATE = re.compile(
 LABEL = re.compile(r"^\s*(interviewer|assistant)\s*:\s*", re.IGNORECASE)
 SPEAKER = re.compile(r"^\s*(candidate|user|me)\s*:", re.IGNORECASE)
 NUMBER = re.compile(r"\d[\d,.]*")
+_YOU = re.compile(r"\byou(r|'d|'re|'ll|'ve)?\b", re.IGNORECASE)
 REPEAT_RATIO = 0.8
 REPEAT_MIN_WORDS = 5  # a question this long, or a statement of ...
 REPEAT_STATEMENT_WORDS = 10  # ... this many words, must not say what an earlier turn said (set phrases may)
@@ -105,6 +106,8 @@ class ReplyGuard:
             return "repeat"
         if self.echo_of is not None and not self.words and not stems(text, generic=False) & self.echo_of:
             return "no_echo"
+        if self.echo_of is not None and not self.words and not _YOU.search(text):
+            return "not_addressed"  # their words said back as the interviewer's own ("we just add servers")
         if self.allowed_numbers is not None and not _numbers(text) <= self.allowed_numbers:
             return "invented_number"
         return None

@@ -157,3 +157,12 @@ def test_the_catalog_rejects_a_challenge_that_is_not_one_question():
             Misconception(**base, challenge=bad)
     with pytest.raises(ValidationError):
         Misconception(**base)
+
+
+async def test_i_dont_know_after_a_challenge_moves_on_without_a_hint(catalog):
+    iv, clock, _ = await opened(catalog.get("distributed_systems"))
+    await say(iv.respond(TWO_PC))
+    assert iv.last_meta["move"] == "challenge"
+    clock.advance(60)
+    await say(iv.respond("I don't know."))
+    assert iv.last_meta["move"] != "hint" and not iv.last_meta.get("hint_used")

@@ -145,6 +145,7 @@ BAD_REPLIES = {
     "too_long": "So you'd put Redis " + "and then the counters " * 6 + "in front.",
     "question_in_lead": "So Redis sits in front of Postgres, but what is the key?",
     "no_echo": "I see what you mean there.",
+    "not_addressed": "Redis goes in front of Postgres.",
 }
 
 
