@@ -85,10 +85,6 @@ def sanitize(text: str) -> str:
     return text.replace("<", "\u2039").replace(">", "\u203a")  # the candidate cannot close our tags
 
 
-def delimit(text: str) -> str:
-    return f"<candidate_turn>\n{sanitize(text)}\n</candidate_turn>"
-
-
 def _system(templates: Templates, state: InterviewState, rnd: Round) -> str:
     return templates.system.render(title=rnd.rubric.title, level=state.level)
 
