@@ -18,6 +18,7 @@ import re
 from app.interviewer.words import GENERIC, STOP, stem
 
 MAX_WORDS = 10
+RECENT_TURNS = 8  # turns whose interviewer words a new anchor avoids (a repeated answer is not echoed twice)
 MIN_SCORE = 2
 SUBJECT_REACH = 3  # a window starting this close to its clause's start is extended back to it
 _CLAUSES = re.compile(r"[.,;:!?()\u2014]+|\s(?:and|but|so|because|then|which|while|although|though)\s",
@@ -54,3 +55,49 @@ def anchor(answer: str, asked: str = "", min_score: int = MIN_SCORE) -> str | No
             if words:
                 best, best_score = " ".join(words), score
     return best if best_score >= min_score else None
+
+
+# the candidate's first person said back in the second ("I'd shard by user" -> "you'd shard by user")
+_SECOND_PERSON = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'd": "you'd",
+                  "i'm": "you're", "i've": "you've", "i'll": "you'll", "we": "you", "us": "you", "our": "your",
+                  "ours": "yours", "ourselves": "yourselves", "we'd": "you'd", "we're": "you're",
+                  "we've": "you've", "we'll": "you'll"}
+_AGREE = {("you", "am"): "are", ("you", "was"): "were"}
+_SUBJECTS = {"you", "you'd", "you're", "you've", "you'll"}
+
+
+def said_back(phrase: str) -> str:
+    """An anchor as the interviewer says it back: first person turned into second person."""
+    out: list[str] = []
+    for token in phrase.split():
+        low = token.lower()
+        if low in _SECOND_PERSON:
+            token = _SECOND_PERSON[low]
+        elif out and (out[-1].lower(), low) in _AGREE:
+            token = _AGREE[(out[-1].lower(), low)]
+        out.append(token)
+    return " ".join(out)
+
+
+_NOUN_OPENERS = {"a", "an", "the", "with", "for", "in", "on", "by", "of", "at", "via", "from", "into", "using"}
+_ARTICLES = {"a", "an", "the"}
+
+
+def echo_lead(answer: str, asked: str, seed: int, min_score: int = MIN_SCORE) -> str | None:
+    """A follow-up's first sentence from the candidate's own words, the way an interviewer restates what
+    they heard ("Okay, so you'd shard by customer id.", "You mentioned a lease from etcd."): for the
+    offline brain, and the LLM brain's fallback. None when the answer has nothing to pick up."""
+    found = anchor(answer, asked, min_score)
+    if found is None:
+        return None
+    words = said_back(found).rstrip(" ,;:-").split()
+    if words[0].lower() in _SUBJECTS:
+        return f"{('So', 'Okay, so')[seed % 2]} {' '.join(words)}."
+    if words[0].lower() in _NOUN_OPENERS:  # "with counters in Redis" -> "counters in Redis"
+        while len(words) > 1 and words[0].lower() in _NOUN_OPENERS - _ARTICLES:
+            words = words[1:]
+        words[0] = words[0].lower() if words[0].lower() in STOP else words[0]
+        return f"{('You mentioned', 'Okay,')[seed % 2]} {' '.join(words)}."
+    if words[0].lower() in STOP or words[0].lower() in GENERIC:  # capitalised only as the answer's first word
+        words[0] = words[0].lower()
+    return f"You said {' '.join(words)}."

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from app.catalog import Fact, Question, Round
+from app.interviewer import anchor
 from app.interviewer import facts as F
 from app.interviewer import phrases as P
 from app.interviewer import planner as PL
@@ -94,10 +95,18 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
     if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
             and state.question_specifics < PL.MAX_SPECIFICS_PER_QUESTION:
         missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]
-        move = _specifics(state, rnd, ack, missing)
+        move = _specifics(state, rnd, _echo(state, q, event.text, 1) or ack, missing)
         if move is not None:
             return move
-    return _advance(state, rnd, q, ack)
+    return _advance(state, rnd, q, ack, _echo(state, q, event.text))
+
+
+def _echo(state: InterviewState, q: Question, text: str, min_score: int = anchor.MIN_SCORE) -> str | None:
+    """A follow-up's lead from the candidate's own words, avoiding what the question and the
+    interviewer's recent turns already said (a repeated answer is not echoed twice)."""
+    said = " ".join(e.text for e in state.history[-anchor.RECENT_TURNS:] if e.speaker == "interviewer")
+    return anchor.echo_lead(text, f"{q.text} {state.last_prompt or ''} {said}", state.interviewer_turns,
+                            min_score)
 
 
 def _challenge(state: InterviewState, rnd: Round, q: Question, text: str) -> Move | None:
@@ -115,8 +124,9 @@ def _challenge(state: InterviewState, rnd: Round, q: Question, text: str) -> Mov
                 extra={"misconception_id": claim.id})
 
 
-def _advance(state: InterviewState, rnd: Round, q: Question, ack: str) -> Move:
-    """The planned next question: a probe of the question in play, or the next main question."""
+def _advance(state: InterviewState, rnd: Round, q: Question, ack: str, echo: str | None = None) -> Move:
+    """The planned next question: a probe of the question in play (after `echo`, the candidate's words
+    said back, when there are any), or the next main question."""
     phase = PL.phase_now(state, rnd)
     dims = T.phase_dimensions(rnd).get(phase.key, [])
     phases = rnd.rubric.phases
@@ -137,7 +147,7 @@ def _advance(state: InterviewState, rnd: Round, q: Question, ack: str) -> Move:
         return PL.next_question(state, rnd, ack, prefer=dims)
     if pending and (not dims or probe[1] in dims):
         return PL.probe_move(q, probe, announce, transition=phase.key)
-    return PL.probe_move(q, probe, ack)
+    return PL.probe_move(q, probe, echo or ack)
 
 
 def _announcement(state: InterviewState, rnd: Round, phase) -> str:
@@ -154,7 +164,7 @@ def _hint(state: InterviewState, rnd: Round, q: Question | None, intent: str) ->
     seed = state.interviewer_turns
     if q is None:
         return PL.next_question(state, rnd, P.pick(P.MOVE_ON, seed))
-    if state.last_move == MoveKind.CHALLENGE:  # a challenge has no hint (it would give the answer): move on
+    if state.prompt_move == MoveKind.CHALLENGE:  # a challenge has no hint (it would give the answer): move on
         return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
     key, hint, dim = q.id, q.hint, None
     tag = state.probe_in_play
@@ -184,7 +194,7 @@ def _other_probe_or_next(state: InterviewState, rnd: Round, q: Question | None, 
 def _in_play(state: InterviewState, q: Question) -> str:
     """The question the candidate should be answering: a challenge just put, else the probe in play,
     else the main question."""
-    if state.last_move == MoveKind.CHALLENGE and state.last_prompt:
+    if state.prompt_move == MoveKind.CHALLENGE and state.last_prompt:
         return state.last_prompt
     tag = state.probe_in_play
     if tag and tag.startswith(f"{q.id}:"):

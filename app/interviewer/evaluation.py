@@ -138,7 +138,10 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
             report.dont_know_probe_hint.add(move == "hint" and hint in reply or move == "next_question")
         if move in ("probe", "specifics") and label not in ("clarifying", "wrap"):
             shared = stems(reply) & stems(answer) - stems(prompt_before)
-            report.refers_to_answer.add(bool(shared - stems(meta.get("lead", "") or "")))
+            report.refers_to_answer.add(bool(shared))
+            if not shared:
+                why = meta.get("fallback_reason") or ("planned" if not meta.get("llm") else "no_shared_word")
+                report.failures.append(f"refers {rnd.id}/{persona}/{move}: {why}: {answer[:50]!r} -> {reply[:60]!r}")
         if move == "wrap_up_questions" and wrap_dims is None:
             wrap_dims = _probed(iv)
             wrap_covered = {d for d, heard in iv.state.coverage.items() if len(heard) >= COVERED}

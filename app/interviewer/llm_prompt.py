@@ -31,14 +31,12 @@ import yaml
 
 from app.catalog import Round
 from app.interviewer import planner
-from app.interviewer.anchor import anchor
+from app.interviewer.anchor import RECENT_TURNS, anchor
 from app.interviewer.state import InterviewState
 
 SYSTEM_TEMPLATE = "interviewer_system.j2"
 TURN_TEMPLATE = "interviewer_turn.j2"
 EXAMPLES_FILE = "interviewer_examples.yaml"
-RECENT = 8  # turns whose interviewer words a new anchor avoids (a candidate repeating themselves is not
-# echoed twice)
 CANDIDATE_WORDS = 80  # of the answer being replied to; longer answers are cut to their tail
 
 # what the LLM is asked to do for each move it writes (other moves are spoken as planned, see llm.py);
@@ -106,7 +104,7 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
     ask = move.prompt or move.text
     found = None
     if kind in ANCHORED:
-        said = " ".join(e.text for e in state.history[-RECENT:] if e.speaker == "interviewer")
+        said = " ".join(e.text for e in state.history[-RECENT_TURNS:] if e.speaker == "interviewer")
         found = anchor(candidate, f"{q.text if q else ''} {ask} {said}",  # something not picked up before
                        min_score=1 if kind == "specifics" else 2)  # a vague answer's own words ("it depends")
         if found is None:

@@ -284,6 +284,7 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         state.facts_given.append(fact_id)
     if move.prompt and move.kind not in (MoveKind.REPEAT, MoveKind.RESUME, MoveKind.REDIRECT, MoveKind.CLARIFY):
         state.last_prompt = move.prompt
+        state.prompt_move = move.kind.value
     if _enters_phase(move, rnd):
         state.phase = move.phase or T.phase_at(rnd, state.elapsed_s).key
     state.waiting = move.kind == MoveKind.THINK_ACK or (state.waiting and move.kind == MoveKind.NUDGE)

@@ -77,6 +77,7 @@ class InterviewState(BaseModel):
     candidate_turns: int = 0
     interviewer_turns: int = 0
     last_move: str | None = None
+    prompt_move: str | None = None  # the kind of move that put `last_prompt` (a challenge stays one when repeated)
     waiting: bool = False  # the candidate asked for time to think
     nudges: int = 0  # nudges given in the current silence
     interruptions: int = 0

@@ -100,6 +100,19 @@ async def test_repeat_after_a_challenge_repeats_the_challenge(catalog):
     assert iv.last_meta["move"] == "repeat" and reply.endswith(challenge)
 
 
+async def test_i_dont_know_after_a_repeated_challenge_moves_on(catalog):
+    """A repeated challenge is still the challenge in play: "I don't know" then gets no hint (the probe's
+    hint, given before, answered a question nobody was asking)."""
+    rnd = catalog.get("distributed_systems")
+    iv, clock, _ = await opened(rnd)
+    clock.advance(60)
+    await say(iv.respond(TWO_PC))
+    await say(iv.respond("Sorry, can you repeat that?"))
+    clock.advance(30)
+    await say(iv.respond("I don't know."))
+    assert iv.last_meta["move"] != "hint"
+
+
 async def test_at_most_two_challenges_per_question(catalog):
     rnd = catalog.get("system_design")
     iv, clock, _ = await opened(rnd)

@@ -20,6 +20,8 @@ async def test_offline_rates(catalog):
     assert report.markdown.hits == 0
     assert report.all_phases.rate == 1.0
     assert min(report.dims_reached_20) >= 5
+    # a follow-up restates what the candidate said (anchor.echo_lead) whenever the answer has something to pick up
+    assert report.refers_to_answer.rate >= 0.8, report.failures
 
 
 @pytest.mark.parametrize("typed", [True, False])
