@@ -45,7 +45,8 @@ class Transcript:
     words: list[WordTiming] = field(default_factory=list)
 
 
-LOOP_MIN_WORDS, LOOP_MAX_WORDS, LOOP_REPEATS = 2, 12, 3
+LOOP_MIN_WORDS, LOOP_MAX_WORDS, LOOP_REPEATS = 2, 40, 3
+LOOP_LONG_WORDS = 6  # a phrase this long is a loop already when heard twice running
 
 
 def _norm(word: str) -> str:
@@ -53,10 +54,11 @@ def _norm(word: str) -> str:
 
 
 def without_loops(transcript: Transcript) -> Transcript:
-    """Whisper's repetition loop cut back to one occurrence: a phrase of 2-12 words said three or more
+    """Whisper's repetition loop cut back to one occurrence: a phrase of 2-5 words said three or more
     times in a row ("before I start, before I start, before I start, ..." from a short clip decoded with
-    its context prompt) is kept once. People do not say a whole phrase three times running; a single word
-    ("no, no, no") is left alone. The text is rebuilt from the words when anything was cut."""
+    its context prompt), or of 6-40 words said twice (a whole sentence decoded again from the silence after
+    it), is kept once. People do not say a whole sentence twice running; a single word ("no, no, no") is
+    left alone. The text is rebuilt from the words when anything was cut."""
     words = list(transcript.words)
     keys = [_norm(w.word) for w in words]
     i, cut = 0, False
@@ -65,7 +67,7 @@ def without_loops(transcript: Transcript) -> Transcript:
             reps = 1
             while keys[i + reps * n:i + (reps + 1) * n] == keys[i:i + n] and i + (reps + 1) * n <= len(keys):
                 reps += 1
-            if reps >= LOOP_REPEATS:
+            if reps >= (LOOP_REPEATS if n < LOOP_LONG_WORDS else 2):
                 end = i + reps * n
                 while end < len(keys) and end - i - reps * n < n and keys[end] == keys[i + (end - i) % n]:
                     end += 1  # and the loop's last, unfinished pass
