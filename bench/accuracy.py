@@ -9,6 +9,7 @@ import re
 import numpy as np
 
 _WORD = re.compile(r"[a-z0-9']+")
+SPELLED = {"mr": "mister", "mrs": "missus", "dr": "doctor"}  # the LibriVox transcripts spell titles out
 NUMBERS = {"10,000": "ten thousand", "1": "one", "2": "two", "200": "two hundred", "99": "ninety nine"}
 
 
@@ -16,7 +17,7 @@ def words(text: str) -> list[str]:
     text = text.lower().replace("-", " ")
     for digits, spoken in NUMBERS.items():
         text = re.sub(rf"\b{re.escape(digits)}\b", spoken, text)
-    return _WORD.findall(text)
+    return [SPELLED.get(w, w) for w in _WORD.findall(text)]
 
 
 def edits(ref: list[str], hyp: list[str]) -> int:

@@ -62,10 +62,11 @@ def print_report(r: dict) -> None:
                 by = " ".join(f"{k}:{v}%" for k, v in row["cutoff_pct_by_pause_s"].items())
                 print(f"  {name:<13} {row['false_cutoff_pct']:>13}%  {by:<30} "
                       f"{_tri(row['end_delay_ms'], ('mean', 'p95')):>30}")
-        acc = res.get("accuracy")
-        if acc:
-            print(f"  accuracy ({acc['set']}, {acc['clips']} clips, {acc['words']} words): WER live "
-                  f"{acc['live_wer_pct']} % vs one offline call {acc['offline_wer_pct']} %")
+        for key in ("accuracy", "accuracy_real"):
+            acc = res.get(key)
+            if acc:
+                print(f"  accuracy ({acc['set']}, {acc['clips']} clips, {acc['words']} words): WER live "
+                      f"{acc['live_wer_pct']} % vs one offline call {acc['offline_wer_pct']} %")
     llm = r.get("llm")
     if llm:
         print(f"\n== reply latency with {llm['brain']} ({_load(llm.get('machine'))}) ==")

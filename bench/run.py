@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import accuracy  # noqa: E402
+import real_speech  # noqa: E402
 import api_load  # noqa: E402
 import backlog  # noqa: E402
 import capacity  # noqa: E402
@@ -79,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"[{model}] capacity {ns} ...", flush=True)
                     res["capacity"] = capacity.run(server, speech_dir, ns)
                     res["capacity"]["machine"] = machine()
+                if "accuracy" in only:
+                    print(f"[{model}] accuracy on real speech ...", flush=True)
+                    res["accuracy_real"] = real_speech.run(server, _model_path(model))
                 if "backlog" in only and main_model:
                     print(f"[{model}] ping under backlog ...", flush=True)
                     res["backlog"] = backlog.run(server, speech_dir, 30 if args.quick else 60)

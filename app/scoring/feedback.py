@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from app.catalog import Round
+from app.interviewer.moves import MoveKind
 from app.scoring import depth
 from app.scoring.scorecard import DimensionScore, MisconceptionHit, Moment, Narrative, is_hint
 from app.scoring.speech import SpeechMetrics
@@ -25,7 +26,7 @@ FILLERS_PER_MIN_TIP = 6.0
 FAST_WPM, SLOW_WPM = 180.0, 100.0
 LONG_MONOLOGUE_MS = 4 * 60_000
 QUOTE_CHARS = 160
-_KIND_BY_MOVE = {"specifics": "vague", "redirect": "off_topic"}
+_KIND_BY_MOVE = {MoveKind.SPECIFICS: "vague", MoveKind.REDIRECT: "off_topic"}
 _DONT_KNOW = re.compile(r"\b(i don'?t know|no idea|i'?m not sure|not sure|i have no clue|i can'?t remember)\b",
                         re.IGNORECASE)
 _NOTES = {

@@ -22,6 +22,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from app.catalog import Round
+from app.interviewer.moves import MoveKind
 from app.scoring.pacing import Pacing, pacing
 from app.scoring.speech import SpeechMetrics, speech_metrics
 from app.scoring.transcript import TranscriptTurn
@@ -146,7 +147,7 @@ def hire_signal(level: str, overall: float, scores: list[int], hints: int = 0) -
 
 
 def is_hint(turn: TranscriptTurn) -> bool:
-    return not turn.is_candidate and (turn.meta.get("move") == "hint" or bool(turn.meta.get("hint_used")))
+    return not turn.is_candidate and (turn.meta.get("move") == MoveKind.HINT or bool(turn.meta.get("hint_used")))
 
 
 def count_hints(turns: list[TranscriptTurn]) -> tuple[int, dict[str, int]]:

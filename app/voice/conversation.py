@@ -76,7 +76,7 @@ class Conversation:
         self.working = False  # the worker is on an item
         self.respond = True  # False once the interview is finishing or the client has gone
         self.finished = False
-        self.candidate_active = False  # a spoken turn is open (set by the session)
+        self.candidate_active = False  # a spoken turn is open (the session reports it)
         self.last_activity_ms = 0
         self.seen_seq = 0  # the highest stored turn the interviewer has taken in (saved with its state)
         self.taken_over = False  # another connection owns the interview now: stop, store nothing more
@@ -95,6 +95,17 @@ class Conversation:
 
     def activity(self, at_ms: int) -> None:
         self.last_activity_ms = max(self.last_activity_ms, at_ms)
+
+    # the session reports what it sees; the conversation owns its state
+    def candidate_speaking(self, active: bool) -> None:
+        self.candidate_active = active
+
+    def stop_responding(self) -> None:
+        """The interview is finishing or the client has gone: store what comes, say nothing more."""
+        self.respond = False
+
+    def mark_taken_over(self) -> None:
+        self.taken_over, self.respond = True, False
 
     # --- the worker ----------------------------------------------------------------------------
     async def run(self) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from starlette.websockets import WebSocketDisconnect
 
 from app.config import Settings
+from app.interviewer.moves import MoveKind
 from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn, Unanswered
@@ -45,7 +46,8 @@ log = logging.getLogger("viva.voice")
 BUSY_EVERY_S = 2.0  # at most one busy event per this many seconds
 DRAIN_TIMEOUT_S = 120.0  # after a disconnect, how long ended turns may take to be stored
 # Interviewer moves after which the candidate is not expected to give a long, thought-through answer.
-SHORT_ANSWER_MOVES = frozenset({"clarify", "answer_question", "repeat", "wrap_up_questions", "close"})
+SHORT_ANSWER_MOVES = frozenset({MoveKind.CLARIFY, MoveKind.ANSWER_QUESTION, MoveKind.REPEAT, MoveKind.WRAP_UP_QUESTIONS,
+                                MoveKind.CLOSE})
 INBOX_MAX_S = 60.0  # audio read from the socket and waiting for the endpointer, before reading stops
 
 
@@ -116,7 +118,8 @@ class StreamSession:
         """A newer connection owns this interview: tell this client, close with 4410, store nothing more."""
         if self._taken:
             return
-        self._taken, self.talk.taken_over, self.talk.respond = True, True, False
+        self._taken = True
+        self.talk.mark_taken_over()
         log.info("interview %s: connection taken over", self.interview_id)
         await self.out.send(protocol.error(protocol.TAKEN_OVER, "this interview was opened in another tab or "
                                            "window; this connection is closed (only one can be live)"))
@@ -170,7 +173,7 @@ class StreamSession:
 
     async def _drain(self, worker: asyncio.Task) -> None:
         """Connection over: store what was said (no more replies), save state, stop the tasks."""
-        self.talk.respond = False
+        self.talk.stop_responding()
         if self._taken:
             worker.cancel()
         elif not worker.done():  # (once the interview has finished, nothing more is stored)
@@ -231,7 +234,8 @@ class StreamSession:
         elif msg.type == "playback_done":
             await self._playback_done(msg.data.get("seq"))
         elif msg.type == "finish":
-            self._finishing, self.talk.respond = True, False
+            self._finishing = True
+            self.talk.stop_responding()
 
             async def finish() -> None:
                 await self._handle(self.endpointer.force_end("flush"))
@@ -250,7 +254,7 @@ class StreamSession:
         for ev in happened:
             if isinstance(ev, SpeechStart):
                 self.endpointer.set_context(patient=self._patient())
-                self.talk.candidate_active = True
+                self.talk.candidate_speaking(True)
                 self._partial_from = ms_to_samples(ev.at_ms)
                 await self.out.send(events.SpeechStarted(self._ms(ev.at_ms)))
             elif isinstance(ev, SpeechEnd):
@@ -261,14 +265,14 @@ class StreamSession:
             elif isinstance(ev, ChunkCancelled):
                 self.turns.cancel_chunk(ev.turn, ev.index)
             elif isinstance(ev, TurnEnd):
-                self.talk.candidate_active = self.endpointer.turn is not None
+                self.talk.candidate_speaking(self.endpointer.turn is not None)
                 self.turns.promote_turn(ev.turn)
                 await self.talk.put(SpokenTurn(ev, time.perf_counter()))
 
     def _patient(self) -> bool:
         """An open question is in play (a design question invites long answers with pauses)."""
         meta = getattr(self.iv, "last_meta", None) or {}
-        return str(meta.get("move") or "open") not in SHORT_ANSWER_MOVES
+        return str(meta.get("move") or MoveKind.OPEN) not in SHORT_ANSWER_MOVES
 
     def _ms(self, stream_ms: int) -> int:
         return (self.clock.audio_origin_ms or 0) + stream_ms
