@@ -25,11 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import accuracy  # noqa: E402
-import real_speech  # noqa: E402
 import api_load  # noqa: E402
 import backlog  # noqa: E402
 import capacity  # noqa: E402
 import latency  # noqa: E402
+import real_speech  # noqa: E402
 import turn_taking  # noqa: E402
 from report import print_report  # noqa: E402
 from server import ROOT, VivaServer  # noqa: E402
