@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     stt_workers: int = Field(default=2, description="Whisper calls at once (2 x 1 thread uses both cores)")
     stt_beam_size: int = 1
     stt_pad_s: float = Field(default=3.0, description="silence after a clip in its encoder window; >= 30: full")
+    stt_batch: int = Field(default=4, ge=1, le=16, description="clips of several sessions decoded in one call")
     stt_base_url: str | None = Field(
         default=None, description="OpenAI-compatible server for /audio/transcriptions"
     )

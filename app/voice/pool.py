@@ -6,6 +6,9 @@
 - The queue is ordered by priority: FINAL (a turn ended and waits) before CHUNK (pre-transcription at
   a pause) before PARTIAL (provisional words, only started when the pool is idle).
 - A queued job can be promoted (its turn ended) or cancelled (speech resumed after a short pause).
+- A free worker takes the first job and, when the transcriber can batch (`batch_size` > 1), up to
+  batch_size - 1 more queued turn jobs of a similar length: one call for a burst of several sessions'
+  clips (app/voice/whisper_batch.py).
 
 All methods are called from the event loop; completion callbacks come back to it.
 """
@@ -145,33 +148,73 @@ class TranscriptionPool:
             priority, _, job = heapq.heappop(self._heap)
             if job.state != "queued" or priority != job.priority:
                 continue  # cancelled, or a stale entry of a promoted job
-            self._queued -= 1
+            jobs = [job, *self._companions(job)]
             self._running += 1
-            job.state, job.started = "running", time.perf_counter()
-            done = loop.run_in_executor(self._executor, self._run, job)
-            done.add_done_callback(lambda f, job=job: self._finish(job, f))
-            self._wake_one()
+            for one in jobs:
+                self._queued -= 1
+                one.state, one.started = "running", time.perf_counter()
+                self._wake_one()
+            done = loop.run_in_executor(self._executor, self._run, jobs)
+            done.add_done_callback(lambda f, jobs=jobs: self._finish(jobs, f))
 
-    def _run(self, job: Job) -> Transcript:
-        prompt = job.prompt() if callable(job.prompt) else job.prompt
-        return self.transcriber.transcribe(job.audio, prompt)
-
-    def _finish(self, job: Job, done: asyncio.Future) -> None:
-        self._running -= 1
-        job.finished = time.perf_counter()
-        if job.state == "running":
-            job.state = "done"
-        error = None if done.cancelled() else done.exception()  # always retrieved, never left to warn
-        if not job.future.done():
-            if done.cancelled():
-                job.future.cancel()
-            elif error is not None:
-                job.future.set_exception(error)
+    def _companions(self, head: Job) -> list[Job]:
+        """Queued jobs to run in one call with `head` (at most batch_size - 1): turn work (FINAL, CHUNK) of
+        a similar length, in priority order. Partials are never batched: they only run on an idle pool."""
+        size = getattr(self.transcriber, "batch_size", 1)
+        if size <= 1 or head.priority == Priority.PARTIAL or not _batchable(self.transcriber, head):
+            return []
+        taken, passed = [], []
+        while self._heap and len(taken) < size - 1:
+            entry = heapq.heappop(self._heap)
+            priority, _, job = entry
+            if job.state != "queued" or priority != job.priority:
+                continue  # stale
+            if priority != Priority.PARTIAL and _batchable(self.transcriber, job) and _similar(head, job):
+                taken.append(job)
             else:
-                job.future.set_result(done.result())
-        waited, ran = 1000 * (job.started - job.submitted), 1000 * (job.finished - job.started)
-        log.debug("stt job %.1f s audio, priority %s: waited %.0f ms, ran %.0f ms", job.seconds,
-                  job.priority.name, waited, ran)
+                passed.append(entry)
+        for entry in passed:
+            heapq.heappush(self._heap, entry)
+        return taken
+
+    def _run(self, jobs: list[Job]) -> list[Transcript | BaseException]:
+        """In a worker thread: one job alone, or several in one batched call. Never raises: each job
+        gets its transcript or its own error."""
+        prompts = [job.prompt() if callable(job.prompt) else job.prompt for job in jobs]
+        if len(jobs) == 1:
+            try:
+                return [self.transcriber.transcribe(jobs[0].audio, prompts[0])]
+            except Exception as exc:  # noqa: BLE001 - handed to the job's future
+                return [exc]
+        try:
+            return list(self.transcriber.transcribe_batch([job.audio for job in jobs], prompts))
+        except Exception as exc:  # noqa: BLE001 - the batch failed as a whole: every job reports it
+            return [exc] * len(jobs)
+
+    def _finish(self, jobs: list[Job], done: asyncio.Future) -> None:
+        self._running -= 1
+        finished = time.perf_counter()
+        if done.cancelled():
+            results: list = [asyncio.CancelledError()] * len(jobs)
+        elif done.exception() is not None:  # always retrieved, never left to warn
+            results = [done.exception()] * len(jobs)
+        else:
+            results = done.result()
+        for job, result in zip(jobs, results, strict=True):
+            job.finished = finished
+            if job.state == "running":
+                job.state = "done"
+            if not job.future.done():
+                if isinstance(result, asyncio.CancelledError):
+                    job.future.cancel()
+                elif isinstance(result, BaseException):
+                    job.future.set_exception(result)
+                else:
+                    job.future.set_result(result)
+        head = jobs[0]
+        log.debug("stt call: %d job(s), %.1f s audio, priority %s: waited %.0f ms, ran %.0f ms", len(jobs),
+                  sum(j.seconds for j in jobs), head.priority.name, 1000 * (head.started - head.submitted),
+                  1000 * (finished - head.started))
         if not self.closed:
             self._kick()
 
@@ -181,3 +224,14 @@ class TranscriptionPool:
             if not waiter.done():
                 waiter.set_result(None)
                 return
+
+
+def _batchable(transcriber: Transcriber, job: Job) -> bool:
+    check = getattr(transcriber, "batchable", None)
+    return bool(check and check(job.audio))
+
+
+def _similar(a: Job, b: Job) -> bool:
+    """Lengths close enough that padding the shorter one to the longer costs less than a call of its own."""
+    short, long_ = sorted((len(a.audio), len(b.audio)))
+    return long_ <= 2 * short + 2 * 16_000

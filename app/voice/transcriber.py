@@ -192,10 +192,12 @@ class WhisperTranscriber:
 
     `workers` calls may run at once (CTranslate2 releases the GIL), each on `threads` threads.
     `pad_s`: silence after a clip in its encoder window (None: the full 30 s window).
+    `batch_size`: clips the pool may hand over in one `transcribe_batch` call (1: never batched).
     """
 
     def __init__(self, model: str, device: str = "cpu", compute_type: str = "int8", threads: int = 2,
-                 workers: int = 1, beam_size: int = 1, pad_s: float | None = 3.0, label: str | None = None) -> None:
+                 workers: int = 1, beam_size: int = 1, pad_s: float | None = 3.0, label: str | None = None,
+                 batch_size: int = 1) -> None:
         self.model_path = model
         bundled = bundled_model_path()
         default_label = "tiny.en" if bundled and Path(model) == bundled else Path(model).name
@@ -203,6 +205,7 @@ class WhisperTranscriber:
         self._args = (model, device, compute_type, threads, workers)
         self.beam_size = beam_size
         self.pad_s = pad_s
+        self.batch_size = batch_size if pad_s is not None else 1  # batches need the cut window
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -233,6 +236,36 @@ class WhisperTranscriber:
         words = [WordTiming(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                  for s in segments for w in (s.words or []) if w.word.strip()]
         return without_loops(Transcript(" ".join(s.text.strip() for s in segments if s.text.strip()), words))
+
+
+    def batchable(self, audio: np.ndarray) -> bool:
+        return self.batch_size > 1 and len(audio) <= ONE_WINDOW_MAX_S * SAMPLE_RATE
+
+    def transcribe_batch(self, audios: list[np.ndarray], prompts: list[str | None]) -> list[Transcript | Exception]:
+        """Several clips in one call (app/voice/whisper_batch.py); a clip that needs the temperature
+        fallback is decoded again alone. One entry per clip: its transcript, or its error."""
+        from app.voice.whisper_batch import decode_batch
+
+        self.load()
+        model = _load_whisper(*self._args)
+        try:
+            decoded = decode_batch(model, audios, prompts, [window_frames(len(a), self.pad_s) for a in audios],
+                                   self.beam_size)
+        except Exception as exc:  # noqa: BLE001 - any model failure becomes a reported error
+            return [TranscriptionError(f"{type(exc).__name__}: {exc}")] * len(audios)
+        out: list[Transcript | Exception] = []
+        for audio, prompt, got in zip(audios, prompts, decoded, strict=True):
+            if got is None:
+                try:
+                    out.append(self.transcribe(audio, prompt))
+                except TranscriptionError as exc:
+                    out.append(exc)
+                continue
+            text, words = got
+            timed = [WordTiming(w["word"].strip(), float(w["start"]), float(w["end"]), float(w["probability"]))
+                     for w in words if w["word"].strip()]
+            out.append(without_loops(Transcript(text, timed)))
+        return out
 
 
 def wav_bytes(audio: np.ndarray) -> bytes:
@@ -286,4 +319,4 @@ def build_transcriber(settings: Settings) -> Transcriber:
     label = settings.stt_model if settings.stt_model in BUNDLED else None
     pad = None if settings.stt_pad_s >= 30 else settings.stt_pad_s
     return WhisperTranscriber(model, settings.stt_device, settings.stt_compute_type, settings.stt_threads,
-                              settings.stt_workers, settings.stt_beam_size, pad, label)
+                              settings.stt_workers, settings.stt_beam_size, pad, label, settings.stt_batch)

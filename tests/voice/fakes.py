@@ -80,3 +80,23 @@ class FakeTranscriber:
         span = max(len(audio) / RATE - 0.2, 0.1) / max(len(words), 1)
         timed = [WordTiming(w, 0.1 + i * span, 0.1 + (i + 0.8) * span, 0.9) for i, w in enumerate(words)]
         return Transcript(self.text, timed)
+
+
+class BatchingFake(FakeTranscriber):
+    """A FakeTranscriber that also takes several clips in one call, and records each call's size."""
+
+    def __init__(self, batch_size: int = 4, **kw) -> None:
+        super().__init__(**kw)
+        self.batch_size = batch_size
+        self.batches: list[list[str | None]] = []
+
+    def batchable(self, audio: np.ndarray) -> bool:
+        return len(audio) <= 28 * RATE
+
+    def transcribe_batch(self, audios: list[np.ndarray], prompts: list[str | None]) -> list:
+        with self._lock:
+            self.batches.append(list(prompts))
+        if self.gate is not None:
+            self.gate.wait(10)
+        return [TranscriptionError("bad clip") if p == "bad" else Transcript(f"{self.text} {p}")
+                for p in prompts]

@@ -9,7 +9,7 @@ import pytest
 
 from app.voice.pool import PoolFull, Priority, TranscriptionPool
 from app.voice.transcriber import TranscriptionError
-from tests.voice.fakes import FakeTranscriber, silence
+from tests.voice.fakes import BatchingFake, FakeTranscriber, silence
 
 
 def gated() -> FakeTranscriber:
@@ -117,4 +117,51 @@ async def test_two_workers_run_two_jobs_at_once():
     fake.gate.set()
     await asyncio.gather(*(j.future for j in jobs))
     assert pool.idle
+    await pool.close()
+
+
+async def test_a_burst_of_turn_clips_runs_as_one_batched_call():
+    """Several sessions' clips queued at once go to a free worker together (in priority order), at most
+    batch_size at a time; partials never join a batch."""
+    fake = BatchingFake(batch_size=3)
+    fake.gate = threading.Event()
+    pool = TranscriptionPool(fake, workers=1, max_queued=8)
+    first = pool.try_submit(silence(100), "running", Priority.CHUNK)
+    await wait_started(pool)
+    jobs = [pool.try_submit(silence(1000), f"c{i}", Priority.CHUNK) for i in range(3)]
+    final = pool.try_submit(silence(1000), "f", Priority.FINAL)
+    partial = pool.try_submit(silence(1000), "p", Priority.PARTIAL)
+    fake.gate.set()
+    got = await asyncio.gather(first.future, final.future, *(j.future for j in jobs), partial.future)
+    assert fake.batches == [["f", "c0", "c1"]]  # the final first, then the chunks in order
+    assert fake.calls == [(0.1, "running"), (1.0, "c2"), (1.0, "p")]  # alone: the rest, and the partial
+    assert [t.text for t in got[1:4]] == ["we shard by user id f", "we shard by user id c0", "we shard by user id c1"]
+    await pool.close()
+
+
+async def test_one_failed_clip_in_a_batch_fails_only_its_own_job():
+    fake = BatchingFake(batch_size=4)
+    fake.gate = threading.Event()
+    pool = TranscriptionPool(fake, workers=1, max_queued=8)
+    pool.try_submit(silence(100), "running", Priority.CHUNK)
+    await wait_started(pool)
+    good, bad = (pool.try_submit(silence(1000), p, Priority.CHUNK) for p in ("good", "bad"))
+    fake.gate.set()
+    assert (await good.future).text.endswith("good")
+    with pytest.raises(TranscriptionError):
+        await bad.future
+    await pool.close()
+
+
+async def test_clips_of_very_different_lengths_are_not_batched():
+    fake = BatchingFake(batch_size=4)
+    fake.gate = threading.Event()
+    pool = TranscriptionPool(fake, workers=1, max_queued=8)
+    pool.try_submit(silence(100), "running", Priority.CHUNK)
+    await wait_started(pool)
+    short = pool.try_submit(silence(1000), "short", Priority.CHUNK)
+    long_ = pool.try_submit(silence(20_000), "long", Priority.CHUNK)
+    fake.gate.set()
+    await asyncio.gather(short.future, long_.future)
+    assert ["short", "long"] not in fake.batches
     await pool.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,7 @@ from app.voice.model_path import resolve_stt_model
 from app.voice.transcriber import (
     PROMPT_BUDGET_CHARS,
     RemoteTranscriber,
+    Transcript,
     TranscriptionError,
     WhisperTranscriber,
     build_prompt,
@@ -124,3 +126,22 @@ def test_base_model_is_joined_from_its_packages_and_verified(tmp_path):
     assert Path(resolve_stt_model("base", tmp_path)) == path
     assert (path / "model.bin.sha256").read_text().strip() == model_path.BASE_SHA256
     assert resolve_stt_model("tiny.en", tmp_path) == resolve_stt_model(None, tmp_path)
+
+
+@pytest.mark.slow
+def test_a_batch_hears_what_single_calls_hear():
+    """faster-whisper with the bundled model: clips decoded in one batched call (the pool's burst path)
+    give the single call's words, with word times inside each clip."""
+    pcm = read_wav("one_turn.wav")
+    audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
+    stt = WhisperTranscriber(resolve_stt_model(None), threads=1, batch_size=4)
+    clips = [audio, audio[: len(audio) // 2], audio]
+    prompts = ["Redis, Kafka, sharding.", None, "Redis, Kafka, sharding. We keep the counters in Redis."]
+    single = [stt.transcribe(c, p) for c, p in zip(clips, prompts, strict=True)]
+    batched = stt.transcribe_batch(clips, prompts)
+    assert all(isinstance(t, Transcript) for t in batched)
+    for one, many, clip in zip(single, batched, clips, strict=True):
+        same = SequenceMatcher(None, one.text.lower().split(), many.text.lower().split()).ratio()
+        assert same >= 0.7, (one.text, many.text)  # tiny.en is not bit-stable across paddings: nearly the same
+        assert many.words and all(0 <= w.start <= w.end <= len(clip) / 16_000 + 0.5 for w in many.words)
+        assert [w.start for w in many.words] == sorted(w.start for w in many.words)
