@@ -136,6 +136,16 @@ def build_prompt(glossary: str, previous_text: str = "") -> str | None:
 
 
 ONE_WINDOW_MAX_S = 28.0  # clips up to this long are decoded in one window
+# Decoding stops after this many tokens per second of audio (plus a few): fast speech is ~5 a second,
+# so only a loop reaches it. Measured in the capacity bench: a 4.7 s answer decoded into a loop, then
+# the temperature fallback sampled five more decodes: 0.7 s alone, 2.9 s under load, for one clip.
+MAX_TOKENS_PER_S, MIN_TOKENS = 8, 16
+WINDOW_TOKENS = 220  # whisper's 448 positions less the longest prompt faster-whisper builds (228)
+
+
+def max_tokens(samples: int) -> int:
+    """Most tokens one window of this clip may decode to (longer clips: per 30 s window)."""
+    return min(WINDOW_TOKENS, MIN_TOKENS + int(MAX_TOKENS_PER_S * samples / SAMPLE_RATE))
 FULL_WINDOW_FRAMES = 3000  # whisper's 30 s window, in 10 ms feature frames
 _window = threading.local()
 
@@ -223,7 +233,8 @@ class WhisperTranscriber:
             lazy, _info = model.transcribe(
                 audio, language="en", beam_size=self.beam_size, word_timestamps=True,
                 without_timestamps=single, condition_on_previous_text=False, initial_prompt=prompt,
-                vad_filter=False, temperature=(0.0, 0.4),  # one fallback at most: each is a full decode
+                vad_filter=False, max_new_tokens=max_tokens(len(audio)),
+                temperature=0.0,  # no sampled fallback: a loop is capped (max_tokens) and cut (without_loops)
             )
             for segment in lazy:  # the generator does the work: consume it here, in the worker
                 segments.append(segment)
@@ -242,26 +253,19 @@ class WhisperTranscriber:
         return self.batch_size > 1 and len(audio) <= ONE_WINDOW_MAX_S * SAMPLE_RATE
 
     def transcribe_batch(self, audios: list[np.ndarray], prompts: list[str | None]) -> list[Transcript | Exception]:
-        """Several clips in one call (app/voice/whisper_batch.py); a clip that needs the temperature
-        fallback is decoded again alone. One entry per clip: its transcript, or its error."""
+        """Several clips in one call (app/voice/whisper_batch.py). One entry per clip: its transcript, or
+        its error."""
         from app.voice.whisper_batch import decode_batch
 
         self.load()
         model = _load_whisper(*self._args)
         try:
             decoded = decode_batch(model, audios, prompts, [window_frames(len(a), self.pad_s) for a in audios],
-                                   self.beam_size)
+                                   [max_tokens(len(a)) for a in audios], self.beam_size)
         except Exception as exc:  # noqa: BLE001 - any model failure becomes a reported error
             return [TranscriptionError(f"{type(exc).__name__}: {exc}")] * len(audios)
         out: list[Transcript | Exception] = []
-        for audio, prompt, got in zip(audios, prompts, decoded, strict=True):
-            if got is None:
-                try:
-                    out.append(self.transcribe(audio, prompt))
-                except TranscriptionError as exc:
-                    out.append(exc)
-                continue
-            text, words = got
+        for text, words in decoded:
             timed = [WordTiming(w["word"].strip(), float(w["start"]), float(w["end"]), float(w["probability"]))
                      for w in words if w["word"].strip()]
             out.append(without_loops(Transcript(text, timed)))

@@ -9,10 +9,10 @@ burst is ready sooner. Each clip gets what `WhisperTranscriber.transcribe` would
   batch's shorter clips get a little more trailing silence, up to the longest window in the batch;
 - its prompt (glossary and the turn's earlier words), brought to the length of the batch's longest,
   because CTranslate2 needs <|startoftranscript|> at the same position in every row (`_prompts`);
-- greedy decoding without timestamp tokens, then word times from the cross-attention alignment.
-
-A clip whose decode is repetitive or improbable (faster-whisper's thresholds for a temperature
-fallback) comes back as None, and the caller decodes it alone, with the fallback.
+- greedy decoding without timestamp tokens, at most its own token cap (`max_tokens`), no sampled
+  fallback; a clip faster-whisper would skip as silence (no-speech probability over 0.6 and an average
+  log-probability under -1) comes back empty;
+- word times from the cross-attention alignment.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-COMPRESSION_MAX = 2.4  # faster-whisper's compression_ratio_threshold
+NO_SPEECH_MIN = 0.6  # faster-whisper's no_speech_threshold
 LOGPROB_MIN = -1.0  # ... log_prob_threshold
 PREPEND = "\"'“¿([{-"  # ... prepend_punctuations
 APPEND = "\"'.。,，!！?？:：”)]}、"  # ... append_punctuations
@@ -55,19 +55,17 @@ def _prompts(tokenizer: Any, prompts: list[str | None], keep_max: int) -> list[l
 
 
 def decode_batch(model: Any, clips: list[np.ndarray], prompts: list[str | None], windows: list[int],
-                 beam_size: int = 1) -> list[tuple[str, list[dict]] | None]:
-    """(text, words) per clip, or None where the clip must be decoded alone. `model`: a faster-whisper
-    WhisperModel; `windows`: each clip's encoder frames (clip plus its silence)."""
-    from faster_whisper.transcribe import get_compression_ratio
-
+                 caps: list[int], beam_size: int = 1) -> list[tuple[str, list[dict]]]:
+    """(text, words) per clip. `model`: a faster-whisper WhisperModel; `windows`: each clip's encoder
+    frames (clip plus its silence); `caps`: each clip's most tokens."""
     prompted = [bool(p and p.strip()) for p in prompts]
     if any(prompted) and not all(prompted):  # clips with a prompt and clips without: two batches
-        out: list[tuple[str, list[dict]] | None] = [None] * len(clips)
+        out: list[tuple[str, list[dict]]] = [("", [])] * len(clips)
         for want in (True, False):
-            rows = [i for i, has in enumerate(prompted) if has == want]
-            got = decode_batch(model, [clips[i] for i in rows], [prompts[i] for i in rows],
-                               [windows[i] for i in rows], beam_size)
-            for i, result in zip(rows, got, strict=True):
+            part = [i for i, has in enumerate(prompted) if has == want]
+            got = decode_batch(model, [clips[i] for i in part], [prompts[i] for i in part],
+                               [windows[i] for i in part], [caps[i] for i in part], beam_size)
+            for i, result in zip(part, got, strict=True):
                 out[i] = result
         return out
     tokenizer = _tokenizer(model)
@@ -81,19 +79,22 @@ def decode_batch(model: Any, clips: list[np.ndarray], prompts: list[str | None],
     rows = _prompts(tokenizer, prompts, model.max_length // 2 - 1)
     results = model.model.generate(
         encoded, rows, beam_size=beam_size, length_penalty=1, repetition_penalty=1, no_repeat_ngram_size=0,
-        max_length=model.max_length, return_scores=True, return_no_speech_prob=True, suppress_blank=True,
-        suppress_tokens=tokenizer.suppress, max_initial_timestamp_index=MAX_INITIAL_TIMESTAMP_INDEX)
+        max_length=min(model.max_length, len(rows[0]) + max(caps)), return_scores=True, return_no_speech_prob=True,
+        suppress_blank=True, suppress_tokens=tokenizer.suppress,
+        max_initial_timestamp_index=MAX_INITIAL_TIMESTAMP_INDEX)
     out = []
     segments: list[list[dict]] = []
-    for result, n in zip(results, content, strict=True):
+    for result, n, cap in zip(results, content, caps, strict=True):
         tokens = result.sequences_ids[0]
         avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        if result.no_speech_prob > NO_SPEECH_MIN and avg_logprob < LOGPROB_MIN:
+            tokens = []  # silence, as faster-whisper would skip it
+        tokens = tokens[:cap]
         text = tokenizer.decode(tokens).strip()
         seconds = n * model.feature_extractor.time_per_frame
         segments.append([{"tokens": tokens, "start": 0.0, "end": seconds, "seek": 0, "text": text}] if tokens else [])
-        needs_fallback = get_compression_ratio(text) > COMPRESSION_MAX or avg_logprob < LOGPROB_MIN
-        out.append(None if needs_fallback else (text, []))
-    aligned = [i for i, s in enumerate(segments) if s and out[i] is not None]
+        out.append((text, []))
+    aligned = [i for i, s in enumerate(segments) if s]
     if aligned:
         if len(aligned) < len(segments):  # only the rows with words to place
             import ctranslate2

@@ -145,3 +145,25 @@ def test_a_batch_hears_what_single_calls_hear():
         assert same >= 0.7, (one.text, many.text)  # tiny.en is not bit-stable across paddings: nearly the same
         assert many.words and all(0 <= w.start <= w.end <= len(clip) / 16_000 + 0.5 for w in many.words)
         assert [w.start for w in many.words] == sorted(w.start for w in many.words)
+
+
+def test_decoding_is_capped_by_the_length_of_the_audio():
+    """A loop cannot run to whisper's 448 tokens: a clip decodes to at most ~8 tokens a second (fast
+    speech is ~5), within one window's room."""
+    from app.voice.transcriber import WINDOW_TOKENS, max_tokens
+
+    assert max_tokens(16_000 * 5) == 56
+    assert max_tokens(16_000 * 4) > 4 * 5 * 1.5  # room for fast speech
+    assert max_tokens(16_000 * 90) == WINDOW_TOKENS
+
+
+@pytest.mark.slow
+def test_a_silent_clip_in_a_batch_comes_back_empty_and_the_others_keep_their_words():
+    pcm = read_wav("one_turn.wav")
+    audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
+    stt = WhisperTranscriber(resolve_stt_model(None), threads=1, batch_size=4)
+    quiet = np.zeros(16_000 * 3, dtype=np.float32)
+    got = stt.transcribe_batch([audio, quiet, audio], ["Redis, Kafka."] * 3)
+    assert "database" in got[0].text.lower() and got[0].words
+    assert got[1].text == stt.transcribe(quiet, "Redis, Kafka.").text
+    assert got[2].words and got[2].words[-1].end <= len(audio) / 16_000 + 0.5
