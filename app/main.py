@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.brain = build_brain(settings)
         app.state.brain_name = app.state.brain.name
         app.state.scorer_name = scoring_jobs.get_scorer(app).name
-        start_voice(app, settings)
+        await start_voice(app, settings)
         with Session(app.state.engine) as session:
             repository.ensure_local_user(session)
         await sweep_once(app)  # interviews a dead process left active, paused ones past the grace, unscored

@@ -8,12 +8,16 @@ other session's pings, frames and events; this measures the longest such stall o
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
+
+log = logging.getLogger("viva.loop")
 
 TICK_S = 0.01
 WINDOW_S = 60.0
 RECORD_MS = 5.0  # stalls shorter than this are not kept
+LOG_MS = 50.0  # longer stalls are logged (debug), to find what held the loop
 
 
 class LoopMonitor:
@@ -35,6 +39,8 @@ class LoopMonitor:
             stall = (time.monotonic() - before - TICK_S) * 1000
             if stall >= RECORD_MS:
                 self._stalls.append((time.monotonic(), stall))
+            if stall > LOG_MS:
+                log.debug("event loop held for %.0f ms", stall)
 
     def report(self) -> dict:
         since = time.monotonic() - WINDOW_S

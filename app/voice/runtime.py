@@ -1,7 +1,8 @@
 """The process-wide voice parts, made in the app's lifespan: the transcriber and its pool.
 
-The whisper model is loaded once per process (cached by its settings) in a background thread, so
-start-up is not held up and tests that never transcribe pay for it once at most.
+The whisper model (cached by its settings) and the VAD model are loaded once per process, in a thread,
+before the app serves (VIVA_STT_PRELOAD): loading while streams are open held the event loop for up to
+~100 ms, and the first stream loaded the VAD model on the loop.
 """
 
 from __future__ import annotations
@@ -15,27 +16,35 @@ from app.config import Settings
 from app.voice.loop_monitor import LoopMonitor
 from app.voice.pool import TranscriptionPool
 from app.voice.transcriber import build_transcriber
+from app.voice.vad import SileroVad
 
 log = logging.getLogger("viva.stt")
 
 
-def start_voice(app: FastAPI, settings: Settings) -> None:
+async def start_voice(app: FastAPI, settings: Settings) -> None:
+    import faster_whisper.vad  # noqa: F401 - imported here, before serving: a first import in the preload
+    # thread runs module code under the GIL and held the event loop for ~100 ms while streams were open
+
     transcriber = build_transcriber(settings)
     app.state.transcriber = transcriber
     app.state.stt_name = transcriber.name
     app.state.stt_pool = TranscriptionPool(transcriber, settings.stt_workers, settings.stt_max_queue)
+    if settings.stt_preload:  # before serving: loading holds the GIL in bursts (~75 ms stalls measured)
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, _preload, transcriber)
+        except Exception as exc:  # noqa: BLE001 - the first transcription tries again and reports it
+            log.error("speech model failed to load: %s", exc)
     app.state.loop_monitor = LoopMonitor()
     app.state.loop_monitor.start()
-    if settings.stt_preload:
-        task = asyncio.get_running_loop().run_in_executor(None, transcriber.load)
-        task.add_done_callback(_report_load)
     log.info("speech to text: %s, %d worker(s), queue bound %d", transcriber.name, settings.stt_workers,
              settings.stt_max_queue)
 
 
-def _report_load(done: asyncio.Future) -> None:
-    if not done.cancelled() and done.exception() is not None:
-        log.error("speech model failed to load: %s", done.exception())
+def _preload(transcriber) -> None:
+    """In a thread: the Whisper model, and the VAD model every stream uses (loading it in the first
+    stream's constructor held the event loop for 135 ms)."""
+    transcriber.load()
+    SileroVad()
 
 
 async def stop_voice(app: FastAPI) -> None:
