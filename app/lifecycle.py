@@ -82,7 +82,7 @@ def unanswered_turns(session: Session, interview: Interview) -> list[Turn]:
 
 def turns_after(session: Session, interview_id: int, seq: int) -> list[Turn]:
     query = select(Turn).where(Turn.interview_id == interview_id, col(Turn.seq) > seq).order_by(col(Turn.seq))
-    return list(session.exec(query))
+    return [t for t in session.exec(query) if not repository.is_withdrawn(t)]
 
 
 # --- the sweep ------------------------------------------------------------------------------------

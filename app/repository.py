@@ -111,8 +111,13 @@ def list_interviews(
 
 
 def list_turns(session: Session, interview_id: int) -> list[Turn]:
+    """The transcript: every turn in order, but interviewer replies withdrawn when the candidate went on."""
     query = select(Turn).where(Turn.interview_id == interview_id).order_by(col(Turn.seq))
-    return list(session.exec(query))
+    return [t for t in session.exec(query) if not is_withdrawn(t)]
+
+
+def is_withdrawn(turn: Turn) -> bool:
+    return bool(turn.meta.get("withdrawn"))
 
 
 def add_turn(

@@ -56,12 +56,17 @@ def print_report(r: dict) -> None:
             print(f"  turn-taking ({tt['viva']['paused_answers']} paused answers, pauses {st['pauses_s']} s; "
                   f"base silence {st['turn_silence_ms']} ms; {_load(tt.get('machine'))})")
             head = "delay after real end mean/p95"
-            print(f"  {'detector':<13} {'false cut-offs':>14}  {'by pause (s)':<30} {head:>30}")
-            for name in ("viva", "silence_only"):
-                row = tt[name]
+            print(f"  {'detector':<18} {'false cut-offs':>14}  {'left split':>10}  {'by pause (s)':<30} {head:>30}")
+            for name in ("viva", "viva_open_question", "silence_only"):
+                row = tt.get(name)
+                if row is None:
+                    continue
                 by = " ".join(f"{k}:{v}%" for k, v in row["cutoff_pct_by_pause_s"].items())
-                print(f"  {name:<13} {row['false_cutoff_pct']:>13}%  {by:<30} "
+                split = f"{row['split_pct']}%" if "split_pct" in row and name != "silence_only" else "-"
+                print(f"  {name:<18} {row['false_cutoff_pct']:>13}%  {split:>10}  {by:<30} "
                       f"{_tri(row['end_delay_ms'], ('mean', 'p95')):>30}")
+            print("  (left split: cut-offs the continuation does not recover, speech resuming later than "
+                  "700 ms after the decision; silence only has no recovery)")
         for key in ("accuracy", "accuracy_real"):
             acc = res.get(key)
             if acc:

@@ -6,7 +6,10 @@ as late as they would arrive live (after the measured transcription time, counte
 silence-only detector is the same endpointer with the same settings and no words: it ends a turn
 after `turn_silence_ms` of silence, whatever was said.
 
-- paused answers: two halves with a pause of 0.4-1.0 s between; a cut-off is a turn ended in it;
+- paused answers: two halves with a pause of 0.4-1.0 s between; a cut-off is a turn ended in it. A
+  cut-off whose speech resumes within the conversation's CONTINUE_WITHIN_MS of the decision is
+  *recovered*: live, the reply is withdrawn and the halves are one turn (app/voice/conversation.py);
+  the candidate may have heard the interviewer begin. `split` counts the cut-offs left;
 - endings: answers that really end; the delay is from the end of speech to the end-of-turn decision.
 """
 
@@ -80,8 +83,8 @@ def simulate(case: Case, cfg, transcriber, context: dict | None = None) -> list[
     return ends
 
 
-def score(all_cases: list[Case], decisions: list[list[int]]) -> dict:
-    cut = 0
+def score(all_cases: list[Case], decisions: list[list[int]], rejoin_ms: int = 0) -> dict:
+    cut = split = 0
     per_pause: dict[str, list[int]] = {}
     delays = []
     paused = [c for c in all_cases if c.resume is not None]
@@ -90,11 +93,13 @@ def score(all_cases: list[Case], decisions: list[list[int]]) -> dict:
         if case.resume is not None:
             hit = bool(early)
             cut += hit
+            split += hit and (case.resume - early[-1]) * 1000 / RATE > rejoin_ms
             per_pause.setdefault(f"{case.pause:.1f}", []).append(int(hit))
         after = [e for e in ends if e >= case.ends]
         if after:
             delays.append((after[0] - case.ends) * 1000 / RATE)
     return {"false_cutoff_pct": round(100 * cut / max(1, len(paused)), 1), "paused_answers": len(paused),
+            "split_pct": round(100 * split / max(1, len(paused)), 1),
             "cutoff_pct_by_pause_s": {k: round(100 * sum(v) / len(v)) for k, v in sorted(per_pause.items())},
             "end_delay_ms": summary(delays), "missed_ends": sum(1 for d in decisions if not d)}
 
@@ -106,7 +111,12 @@ def run(transcriber, speech_dir: Path, turn_silence_ms: int = 700, word_wait_ms:
     all_cases = cases(speech_dir)
     viva_cfg = EndpointConfig(turn_silence_ms=turn_silence_ms, word_wait_ms=word_wait_ms)
     plain_cfg = EndpointConfig(turn_silence_ms=turn_silence_ms, word_wait_ms=0)
-    out = {"viva": score(all_cases, [simulate(c, viva_cfg, transcriber, context) for c in all_cases]),
+    from app.voice.conversation import CONTINUE_WITHIN_MS
+
+    out = {"viva": score(all_cases, [simulate(c, viva_cfg, transcriber, context) for c in all_cases],
+                         CONTINUE_WITHIN_MS),
+           "viva_open_question": score(all_cases, [simulate(c, viva_cfg, transcriber, {"patient": True})
+                                                   for c in all_cases], CONTINUE_WITHIN_MS),
            "silence_only": score(all_cases, [simulate(c, plain_cfg, None) for c in all_cases])}
     out["settings"] = {"turn_silence_ms": turn_silence_ms, "word_wait_ms": word_wait_ms,
                        "pauses_s": list(PAUSES_S), "context": context}

@@ -95,6 +95,14 @@ class Interviewer:
         self._sync()
         return self.state.model_dump(mode="json")
 
+    def rewind(self, snapshot: dict[str, Any]) -> None:
+        """Back to a state taken before the last reply (the candidate went on talking: the reply is withdrawn
+        and their answer will be answered whole). The clock keeps its time."""
+        elapsed, running = self.elapsed_s, self._t0 is not None
+        self.state = InterviewState.model_validate(snapshot)
+        self.state.elapsed_s = round(elapsed, 3)
+        self._base, self._t0 = self.state.elapsed_s, (self._clock() if running else None)
+
     def interrupted(self) -> None:
         """The candidate barged in while the interviewer spoke."""
         self.state.interruptions += 1

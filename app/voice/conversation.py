@@ -27,6 +27,10 @@ log = logging.getLogger("viva.voice")
 
 WORDS_PER_MINUTE = 150
 PHASE_EVERY_S = 5.0
+# Speech that starts this soon after a turn was closed (or before any of the reply was sent) goes on with
+# that turn: the candidate only paused, and has heard at most a word or two of the reply. The reply is
+# withdrawn and the whole answer answered. Later speech is a new turn (a pause of hold + this, e.g. 1.4 s).
+CONTINUE_WITHIN_MS = 700
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,31 @@ class Finish:
     reason: str
 
 
+@dataclass
+class Answered:
+    """The last spoken answer and the reply to it, while the candidate may still go on with it."""
+
+    seq: int
+    text: str
+    words: list[Word]
+    end_ms: int
+    meta: dict[str, Any]
+    decided_ms: int  # stream time of the end-of-turn decision (session clock, like SpeechStart.at_ms)
+    before: dict[str, Any]  # the interviewer's state before the reply
+    seen_before: int
+    reply_seq: int | None = None
+
+    @property
+    def paused(self) -> bool:
+        """Closed by silence, so it may go on: not split at the length cap, not ended by "I'm done"."""
+        return self.meta.get("end_reason") == "silence"
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    answered: Answered
+
+
 class Conversation:
     def __init__(self, iv: Any, store: StreamStore, out: Outbox, clock: StreamClock, turns: TurnAssembler,
                  on_finished: Callable[[], Awaitable[None]], max_queue: int = 8) -> None:
@@ -81,6 +110,10 @@ class Conversation:
         self.seen_seq = 0  # the highest stored turn the interviewer has taken in (saved with its state)
         self.taken_over = False  # another connection owns the interview now: stop, store nothing more
         self._interrupt = False
+        self._answered: Answered | None = None  # may still be continued (CONTINUE_WITHIN_MS)
+        self._continuing: Answered | None = None  # its reply withdrawn: the next spoken turn joins it
+        self._resumed_ms: int | None = None  # when the candidate last started speaking (session stream ms)
+        self._sent = 0  # chunks of the reply being spoken sent so far
         self._phase: tuple[str, float] | None = None
         self._phase_sent = 0.0
 
@@ -107,6 +140,19 @@ class Conversation:
     def mark_taken_over(self) -> None:
         self.taken_over, self.respond = True, False
 
+    def speech_resumed(self, at_ms: int) -> None:
+        """The candidate started speaking (session stream ms). Right after their turn was closed, that is
+        the same answer going on: the reply is stopped and withdrawn, and the next turn joins theirs."""
+        self._resumed_ms = at_ms
+        answered, self._answered = self._answered, None
+        if answered is None or not self.respond or self.finished or self.iv.finished or not answered.paused:
+            return
+        silent = self.replying and not self._sent  # the reply has not begun: nothing was heard yet
+        if (at_ms - answered.decided_ms > CONTINUE_WITHIN_MS and not silent) or self.queue.full():
+            return
+        self._interrupt = self.replying
+        self.queue.put_nowait(Withdraw(answered))
+
     # --- the worker ----------------------------------------------------------------------------
     async def run(self) -> None:
         while True:
@@ -129,7 +175,11 @@ class Conversation:
                 return
 
     async def _handle(self, item: object) -> None:
-        if isinstance(item, Opening):
+        if self._continuing is not None and not isinstance(item, SpokenTurn | Withdraw):
+            await self._answer_alone()  # something else came instead of the continuation
+        if isinstance(item, Withdraw):
+            await self._withdraw(item.answered)
+        elif isinstance(item, Opening):
             await self._speak(self.iv.opening())
         elif isinstance(item, SpokenTurn):
             await self._spoken(item)
@@ -145,6 +195,23 @@ class Conversation:
         elif isinstance(item, Finish):
             await self._finish(item.reason)
 
+    async def _withdraw(self, answered: Answered) -> None:
+        self.iv.rewind(answered.before)
+        self.seen_seq = answered.seen_before
+        await self.store.withdraw_reply(answered.seq, answered.reply_seq, self.iv.snapshot(), self.seen_seq)
+        self._continuing = answered
+        if answered.reply_seq is not None:
+            await self.out.send(events.ReplyWithdrawn(answered.reply_seq, answered.seq))
+        log.info("interview %s: turn %d goes on: reply %s withdrawn", self.store.interview_id, answered.seq,
+                 answered.reply_seq)
+
+    async def _answer_alone(self) -> None:
+        """The continuation never came (no words, or a typed message instead): answer the turn as it was."""
+        answered, self._continuing = self._continuing, None
+        if answered is not None and self.respond:
+            self.seen_seq = max(self.seen_seq, answered.seq)
+            await self._speak(self.iv.respond(answered.text))
+
     async def _spoken(self, item: SpokenTurn) -> None:
         final = await self.turns.finish_turn(item.end, item.decided_at)
         if final.failed:
@@ -154,6 +221,7 @@ class Conversation:
         if not final.text:
             log.info("interview %s: turn %d had no words (%d ms)", self.store.interview_id, final.turn,
                      final.end_ms - final.start_ms)
+            await self._answer_alone()
             return
         off = self.clock.audio_origin_ms
         words = [w.model_copy(update={"start_ms": w.start_ms + off, "end_ms": w.end_ms + off}) for w in final.words]
@@ -162,11 +230,31 @@ class Conversation:
         log.info("interview %s: turn %d final: %d ms audio, %d words, %d chunks, reason %s, lag %.0f ms",
                  self.store.interview_id, final.turn, final.end_ms - final.start_ms, len(words),
                  final.meta["chunks"], final.reason, final.lag_ms)
+        meta = {**final.meta, "end_reason": final.reason}
+        if self._continuing is not None:
+            await self._join(self._continuing, final.text, final.end_ms + off, words, meta, timing,
+                             final.decided_ms)
+            return
         await self._candidate(final.text, final.start_ms + off, final.end_ms + off, words, typed=False,
-                              meta={**final.meta, "end_reason": final.reason}, timing=timing)
+                              meta=meta, timing=timing, decided_ms=final.decided_ms)
+
+    async def _join(self, answered: Answered, text: str, end_ms: int, words: list[Word], meta: dict,
+                    timing: dict, decided_ms: int) -> None:
+        """The continuation joins the stored turn: one turn with all its words, answered whole."""
+        self._continuing = None
+        text, words = f"{answered.text} {text}", [*answered.words, *words]
+        meta = {**answered.meta, **meta, "chunks": answered.meta.get("chunks", 0) + meta.get("chunks", 0),
+                "continued": answered.meta.get("continued", 0) + 1}
+        await self.store.extend_turn(answered.seq, text, end_ms, [w.model_dump() for w in words], meta)
+        start_ms = words[0].start_ms if words else end_ms
+        await self.out.send(events.Transcript(text, answered.seq, start_ms, end_ms, words, False, timing))
+        self.activity(end_ms)
+        if self.respond:
+            await self._reply_to_spoken(answered.seq, text, words, end_ms, meta, decided_ms)
 
     async def _candidate(self, text: str, start_ms: int, end_ms: int, words: list[Word], typed: bool,
-                         meta: dict, timing: dict | None = None, client_id: str | None = None) -> None:
+                         meta: dict, timing: dict | None = None, client_id: str | None = None,
+                         decided_ms: int | None = None) -> None:
         phase = self.iv.phase()[0]
         seq, created = await self.store.add_turn(Speaker.candidate, text, start_ms=start_ms, end_ms=end_ms,
                                                  words=[w.model_dump() for w in words], typed=typed,
@@ -181,21 +269,41 @@ class Conversation:
             return
         await self.out.send(event)
         self.activity(end_ms)
-        if self.respond:
+        if not self.respond:
+            return
+        if typed or decided_ms is None:
+            self._answered = None
             self.seen_seq = max(self.seen_seq, seq)
             await self._speak(self.iv.respond(text, typed=typed))
+        else:
+            await self._reply_to_spoken(seq, text, words, end_ms, {**meta, "phase": phase}, decided_ms)
 
-    async def _speak(self, chunks: AsyncIterator[str]) -> None:
-        """Stream one interviewer reply to the client, then store it (even if cut short by barge-in)."""
+    async def _reply_to_spoken(self, seq: int, text: str, words: list[Word], end_ms: int, meta: dict,
+                               decided_ms: int) -> None:
+        """Answer a spoken turn, keeping what is needed to take the reply back if the candidate goes on."""
+        answered = Answered(seq, text, words, end_ms, meta, decided_ms, self.iv.snapshot(), self.seen_seq)
+        resumed = self._resumed_ms
+        if answered.paused and self.candidate_active and resumed is not None \
+                and 0 <= resumed - decided_ms <= CONTINUE_WITHIN_MS:
+            self._continuing = answered  # they went on before the reply began: nothing to withdraw
+            return
+        self.seen_seq = max(self.seen_seq, seq)
+        self._answered = answered
+        answered.reply_seq = await self._speak(self.iv.respond(text))
+
+    async def _speak(self, chunks: AsyncIterator[str]) -> int | None:
+        """Stream one interviewer reply to the client, then store it (even if cut short by barge-in);
+        returns its seq (None: nothing was said)."""
         start_ms = self.clock.now_ms()
         said: list[str] = []
-        self.replying, self._interrupt = True, False
+        self.replying, self._interrupt, self._sent = True, False, 0
         try:
             async with aclosing(chunks) as stream:
                 async for chunk in stream:
                     if self._interrupt:  # barged in while this chunk was being made: not said
                         break
                     said.append(chunk)
+                    self._sent += 1
                     await self.out.send(events.InterviewerDelta(chunk))
                     if self._interrupt:
                         break
@@ -217,6 +325,7 @@ class Conversation:
         await self.send_phase(force=False)
         if self.iv.finished and self.respond:
             await self._finish("interviewer")
+        return seq if text else None
 
     async def _finish(self, reason: str) -> None:
         if self.finished:

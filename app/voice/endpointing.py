@@ -43,6 +43,8 @@ _LIST_MARK = re.compile(r"\b(first(ly)?|second(ly)?|third(ly)?|next|number (one|
                         r"(two|three|four|a few|several|couple of) (things|options|ways|parts|steps|reasons|"
                         r"approaches|problems|concerns|questions))\b")
 LIST_TAIL_WORDS = 3  # words after the marker that still count as "just announced"
+# A modal right before the last word: the verb's object is still to come ("for consistency I would use").
+MODALS = frozenset("would will could should can might must shall i'd we'd you'd they'd i'll we'll".split())
 PATIENT_WORDS = 25  # with an open question in play, a "complete" sentence this short is rarely the answer
 
 
@@ -67,6 +69,9 @@ def hold_ms(text: str | None, base_ms: int, patient: bool = False) -> int:
     if last in CONTINUATIONS or stripped.endswith((",", "...", "…", "-", ":", ";")):
         return base_ms * 2  # mid-thought: give them time to go on
     if _list_open(stripped.lower()):
+        return base_ms * 2
+    words = _WORDS.findall(stripped.lower())
+    if len(words) >= 2 and words[-2] in MODALS:  # "... I would use", "we'd pick": the object is coming
         return base_ms * 2
     if stripped.endswith((".", "?", "!")):
         if patient and len(_WORDS.findall(stripped.lower())) < PATIENT_WORDS:

@@ -105,6 +105,16 @@ class InterviewerDone(ServerEvent):
 
 
 @dataclass(frozen=True)
+class ReplyWithdrawn(ServerEvent):
+    """The candidate went on right after their turn was closed: the reply `seq` is taken back (deleted),
+    and their turn (a `transcript` with its seq and all its words follows) is answered whole."""
+
+    type: ClassVar[str] = "reply_withdrawn"
+    seq: int
+    turn_seq: int
+
+
+@dataclass(frozen=True)
 class Phase(ServerEvent):
     type: ClassVar[str] = "phase"
     phase: str

@@ -255,6 +255,7 @@ class StreamSession:
             if isinstance(ev, SpeechStart):
                 self.endpointer.set_context(patient=self._patient())
                 self.talk.candidate_speaking(True)
+                self.talk.speech_resumed(ev.at_ms)
                 self._partial_from = ms_to_samples(ev.at_ms)
                 await self.out.send(events.SpeechStarted(self._ms(ev.at_ms)))
             elif isinstance(ev, SpeechEnd):

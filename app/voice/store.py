@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import lifecycle
-from app.models import Speaker, Turn
-from app.turn_writer import TakenOver, insert_turn
+from app.models import Interview, Speaker, Turn
+from app.turn_writer import TakenOver, insert_turn, lock_interview
 
 __all__ = ["StreamStore", "TakenOver"]
 
@@ -84,6 +84,38 @@ class StreamStore:
     async def set_interviewer_end(self, seq: int, end_ms: int) -> bool:
         """The client reports when it finished speaking an interviewer turn (playback_done)."""
         return await self._run(self._set_end, seq, end_ms)
+
+    def _continue(self, turn_seq: int, reply_seq: int | None, state: dict[str, Any], state_seq: int) -> None:
+        with Session(self.engine) as s:
+            lock_interview(s, self.interview_id, self.owner)
+            reply = s.exec(select(Turn).where(Turn.interview_id == self.interview_id, Turn.seq == reply_seq,
+                                              Turn.speaker == Speaker.interviewer)).first()
+            if reply is not None:  # kept, marked: seqs never repeat (a client's last_seq stays valid)
+                reply.meta = {**reply.meta, "withdrawn": True}
+                s.add(reply)
+            s.exec(update(Interview).where(col(Interview.id) == self.interview_id)
+                   .values(state=state, state_seq=state_seq).execution_options(synchronize_session=False))
+            s.commit()
+
+    async def withdraw_reply(self, turn_seq: int, reply_seq: int | None, state: dict[str, Any],
+                             state_seq: int) -> None:
+        """The candidate went on: mark the interviewer's reply to turn `turn_seq` withdrawn (no reader shows
+        it: repository.list_turns, lifecycle.turns_after) and store the state from before it, in one
+        transaction (fenced: a connection that was taken over stores nothing)."""
+        await self._run(self._continue, turn_seq, reply_seq, state, state_seq)
+
+    def _extend(self, seq: int, text: str, end_ms: int, words: list[dict[str, Any]], meta: dict[str, Any]) -> None:
+        with Session(self.engine) as s:
+            lock_interview(s, self.interview_id, self.owner)
+            turn = s.exec(select(Turn).where(Turn.interview_id == self.interview_id, Turn.seq == seq)).one()
+            turn.text, turn.end_ms, turn.words, turn.meta = text, max(turn.end_ms, end_ms), words, meta
+            s.add(turn)
+            s.commit()
+
+    async def extend_turn(self, seq: int, text: str, end_ms: int, words: list[dict[str, Any]],
+                          meta: dict[str, Any]) -> None:
+        """The continuation of a candidate turn joins it: one turn, all its words (nothing stored twice)."""
+        await self._run(self._extend, seq, text, end_ms, words, meta)
 
     def _get(self, seq: int) -> Turn | None:
         with Session(self.engine) as s:

@@ -161,6 +161,12 @@ function onMessage(msg) {
       speech.done(msg.seq);
       announce(`Interviewer: ${msg.text}`);
       break;
+    case 'reply_withdrawn':
+      // the candidate went on right after their turn closed: the reply is taken back, their turn goes on
+      speech.stop();
+      view.withdraw(msg.seq);
+      state.turnOpen = true;
+      break;
     case 'phase':
       countdown.set(msg.phase, msg.remaining_s);
       break;

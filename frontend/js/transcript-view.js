@@ -151,6 +151,14 @@ export class TranscriptView {
     return this.upsert({ speaker: 'interviewer', typed: false, ...turn });
   }
 
+  /** A reply taken back (the candidate went on with their answer): gone from the transcript. */
+  withdraw(seq) {
+    this.draft?.node.remove();
+    this.draft = null;
+    this.turns.get(seq)?.node.remove();
+    this.turns.delete(seq);
+  }
+
   /** Stored turns from GET /api/interviews/{id}: add what is missing, drop live copies now stored. */
   merge(turns) {
     for (const t of turns) this.upsert(t);

@@ -45,6 +45,9 @@ def make(**cfg) -> Endpointer:
     ("um", 1400),
     ("the reads go to the,", 1400),
     ("the reads go to the replica", 700),
+    ("For consistency I would use.", 1400),  # a modal and its verb: the object is still to come
+    ("and then we'd pick", 1400),
+    ("We would use a quorum of two.", 420),
 ])
 def test_hold_time_follows_the_words(text, expected):
     assert hold_ms(text, 700) == expected
