@@ -34,8 +34,7 @@ async def start_voice(app: FastAPI, settings: Settings) -> None:
             await asyncio.get_running_loop().run_in_executor(None, _preload, transcriber)
         except Exception as exc:  # noqa: BLE001 - the first transcription tries again and reports it
             log.error("speech model failed to load: %s", exc)
-    app.state.loop_monitor = LoopMonitor()
-    app.state.loop_monitor.start()
+    app.state.loop_monitor = LoopMonitor()  # started by the app once start-up is over (app/main.py)
     log.info("speech to text: %s, %d worker(s), queue bound %d", transcriber.name, settings.stt_workers,
              settings.stt_max_queue)
 
