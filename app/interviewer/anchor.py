@@ -25,6 +25,7 @@ _CLAUSES = re.compile(r"[.,;:!?()\u2014]+|\s(?:and|but|so|because|then|which|whi
                       re.IGNORECASE)
 _FILLERS = {"um", "uh", "hmm", "so", "well", "honestly", "like", "and", "but", "then", "also", "just", "okay",
             "ok", "yeah", "right", "basically", "actually"}
+_PARTICLES = {"down", "up", "out", "off", "over", "back", "away"}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
 
 
@@ -35,12 +36,29 @@ def _weight(word: str, known: set[str]) -> int:
     return 2 if any(c.isdigit() for c in low) or len(low) >= 8 else 1
 
 
-def anchor(answer: str, asked: str = "", min_score: int = MIN_SCORE) -> str | None:
-    """The most specific short phrase of `answer` that `asked` (the question in play) did not contain."""
+def _clean(word: str) -> str:
+    return "".join(c for c in word.lower() if c.isalnum())
+
+
+def _pieces(clause: str, unsure: set[str]) -> list[list[str]]:
+    """A clause's tokens, cut where the recogniser was unsure of a content word (that word left out)."""
+    out: list[list[str]] = [[]]
+    for token in _TOKEN.findall(clause):
+        parts = {_clean(p) for p in token.split("-")} | {_clean(token)}
+        if any(p in unsure and p not in STOP for p in parts if p):
+            out.append([])
+        else:
+            out[-1].append(token)
+    return [p for p in out if p]
+
+
+def anchor(answer: str, asked: str = "", min_score: int = MIN_SCORE, unsure: list[str] | None = None) -> str | None:
+    """The most specific short phrase of `answer` that `asked` (the question in play) did not contain,
+    and that holds no word of `unsure` (misheard words are not said back)."""
     known = {stem(w.lower()) for w in _TOKEN.findall(asked)}
+    avoid = {_clean(w) for w in unsure or []}
     best, best_score = None, 0
-    for clause in _CLAUSES.split(answer):
-        tokens = _TOKEN.findall(clause)
+    for tokens in (piece for clause in _CLAUSES.split(answer) for piece in _pieces(clause, avoid)):
         while tokens and tokens[0].lower() in _FILLERS:
             tokens = tokens[1:]
         weights = [_weight(t, known) for t in tokens]
@@ -50,7 +68,8 @@ def anchor(answer: str, asked: str = "", min_score: int = MIN_SCORE) -> str | No
                 continue
             begin = 0 if start <= SUBJECT_REACH else start
             words = tokens[begin:begin + MAX_WORDS]
-            while words and weights[begin + len(words) - 1] == 0 and words[-1].lower() in STOP:
+            while words and weights[begin + len(words) - 1] == 0 and words[-1].lower() in STOP \
+                    and words[-1].lower() not in _PARTICLES:  # "if Redis goes down" keeps its "down"
                 words = words[:-1]
             if words:
                 best, best_score = " ".join(words), score
@@ -83,11 +102,12 @@ _NOUN_OPENERS = {"a", "an", "the", "with", "for", "in", "on", "by", "of", "at", 
 _ARTICLES = {"a", "an", "the"}
 
 
-def echo_lead(answer: str, asked: str, seed: int, min_score: int = MIN_SCORE) -> str | None:
+def echo_lead(answer: str, asked: str, seed: int, min_score: int = MIN_SCORE,
+              unsure: list[str] | None = None) -> str | None:
     """A follow-up's first sentence from the candidate's own words, the way an interviewer restates what
     they heard ("Okay, so you'd shard by customer id.", "You mentioned a lease from etcd."): for the
     offline brain, and the LLM brain's fallback. None when the answer has nothing to pick up."""
-    found = anchor(answer, asked, min_score)
+    found = anchor(answer, asked, min_score, unsure)
     if found is None:
         return None
     words = said_back(found).rstrip(" ,;:-").split()

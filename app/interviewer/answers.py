@@ -105,8 +105,9 @@ def _echo(state: InterviewState, q: Question, text: str, min_score: int = anchor
     """A follow-up's lead from the candidate's own words, avoiding what the question and the
     interviewer's recent turns already said (a repeated answer is not echoed twice)."""
     said = " ".join(e.text for e in state.history[-anchor.RECENT_TURNS:] if e.speaker == "interviewer")
+    unsure = state.event.unsure if state.event is not None else []
     return anchor.echo_lead(text, f"{q.text} {state.last_prompt or ''} {said}", state.interviewer_turns,
-                            min_score)
+                            min_score, unsure)
 
 
 def _challenge(state: InterviewState, rnd: Round, q: Question, text: str) -> Move | None:

@@ -120,8 +120,9 @@ class Interviewer:
             async for chunk in chunks:
                 yield chunk
 
-    async def respond(self, text: str, typed: bool = False) -> AsyncIterator[str]:
-        """The reply to one final candidate turn."""
+    async def respond(self, text: str, typed: bool = False, unsure: list[str] | None = None) -> AsyncIterator[str]:
+        """The reply to one final candidate turn. `unsure`: words of a spoken turn the recogniser heard with
+        low confidence (a follow-up does not say them back: "in-readies" for "in Redis")."""
         if not text.strip() or self.state.finished:
             return
         self._sync()
@@ -141,7 +142,7 @@ class Interviewer:
         st.nudges = 0
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))
-        event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new)
+        event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [])
         async with aclosing(self._speak(event)) as chunks:
             async for chunk in chunks:
                 yield chunk

@@ -106,7 +106,8 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
     if kind in ANCHORED:
         said = " ".join(e.text for e in state.history[-RECENT_TURNS:] if e.speaker == "interviewer")
         found = anchor(candidate, f"{q.text if q else ''} {ask} {said}",  # something not picked up before
-                       min_score=1 if kind == "specifics" else 2)  # a vague answer's own words ("it depends")
+                       min_score=1 if kind == "specifics" else 2,  # a vague answer's own words ("it depends")
+                       unsure=state.event.unsure if state.event is not None else None)  # never misheard words
         if found is None:
             return None
     lead = ECHO.format(anchor=sanitize(found or ""))

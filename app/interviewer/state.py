@@ -38,6 +38,7 @@ class Event(BaseModel):
     intent: str | None = None  # see intents.detect_intent
     silence_s: float = 0.0
     new_signals: dict[str, list[str]] = Field(default_factory=dict)  # dimension -> signals first heard now
+    unsure: list[str] = Field(default_factory=list)  # words the recogniser was unsure of: never said back
 
 
 class InterviewState(BaseModel):

@@ -31,6 +31,12 @@ PHASE_EVERY_S = 5.0
 # that turn: the candidate only paused, and has heard at most a word or two of the reply. The reply is
 # withdrawn and the whole answer answered. Later speech is a new turn (a pause of hold + this, e.g. 1.4 s).
 CONTINUE_WITHIN_MS = 700
+UNSURE_BELOW = 0.4  # a word the recogniser heard with less confidence is never said back to the candidate
+
+
+def unsure(words: list[Word]) -> list[str]:
+    """Words of a spoken turn heard with low confidence (tiny.en's "in-readies" for "in Redis": 0.34)."""
+    return [w.word for w in words if w.probability is not None and w.probability < UNSURE_BELOW]
 
 
 @dataclass(frozen=True)
@@ -210,7 +216,7 @@ class Conversation:
         answered, self._continuing = self._continuing, None
         if answered is not None and self.respond:
             self.seen_seq = max(self.seen_seq, answered.seq)
-            await self._speak(self.iv.respond(answered.text))
+            await self._speak(self.iv.respond(answered.text, unsure=unsure(answered.words)))
 
     async def _spoken(self, item: SpokenTurn) -> None:
         final = await self.turns.finish_turn(item.end, item.decided_at)
@@ -289,7 +295,7 @@ class Conversation:
             return
         self.seen_seq = max(self.seen_seq, seq)
         self._answered = answered
-        answered.reply_seq = await self._speak(self.iv.respond(text))
+        answered.reply_seq = await self._speak(self.iv.respond(text, unsure=unsure(words)))
 
     async def _speak(self, chunks: AsyncIterator[str]) -> int | None:
         """Stream one interviewer reply to the client, then store it (even if cut short by barge-in);

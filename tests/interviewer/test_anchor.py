@@ -57,3 +57,17 @@ async def test_an_offline_probe_starts_from_the_answer(catalog):
     clock.advance(60)
     again = await say(iv.respond(answer))  # the same answer again: not echoed twice
     assert "Redis cluster by API key" not in again
+
+
+def test_words_the_recogniser_was_unsure_of_are_never_said_back():
+    """Spoken, tiny.en heard "We keep the counters in Redis" as "in-readies" (probability 0.34): the lead
+    picks up what was heard clearly, or nothing."""
+    heard = "We keep the counters in-readies, with a 1-minute expiry, sharded by API key."
+    assert "readies" in (echo_lead(heard, "", 0) or "")
+    lead = echo_lead(heard, "", 0, unsure=["-readies,"])
+    assert lead is not None and "readies" not in lead  # "So you keep the counters."
+    assert echo_lead("Redis.", "", 0, 1, unsure=["Redis."]) is None
+
+
+def test_a_particle_stays_with_its_verb():
+    assert echo_lead("If Redis goes down.", "", 0) == "You said if Redis goes down."
