@@ -40,16 +40,16 @@ def _clean(word: str) -> str:
     return "".join(c for c in word.lower() if c.isalnum())
 
 
-def _pieces(clause: str, unsure: set[str]) -> list[list[str]]:
-    """A clause's tokens, cut where the recogniser was unsure of a content word (that word left out)."""
-    out: list[list[str]] = [[]]
+def _clause_tokens(clause: str, unsure: set[str]) -> list[str]:
+    """A clause's tokens up to the first content word the recogniser was unsure of: what follows a
+    misheard word has lost its subject ("if [Redis] goes down" would be said back as "goes down")."""
+    out: list[str] = []
     for token in _TOKEN.findall(clause):
         parts = {_clean(p) for p in token.split("-")} | {_clean(token)}
         if any(p in unsure and p not in STOP for p in parts if p):
-            out.append([])
-        else:
-            out[-1].append(token)
-    return [p for p in out if p]
+            break
+        out.append(token)
+    return out
 
 
 def anchor(answer: str, asked: str = "", min_score: int = MIN_SCORE, unsure: list[str] | None = None) -> str | None:
@@ -58,7 +58,8 @@ def anchor(answer: str, asked: str = "", min_score: int = MIN_SCORE, unsure: lis
     known = {stem(w.lower()) for w in _TOKEN.findall(asked)}
     avoid = {_clean(w) for w in unsure or []}
     best, best_score = None, 0
-    for tokens in (piece for clause in _CLAUSES.split(answer) for piece in _pieces(clause, avoid)):
+    for clause in _CLAUSES.split(answer):
+        tokens = _clause_tokens(clause, avoid)
         while tokens and tokens[0].lower() in _FILLERS:
             tokens = tokens[1:]
         weights = [_weight(t, known) for t in tokens]

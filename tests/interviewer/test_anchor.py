@@ -71,3 +71,8 @@ def test_words_the_recogniser_was_unsure_of_are_never_said_back():
 
 def test_a_particle_stays_with_its_verb():
     assert echo_lead("If Redis goes down.", "", 0) == "You said if Redis goes down."
+
+
+def test_what_follows_a_misheard_word_is_not_said_back_without_its_subject():
+    lead = echo_lead("If Redis goes down, we just add more servers.", "", 0, 1, unsure=["Redis"])
+    assert lead is not None and "goes down" not in lead  # "You said you just add more servers."
