@@ -120,31 +120,33 @@ async def test_two_workers_run_two_jobs_at_once():
     await pool.close()
 
 
-async def test_a_burst_of_turn_clips_runs_as_one_batched_call():
-    """Several sessions' clips queued at once go to a free worker together (in priority order), at most
-    batch_size at a time; partials never join a batch."""
-    fake = BatchingFake(batch_size=3)
-    fake.gate = threading.Event()
-    pool = TranscriptionPool(fake, workers=1, max_queued=8)
-    first = pool.try_submit(silence(100), "running", Priority.CHUNK)
-    await wait_started(pool)
-    jobs = [pool.try_submit(silence(1000), f"c{i}", Priority.CHUNK) for i in range(3)]
-    final = pool.try_submit(silence(1000), "f", Priority.FINAL)
-    partial = pool.try_submit(silence(1000), "p", Priority.PARTIAL)
-    fake.gate.set()
-    got = await asyncio.gather(first.future, final.future, *(j.future for j in jobs), partial.future)
-    assert fake.batches == [["f", "c0", "c1"]]  # the final first, then the chunks in order
-    assert fake.calls == [(0.1, "running"), (1.0, "c2"), (1.0, "p")]  # alone: the rest, and the partial
-    assert [t.text for t in got[1:4]] == ["we shard by user id f", "we shard by user id c0", "we shard by user id c1"]
-    await pool.close()
-
-
-async def test_one_failed_clip_in_a_batch_fails_only_its_own_job():
-    fake = BatchingFake(batch_size=4)
+async def blocked_batching(size: int) -> tuple[BatchingFake, TranscriptionPool]:
+    """A one-worker pool of a batching transcriber, busy with a job alone (prompt "running") until the gate."""
+    fake = BatchingFake(batch_size=size)
     fake.gate = threading.Event()
     pool = TranscriptionPool(fake, workers=1, max_queued=8)
     pool.try_submit(silence(100), "running", Priority.CHUNK)
     await wait_started(pool)
+    return fake, pool
+
+
+async def test_a_burst_of_turn_clips_runs_as_one_batched_call():
+    """Several sessions' clips queued at once go to a free worker together (in priority order), at most
+    batch_size at a time; partials never join a batch."""
+    fake, pool = await blocked_batching(3)
+    jobs = [pool.try_submit(silence(1000), f"c{i}", Priority.CHUNK) for i in range(3)]
+    final = pool.try_submit(silence(1000), "f", Priority.FINAL)
+    partial = pool.try_submit(silence(1000), "p", Priority.PARTIAL)
+    fake.gate.set()
+    got = await asyncio.gather(final.future, *(j.future for j in jobs), partial.future)
+    assert fake.batches == [["f", "c0", "c1"]]  # the final first, then the chunks in order
+    assert fake.calls == [(0.1, "running"), (1.0, "c2"), (1.0, "p")]  # alone: the rest, and the partial
+    assert [t.text for t in got[:3]] == ["we shard by user id f", "we shard by user id c0", "we shard by user id c1"]
+    await pool.close()
+
+
+async def test_one_failed_clip_in_a_batch_fails_only_its_own_job():
+    fake, pool = await blocked_batching(4)
     good, bad = (pool.try_submit(silence(1000), p, Priority.CHUNK) for p in ("good", "bad"))
     fake.gate.set()
     assert (await good.future).text.endswith("good")
@@ -154,11 +156,7 @@ async def test_one_failed_clip_in_a_batch_fails_only_its_own_job():
 
 
 async def test_clips_of_very_different_lengths_are_not_batched():
-    fake = BatchingFake(batch_size=4)
-    fake.gate = threading.Event()
-    pool = TranscriptionPool(fake, workers=1, max_queued=8)
-    pool.try_submit(silence(100), "running", Priority.CHUNK)
-    await wait_started(pool)
+    fake, pool = await blocked_batching(4)
     short = pool.try_submit(silence(1000), "short", Priority.CHUNK)
     long_ = pool.try_submit(silence(20_000), "long", Priority.CHUNK)
     fake.gate.set()

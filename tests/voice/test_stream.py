@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from sqlmodel import Session
@@ -253,79 +254,69 @@ def _speech_then(pause_ms: int) -> bytes:
     return pcm[int(0.4 * 16_000) * 2: int(3.34 * 16_000) * 2] + bytes(int(pause_ms * 16) * 2)
 
 
-def test_going_on_right_after_the_turn_closed_withdraws_the_reply_and_joins_the_turn(voice_settings):
-    """A pause long enough to close the turn (hold 700 ms) but speech again ~0.3 s later: the interviewer's
-    reply is taken back (deleted, `reply_withdrawn`), the continuation joins the candidate's turn (one
-    turn, its seq kept, all the words), and the whole answer gets one reply."""
-    fake = FakeTranscriber("we shard by user id")
-    with running(voice_settings, fake) as (app, client):
+@contextmanager
+def after_one_answer(voice_settings, pause_ms: int):
+    """A stream past its opening, with one spoken answer sent (one_turn.wav's speech, then `pause_ms` of
+    silence); finished on the way out. Yields (app, interview id, socket)."""
+    with running(voice_settings, FakeTranscriber("we shard by user id")) as (app, client):
         iid = new_interview(app)
         with client.websocket_connect(url(iid)) as ws:
             until(ws, "interviewer_done")  # the opening
-            for frame in frames(_speech_then(1000)):
+            for frame in frames(_speech_then(pause_ms)):
                 ws.send_bytes(frame)
-            first = of(until(ws, "transcript"), "transcript")[0]
-            reply = of(until(ws, "interviewer_done"), "interviewer_done")[0]
-            for frame in frames(_speech_then(2500)):  # goes on ~0.3 s (audio time) after the turn closed
-                ws.send_bytes(frame)
-            got = until(ws, "interviewer_done")
-            withdrawn = of(got, "reply_withdrawn")
-            joined = of(got, "transcript")
+            yield app, iid, ws
             send(ws, type="finish")
             until(ws, "finished")
-        assert withdrawn == [{"type": "reply_withdrawn", "seq": reply["seq"], "turn_seq": first["seq"]}]
-        assert [t["seq"] for t in joined] == [first["seq"]]
-        assert joined[0]["text"] == "we shard by user id we shard by user id"
-        assert len(joined[0]["words"]) == 10 and joined[0]["end_ms"] > first["end_ms"]
-        interview, turns = stored(app, iid)
-        assert interview.state["candidate_turns"] == 1  # the interviewer took in one answer, not two
-        spoken = [t for t in turns if t.speaker == Speaker.candidate]
-        assert [t.text for t in spoken] == ["we shard by user id we shard by user id"]
-        assert spoken[0].meta["continued"] == 1 and len(spoken[0].words) == 10
-        assert reply["seq"] not in [t.seq for t in turns]  # the withdrawn reply is not in the transcript
-        with Session(app.state.engine) as db:  # ... nor replayed to a client that reconnects
-            assert reply["seq"] not in [t.seq for t in lifecycle.turns_after(db, iid, 0)]
-        replies = [t for t in turns if t.speaker == Speaker.interviewer]
-        assert len(replies) == 2 and replies[-1].seq > reply["seq"]  # the opening, and the one reply (new seq)
+
+
+def test_going_on_right_after_the_turn_closed_withdraws_the_reply_and_joins_the_turn(voice_settings):
+    """A pause long enough to close the turn (hold 700 ms) but speech again ~0.3 s later: the interviewer's
+    reply is taken back (`reply_withdrawn`, out of the transcript), the continuation joins the candidate's
+    turn (one turn, its seq kept, all the words), and the whole answer gets one reply."""
+    with after_one_answer(voice_settings, 1000) as (app, iid, ws):
+        first = of(until(ws, "transcript"), "transcript")[0]
+        reply = of(until(ws, "interviewer_done"), "interviewer_done")[0]
+        for frame in frames(_speech_then(2500)):  # goes on ~0.3 s (audio time) after the turn closed
+            ws.send_bytes(frame)
+        got = until(ws, "interviewer_done")
+    withdrawn, joined = of(got, "reply_withdrawn"), of(got, "transcript")
+    assert withdrawn == [{"type": "reply_withdrawn", "seq": reply["seq"], "turn_seq": first["seq"]}]
+    assert [t["seq"] for t in joined] == [first["seq"]]
+    assert joined[0]["text"] == "we shard by user id we shard by user id"
+    assert len(joined[0]["words"]) == 10 and joined[0]["end_ms"] > first["end_ms"]
+    interview, turns = stored(app, iid)
+    assert interview.state["candidate_turns"] == 1  # the interviewer took in one answer, not two
+    spoken = [t for t in turns if t.speaker == Speaker.candidate]
+    assert [t.text for t in spoken] == ["we shard by user id we shard by user id"]
+    assert spoken[0].meta["continued"] == 1 and len(spoken[0].words) == 10
+    assert reply["seq"] not in [t.seq for t in turns]  # the withdrawn reply is not in the transcript
+    with Session(app.state.engine) as db:  # ... nor replayed to a client that reconnects
+        assert reply["seq"] not in [t.seq for t in lifecycle.turns_after(db, iid, 0)]
+    replies = [t for t in turns if t.speaker == Speaker.interviewer]
+    assert len(replies) == 2 and replies[-1].seq > reply["seq"]  # the opening, and the one reply (new seq)
 
 
 def test_a_longer_pause_is_a_new_turn(voice_settings):
-    fake = FakeTranscriber("we shard by user id")
-    with running(voice_settings, fake) as (app, client):
-        iid = new_interview(app)
-        with client.websocket_connect(url(iid)) as ws:
-            until(ws, "interviewer_done")
-            for frame in frames(_speech_then(2000)):
-                ws.send_bytes(frame)
-            until(ws, "interviewer_done")  # the reply to it: then, 1.3 s after the close, more speech
-            for frame in frames(_speech_then(2500)):
-                ws.send_bytes(frame)
-            got = until(ws, "interviewer_done")
-            send(ws, type="finish")
-            until(ws, "finished")
-        assert not of(got, "reply_withdrawn")
-        _, turns = stored(app, iid)
-        assert len([t for t in turns if t.speaker == Speaker.candidate]) == 2
+    with after_one_answer(voice_settings, 2000) as (app, iid, ws):
+        until(ws, "interviewer_done")  # the reply to it: then, 1.3 s after the close, more speech
+        for frame in frames(_speech_then(2500)):
+            ws.send_bytes(frame)
+        got = until(ws, "interviewer_done")
+    assert not of(got, "reply_withdrawn")
+    _, turns = stored(app, iid)
+    assert len([t for t in turns if t.speaker == Speaker.candidate]) == 2
 
 
 def test_a_typed_answer_instead_of_the_continuation_gets_the_turn_answered_first(voice_settings):
-    fake = FakeTranscriber("we shard by user id")
-    with running(voice_settings, fake) as (app, client):
-        iid = new_interview(app)
-        with client.websocket_connect(url(iid)) as ws:
-            until(ws, "interviewer_done")
-            for frame in frames(_speech_then(1000)):
-                ws.send_bytes(frame)
-            until(ws, "interviewer_done")
-            for frame in frames(read_wav("one_turn.wav")[int(0.4 * 16_000) * 2: int(1.4 * 16_000) * 2]):
-                ws.send_bytes(frame)  # speech again ~0.4 s after the close, still open: the reply is withdrawn
-            until(ws, "reply_withdrawn")
-            send(ws, type="text", text="SELECT 1;")
-            got = until(ws, "interviewer_done", 2)
-            send(ws, type="finish")
-            until(ws, "finished")
-        assert len(of(got, "interviewer_done")) == 2  # the spoken turn answered, then the typed one
-        _, turns = stored(app, iid)
-        said = [(t.speaker, t.typed) for t in turns]
-        assert said[1:5] == [(Speaker.candidate, False), (Speaker.interviewer, False), (Speaker.candidate, True),
-                             (Speaker.interviewer, False)], said  # (then the open speech, flushed at finish)
+    with after_one_answer(voice_settings, 1000) as (app, iid, ws):
+        until(ws, "interviewer_done")
+        for frame in frames(read_wav("one_turn.wav")[int(0.4 * 16_000) * 2: int(1.4 * 16_000) * 2]):
+            ws.send_bytes(frame)  # speech again ~0.4 s after the close, still open: the reply is withdrawn
+        until(ws, "reply_withdrawn")
+        send(ws, type="text", text="SELECT 1;")
+        got = until(ws, "interviewer_done", 2)
+    assert len(of(got, "interviewer_done")) == 2  # the spoken turn answered, then the typed one
+    _, turns = stored(app, iid)
+    said = [(t.speaker, t.typed) for t in turns]
+    assert said[1:5] == [(Speaker.candidate, False), (Speaker.interviewer, False), (Speaker.candidate, True),
+                         (Speaker.interviewer, False)], said  # (then the open speech, flushed at finish)
