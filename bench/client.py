@@ -34,6 +34,7 @@ class AnswerResult:
     started_at: float
     transcripts: list[tuple[float, dict]] = field(default_factory=list)
     first_delta_at: float | None = None
+    withdrawn: int = 0  # replies taken back because the answer went on (app/voice/conversation.py)
 
     @property
     def speech_to_event_ms(self) -> float | None:
@@ -89,7 +90,11 @@ async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wa
             if kind == "pong" and ev.get("t") in pings:
                 out.pongs_ms.append((now - pings.pop(ev["t"])) * 1000)
             elif kind == "transcript" and current and not ev.get("typed"):
-                current[-1].transcripts.append((now, ev))
+                got = current[-1].transcripts  # a continued turn comes again with its seq: it replaces
+                got[:] = [(at, old) for at, old in got if old.get("seq") != ev.get("seq")] + [(now, ev)]
+            elif kind == "reply_withdrawn" and current:  # the answer went on: its reply is the next one
+                current[-1].first_delta_at = None
+                current[-1].withdrawn += 1
             elif kind == "interviewer_delta" and current and current[-1].transcripts:
                 if current[-1].first_delta_at is None:
                     current[-1].first_delta_at = now

@@ -8,7 +8,8 @@
 - A queued job can be promoted (its turn ended) or cancelled (speech resumed after a short pause).
 - A free worker takes the first job and, when the transcriber can batch (`batch_size` > 1), up to
   batch_size - 1 more queued turn jobs of a similar length: one call for a burst of several sessions'
-  clips (app/voice/whisper_batch.py).
+  clips (app/voice/whisper_batch.py). Two chunks of one turn (one `group`) never share a call: the later
+  one's prompt carries the earlier one's words (measured: batching them raised espeak WER 16 % -> 25 %).
 
 All methods are called from the event loop; completion callbacks come back to it.
 """
@@ -44,8 +45,10 @@ class PoolFull(Exception):
 
 
 class Job:
-    def __init__(self, audio: np.ndarray, prompt: Prompt, priority: Priority, future: asyncio.Future) -> None:
+    def __init__(self, audio: np.ndarray, prompt: Prompt, priority: Priority, future: asyncio.Future,
+                 group: object = None) -> None:
         self.audio = audio
+        self.group = group  # jobs of one group (a turn's chunks) are never batched together
         self.prompt = prompt
         self.priority = priority
         self.future: asyncio.Future[Transcript] = future
@@ -90,22 +93,22 @@ class TranscriptionPool:
         return self._queued >= self.max_queued
 
     # --- submitting ----------------------------------------------------------------------------
-    def try_submit(self, audio: np.ndarray, prompt: Prompt, priority: Priority) -> Job:
+    def try_submit(self, audio: np.ndarray, prompt: Prompt, priority: Priority, group: object = None) -> Job:
         if self.closed:
             raise PoolFull("transcription pool is closed")
         if self.full:
             raise PoolFull(f"{self._queued} transcription jobs queued")
-        job = Job(audio, prompt, priority, asyncio.get_running_loop().create_future())
+        job = Job(audio, prompt, priority, asyncio.get_running_loop().create_future(), group)
         self._queued += 1
         heapq.heappush(self._heap, (int(priority), next(self._seq), job))
         self._kick()
         return job
 
-    async def submit(self, audio: np.ndarray, prompt: Prompt, priority: Priority) -> Job:
+    async def submit(self, audio: np.ndarray, prompt: Prompt, priority: Priority, group: object = None) -> Job:
         """Like try_submit, but waits for room in the queue instead of failing."""
         while True:
             try:
-                return self.try_submit(audio, prompt, priority)
+                return self.try_submit(audio, prompt, priority, group)
             except PoolFull:
                 if self.closed:
                     raise
@@ -163,14 +166,16 @@ class TranscriptionPool:
         size = getattr(self.transcriber, "batch_size", 1)
         if size <= 1 or head.priority == Priority.PARTIAL or not _batchable(self.transcriber, head):
             return []
-        taken, passed = [], []
+        taken, passed, groups = [], [], {head.group}
         while self._heap and len(taken) < size - 1:
             entry = heapq.heappop(self._heap)
             priority, _, job = entry
             if job.state != "queued" or priority != job.priority:
                 continue  # stale
-            if priority != Priority.PARTIAL and _batchable(self.transcriber, job) and _similar(head, job):
+            if priority != Priority.PARTIAL and _batchable(self.transcriber, job) and _similar(head, job) \
+                    and (job.group is None or job.group not in groups):  # a turn's next chunk needs its words
                 taken.append(job)
+                groups.add(job.group)
             else:
                 passed.append(entry)
         for entry in passed:

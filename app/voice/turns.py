@@ -100,10 +100,10 @@ class TurnAssembler:
         prompt = lambda: build_prompt(self.glossary, self.text_until(chunk.turn, chunk.index - 1) or "")  # noqa: E731
         priority = Priority.FINAL if chunk.turn in self._ended else Priority.CHUNK
         try:
-            piece.job = self.pool.try_submit(chunk.audio, prompt, priority)
+            piece.job = self.pool.try_submit(chunk.audio, prompt, priority, group=(id(self), chunk.turn))
         except PoolFull:
             await self.on_busy()
-            piece.job = await self.pool.submit(chunk.audio, prompt, priority)
+            piece.job = await self.pool.submit(chunk.audio, prompt, priority, group=(id(self), chunk.turn))
         try:
             piece.result = await piece.job.future
         finally:

@@ -163,3 +163,14 @@ async def test_clips_of_very_different_lengths_are_not_batched():
     await asyncio.gather(short.future, long_.future)
     assert ["short", "long"] not in fake.batches
     await pool.close()
+
+
+async def test_two_chunks_of_one_turn_are_never_batched_together():
+    """The later chunk's prompt carries the earlier one's words; other sessions' clips may join."""
+    fake, pool = await blocked_batching(4)
+    first, second = (pool.try_submit(silence(1000), p, Priority.CHUNK, group="turn-1") for p in ("a", "b"))
+    other = pool.try_submit(silence(1000), "other", Priority.CHUNK, group="turn-9")
+    fake.gate.set()
+    await asyncio.gather(first.future, second.future, other.future)
+    assert fake.batches == [["a", "other"]] and fake.calls[-1] == (1.0, "b")
+    await pool.close()
