@@ -83,7 +83,6 @@ class Answered:
     seq: int
     text: str
     words: list[Word]
-    end_ms: int
     meta: dict[str, Any]
     decided_ms: int  # stream time of the end-of-turn decision (session clock, like SpeechStart.at_ms)
     before: dict[str, Any]  # the interviewer's state before the reply
@@ -204,7 +203,7 @@ class Conversation:
     async def _withdraw(self, answered: Answered) -> None:
         self.iv.rewind(answered.before)
         self.seen_seq = answered.seen_before
-        await self.store.withdraw_reply(answered.seq, answered.reply_seq, self.iv.snapshot(), self.seen_seq)
+        await self.store.withdraw_reply(answered.reply_seq, self.iv.snapshot(), self.seen_seq)
         self._continuing = answered
         if answered.reply_seq is not None:
             await self.out.send(events.ReplyWithdrawn(answered.reply_seq, answered.seq))
@@ -256,7 +255,7 @@ class Conversation:
         await self.out.send(events.Transcript(text, answered.seq, start_ms, end_ms, words, False, timing))
         self.activity(end_ms)
         if self.respond:
-            await self._reply_to_spoken(answered.seq, text, words, end_ms, meta, decided_ms)
+            await self._reply_to_spoken(answered.seq, text, words, meta, decided_ms)
 
     async def _candidate(self, text: str, start_ms: int, end_ms: int, words: list[Word], typed: bool,
                          meta: dict, timing: dict | None = None, client_id: str | None = None,
@@ -282,12 +281,12 @@ class Conversation:
             self.seen_seq = max(self.seen_seq, seq)
             await self._speak(self.iv.respond(text, typed=typed))
         else:
-            await self._reply_to_spoken(seq, text, words, end_ms, {**meta, "phase": phase}, decided_ms)
+            await self._reply_to_spoken(seq, text, words, {**meta, "phase": phase}, decided_ms)
 
-    async def _reply_to_spoken(self, seq: int, text: str, words: list[Word], end_ms: int, meta: dict,
+    async def _reply_to_spoken(self, seq: int, text: str, words: list[Word], meta: dict,
                                decided_ms: int) -> None:
         """Answer a spoken turn, keeping what is needed to take the reply back if the candidate goes on."""
-        answered = Answered(seq, text, words, end_ms, meta, decided_ms, self.iv.snapshot(), self.seen_seq)
+        answered = Answered(seq, text, words, meta, decided_ms, self.iv.snapshot(), self.seen_seq)
         resumed = self._resumed_ms
         if answered.paused and self.candidate_active and resumed is not None \
                 and 0 <= resumed - decided_ms <= CONTINUE_WITHIN_MS:

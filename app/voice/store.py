@@ -85,7 +85,7 @@ class StreamStore:
         """The client reports when it finished speaking an interviewer turn (playback_done)."""
         return await self._run(self._set_end, seq, end_ms)
 
-    def _continue(self, turn_seq: int, reply_seq: int | None, state: dict[str, Any], state_seq: int) -> None:
+    def _continue(self, reply_seq: int | None, state: dict[str, Any], state_seq: int) -> None:
         with Session(self.engine) as s:
             lock_interview(s, self.interview_id, self.owner)
             reply = s.exec(select(Turn).where(Turn.interview_id == self.interview_id, Turn.seq == reply_seq,
@@ -97,12 +97,11 @@ class StreamStore:
                    .values(state=state, state_seq=state_seq).execution_options(synchronize_session=False))
             s.commit()
 
-    async def withdraw_reply(self, turn_seq: int, reply_seq: int | None, state: dict[str, Any],
-                             state_seq: int) -> None:
-        """The candidate went on: mark the interviewer's reply to turn `turn_seq` withdrawn (no reader shows
+    async def withdraw_reply(self, reply_seq: int | None, state: dict[str, Any], state_seq: int) -> None:
+        """The candidate went on: mark the interviewer's reply `reply_seq` withdrawn (no reader shows
         it: repository.list_turns, lifecycle.turns_after) and store the state from before it, in one
         transaction (fenced: a connection that was taken over stores nothing)."""
-        await self._run(self._continue, turn_seq, reply_seq, state, state_seq)
+        await self._run(self._continue, reply_seq, state, state_seq)
 
     def _extend(self, seq: int, text: str, end_ms: int, words: list[dict[str, Any]], meta: dict[str, Any]) -> None:
         with Session(self.engine) as s:
