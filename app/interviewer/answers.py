@@ -45,7 +45,7 @@ def classify(state: InterviewState, rnd: Round, event: Event) -> str:
     if is_clarifying_question(event.text):
         return "clarifying"
     q = PL.current_question(state, rnd)
-    if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals)):
+    if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals)) or event.answers_other:
         return "off_topic"
     has_specifics = any(specificity(event.text).values())
     if is_vague(event.text) and not (event.new_signals and has_specifics):
@@ -89,7 +89,7 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
         if state.redirects == 0:
             return _redirect(state, q)
         return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
-    challenge = _challenge(state, rnd, q, event.text)  # kind is ok or vague here: an answer to the question
+    challenge = _challenge(state, rnd, q, event)  # kind is ok or vague here: an answer to the question
     if challenge is not None:
         return challenge
     if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
@@ -110,13 +110,15 @@ def _echo(state: InterviewState, q: Question, text: str, min_score: int = anchor
                             min_score, unsure)
 
 
-def _challenge(state: InterviewState, rnd: Round, q: Question, text: str) -> Move | None:
+def _challenge(state: InterviewState, rnd: Round, q: Question, event: Event) -> Move | None:
     """Put the first wrong claim of the answer not yet challenged to its test question (rubric
     `misconceptions[].challenge`), after a neutral lead: no verdict and no correction, the candidate
     finds the flaw or does not. It probes the claim's dimension."""
     if state.question_challenges >= MAX_CHALLENGES_PER_QUESTION:
         return None
-    claim = next((m for m in MC.stated(text, rnd) if m.id not in state.challenged), None)
+    by_id = {m.id: m for m in rnd.rubric.misconceptions}
+    said = [*MC.stated(event.text, rnd), *(by_id[i] for i in event.myths if i in by_id)]  # forms, then meaning
+    claim = next((m for m in said if m.id not in state.challenged), None)
     if claim is None:
         return None
     lead = P.pick(P.CHALLENGE_LEADS, state.interviewer_turns)
