@@ -30,7 +30,7 @@ from app.hearing.words import tokenize
 ESTABLISHED = 0.62  # a window this close to a key point's wording establishes it
 PARTIAL = 0.50  # this close: the point is touched, not made
 MYTH = 0.72  # a window this close to a myth's wording, and
-MYTH_MARGIN = 0.15  # closer to the myth than to its truth by this much, states the myth
+MYTH_MARGIN = 0.10  # closer to the myth than to its truth by this much, states the myth
 MYTH_MIN_WORDS = 6  # a shorter window ("Reads go to read replicas") is a topic, not yet a claim
 MIN_WORDS = 4  # shorter windows ("Yes.", "Right, so.") establish nothing
 _CLAUSE = re.compile(r"[;:]\s+|,\s+(?=(?:but|so|and then|because|which|whereas|while)\b)|\s[-–—]\s")
@@ -72,7 +72,7 @@ def polarity(window: str, wording: str) -> bool:
     parity ("the column order matters" denies "the column order doesn't matter"), and not reported ("a
     common myth is that ...")."""
     stems = [t.stem for t in tokenize(window)]
-    return negations(window) % 2 == negations(wording) % 2 and not reported(stems, len(stems))
+    return negations(window) % 2 == negations(wording) % 2 and not any(reported(stems, i) for i in range(len(stems)))
 
 
 @dataclass(frozen=True)
