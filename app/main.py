@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from app.api.openapi import install_openapi
 from app.catalog import load_catalog
 from app.config import Settings, get_settings
 from app.db import init_db, make_engine
+from app.hearing import hearing
 from app.interviewer import build_brain
 from app.scoring import jobs as scoring_jobs
 from app.security.hosts import HostPolicy
@@ -39,6 +41,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
         app.state.engine = make_engine(settings.resolved_database_url)
         app.state.schema_revision = init_db(app.state.engine)  # refuses a database behind or ahead
+        if settings.hearing_preload:  # the embedder and every round's catalog embeddings, before serving
+            await asyncio.get_running_loop().run_in_executor(None, hearing.preload, app.state.catalog,
+                                                             settings.embed_threads)
         app.state.brain = build_brain(settings)
         app.state.brain_name = app.state.brain.name
         app.state.scorer_name = scoring_jobs.get_scorer(app).name

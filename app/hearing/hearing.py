@@ -83,6 +83,14 @@ class RoundHearing:
                                 *(k.point for k in (rnd.keys.points(q.id) if rnd.keys else ()))))
              for q in rnd.prompt.questions], embedder)
 
+        self._question_texts = embedder.embed([q.text for q in rnd.prompt.questions])
+
+    def asked(self, text: str) -> tuple[str, float]:
+        """The question of the round an interviewer's words are closest to, and how close (cosine)."""
+        sims = self._question_texts @ self.embedder.embed([text])[0]
+        best = int(np.argmax(sims))
+        return self.round.prompt.questions[best].id, float(sims[best])
+
     @property
     def has_keys(self) -> bool:
         return bool(self.points)
@@ -151,20 +159,22 @@ class RoundHearing:
 
 
 _LOCK = threading.Lock()
-_HEARINGS: dict[int, RoundHearing | None] = {}
+_HEARINGS: dict[str, tuple[Round, RoundHearing | None]] = {}  # round id -> (that round, its hearing)
 
 
 def for_round(rnd: Round, threads: int = 1) -> RoundHearing | None:
-    """The round's hearing (built on first use; None when the embedder cannot load: signals only)."""
-    key = id(rnd)
+    """The round's hearing (built on first use, rebuilt for a reloaded round, whose texts the embedder has
+    cached; None when the embedder cannot load: signals only)."""
     with _LOCK:
-        if key not in _HEARINGS:
+        held = _HEARINGS.get(rnd.id)
+        if held is None or held[0] is not rnd:
             try:
-                _HEARINGS[key] = RoundHearing(rnd, get_embedder(threads))
+                held = (rnd, RoundHearing(rnd, get_embedder(threads)))
             except EmbedderError as exc:
                 log.error("hearing by meaning off (signals only): %s", exc)
-                _HEARINGS[key] = None
-        return _HEARINGS[key]
+                held = (rnd, None)
+            _HEARINGS[rnd.id] = held
+        return held[1]
 
 
 def preload(catalog: Catalog, threads: int = 1) -> None:

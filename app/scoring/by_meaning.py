@@ -3,11 +3,12 @@
 For a dimension that the questions in play have key points for (app.scoring.keypoints):
   share    = weighted key points established / the dimension's key points (a partial one counts half)
   level    = 1 when nothing is established; 2 below SHARE_FOR_3; 3 below SHARE_FOR_4; else 4
-  reasoning around the points (the kinds of depth.KINDS in the turns that made them) moves it by one at
-  most: a 4 without any reasoning is a 3; a 2 or 3 with REASONING_LIFT kinds or more is one more, only
-  when the rubric's signals agree (the signal score is higher too).
-The signal score (app.scoring.rubric) alone never lifts such a dimension: fluency, vocabulary and
-reasoning words are not key points. A dimension with no key point in play keeps its signal score.
+  the reasoning around the points moves it by one at most: a 4 without any reasoning (depth.KINDS in the
+  turns that made the points) is a 3; the signal score (rubric signals named and reasoned with, which
+  counts reasoning across the whole answer) lifts it by one when it is higher.
+  nothing established: the signal score, at most 2 (NO_POINT_CAP).
+So fluency, vocabulary and reasoning words alone never lift a dimension above 2: a 3 or 4 needs key
+points established by meaning. A dimension with no key point in play keeps its signal score.
 Evidence: the windows that established the points, verbatim, first; then the signal evidence.
 Hints and wrong claims cap afterwards, as before (app.scoring.misconceptions.apply_caps).
 """
@@ -22,7 +23,7 @@ from app.scoring.scorecard import DimensionScore, Evidence
 from app.scoring.transcript import TranscriptTurn, span_times
 
 SHARE_FOR_3, SHARE_FOR_4 = 0.34, 0.6
-REASONING_LIFT = 3
+NO_POINT_CAP = 2
 MAX_EVIDENCE = 3
 
 
@@ -67,8 +68,10 @@ def rescore(dims: list[DimensionScore], report: KeyPointReport, rnd: Round,
         kinds = _kinds(report, d.key, by_seq)
         if level == 4 and not kinds:
             level = 3
-        elif level in (2, 3) and len(kinds) >= REASONING_LIFT and d.score > level:
-            level += 1
+        elif level == 1:
+            level = min(d.score, NO_POINT_CAP)
+        else:
+            level = max(level, min(d.score, level + 1))
         hint_cap = 4 if not d.hints else 3 if d.hints == 1 else 2
         score = min(level, hint_cap)
         made = report.established(d.key)

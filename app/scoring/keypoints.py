@@ -45,16 +45,6 @@ class KeyPointReport:
         return [p for p in self.points.get(dimension, []) if p.point.status in (ESTABLISHED, PARTIAL)]
 
 
-def _asked(hearing: RoundHearing, text: str) -> str | None:
-    heard = hearing.hear(text, question_ids=())
-    best = heard.best_question()
-    if best is None:
-        return None
-    q = next(q for q in hearing.round.prompt.questions if q.id == best)
-    vec = hearing.embedder.embed([text, q.text])
-    return best if float(vec[0] @ vec[1]) >= QUESTION_ASKED else None
-
-
 def in_play(turns: list[TranscriptTurn], hearing: RoundHearing) -> dict[int, str | None]:
     """candidate turn seq -> the question in play when it was said."""
     known = {q.id for q in hearing.round.prompt.questions}
@@ -67,8 +57,9 @@ def in_play(turns: list[TranscriptTurn], hearing: RoundHearing) -> dict[int, str
         qid = (turn.meta or {}).get("question_id")
         if qid in known:
             current = qid
-        elif not turn.meta and (asked := _asked(hearing, turn.text)):
-            current = asked
+        elif qid is None:  # no meta: a turn that asks one of the round's questions puts it in play
+            asked, sim = hearing.asked(turn.text)
+            current = asked if sim >= QUESTION_ASKED else current
     if current is None and out:  # nothing says which question: the one the answers are closest to
         whole = hearing.hear(" ".join(t.text for t in turns if t.is_candidate), question_ids=())
         best = whole.best_question()
