@@ -15,6 +15,7 @@ Blocking (the embedder): call from a worker thread. `for_round()` keeps one per 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from app.catalog import Catalog, Round
 from app.hearing import meaning as M
 from app.hearing.claims import Claim
 from app.hearing.embedder import Embedder, EmbedderError, get_embedder
+from app.hearing.words import stem, tokenize
 
 log = logging.getLogger("viva.hearing")
 
@@ -54,6 +56,22 @@ class Heard:
         return max(self.relevance, key=self.relevance.get) if self.relevance else None
 
 
+_NUMBERS = re.compile(r"\d|\b(?:hundred|thousand|million|billion|per second|a day|a month)\b", re.IGNORECASE)
+_STOP = {stem(w) for w in ("the a an is are be to of in on and or for it its that this with as by at from we you i "
+                           "they our your just so but not no do does can will would should all any every use "
+                           "make makes made get gets always never").split()}
+
+
+def _content(text: str) -> set[str]:
+    return {t.stem for t in tokenize(text) if t.stem not in _STOP and len(t.stem) > 2}
+
+
+def _by_meaning(m) -> bool:
+    """Whether a myth can be heard by meaning: not a claim about numbers (embeddings do not check arithmetic:
+    "three million a day is 35 per second" sits as close to "wrong seconds arithmetic" as the wrong sum)."""
+    return not _NUMBERS.search(m.claim)
+
+
 def _myth_wordings(m) -> tuple[str, ...]:
     """The claim only: the spoken forms are lexical patterns, and out of their sentence even a long one
     ("filter the last 30 days", a form of "HAVING runs before GROUP BY") says something true."""
@@ -74,6 +92,7 @@ class RoundHearing:
                     [M.Statement(k.id, k.wordings, k.dimension, k.weight) for k in kps], embedder)
         items = list(rnd.rubric.misconceptions)
         self._myths = items
+        self._claim_words = [_content(m.claim) for m in items]
         self.myths = M.StatementSet([M.Statement(m.id, _myth_wordings(m), m.dimension) for m in items], embedder)
         self.truths = M.StatementSet(
             [M.Statement(m.id, tuple(filter(None, (m.truth, m.correction))), m.dimension) for m in items], embedder)
@@ -148,7 +167,9 @@ class RoundHearing:
                 if c < M.MYTH:
                     break
                 m = self._myths[col]
-                if m.id in found or c - float(truth_sim[row, col]) < M.MYTH_MARGIN:
+                if m.id in found or c - float(truth_sim[row, col]) < M.MYTH_MARGIN or not _by_meaning(m):
+                    continue
+                if not _content(w.text) & self._claim_words[col]:  # the window names nothing the claim is about
                     continue
                 if not M.polarity(w.text, self.myths.texts[which[row, col]]):
                     continue

@@ -2,8 +2,8 @@
 
 `Heard.relevance` holds the text's similarity to each question of the round (the question, its probes
 and its key points; the mean of the three closest windows). An answer addresses another question when
-that question is clearly closer than the one in play: by OTHER_MARGIN or more, while the one in play is
-below IN_PLAY_LOW. The interviewer redirects (once) as for an off-topic answer; the lexical check
+that question is clearly closer than the one in play: by OTHER_MARGIN or more, at least OTHER_MIN, while
+the one in play is below IN_PLAY_LOW. The interviewer redirects (once) as for an off-topic answer; the lexical check
 (app.interviewer.relevance) still catches answers about nothing in the round.
 """
 
@@ -13,6 +13,7 @@ from app.hearing.hearing import Heard
 
 OTHER_MARGIN = 0.15
 IN_PLAY_LOW = 0.55
+OTHER_MIN = 0.50  # and the other question is really addressed ("it depends, we'd figure it out" addresses none)
 
 
 def answers_other(heard: Heard, question_id: str | None) -> str | None:
@@ -23,6 +24,6 @@ def answers_other(heard: Heard, question_id: str | None) -> str | None:
     best = heard.best_question()
     if best is None or best == question_id:
         return None
-    if own < IN_PLAY_LOW and heard.relevance[best] - own >= OTHER_MARGIN:
+    if own < IN_PLAY_LOW and heard.relevance[best] >= OTHER_MIN and heard.relevance[best] - own >= OTHER_MARGIN:
         return best
     return None

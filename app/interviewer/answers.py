@@ -45,10 +45,7 @@ def classify(state: InterviewState, rnd: Round, event: Event) -> str:
     if is_clarifying_question(event.text):
         return "clarifying"
     q = PL.current_question(state, rnd)
-    # an answer to another question of the round (by meaning) is off topic, unless it makes a wrong claim:
-    # the challenge comes first, as for any answer
-    other = event.answers_other is not None and not event.myths and not MC.stated(event.text, rnd)
-    if other or is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals)):
+    if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals)):
         return "off_topic"
     has_specifics = any(specificity(event.text).values())
     if is_vague(event.text) and not (event.new_signals and has_specifics):

@@ -24,7 +24,6 @@ from contextlib import aclosing
 from typing import Any
 
 from app.catalog import Round
-from app.hearing import relevance as relevance_by_meaning
 from app.hearing.hearing import for_round
 from app.hearing.signals import SignalMatcher
 from app.interviewer import planner
@@ -145,21 +144,22 @@ class Interviewer:
         st.nudges = 0
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))
-        myths, other = await self._hear(text, st.question_id) if intent is None else ([], None)
+        myths = await self._hear(text, st.question_id) if intent is None else []
         event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
-                      myths=myths, answers_other=other)
+                      myths=myths)
         async with aclosing(self._speak(event)) as chunks:
             async for chunk in chunks:
                 yield chunk
 
-    async def _hear(self, text: str, question_id: str | None) -> tuple[list[str], str | None]:
-        """Myths asserted by meaning, and another question answered instead, heard in a worker thread (the
-        embedder blocks); nothing when the hearing layer cannot run (signals only)."""
+    async def _hear(self, text: str, question_id: str | None) -> list[str]:
+        """Myths asserted by meaning, heard in a worker thread (the embedder blocks); nothing when the hearing
+        layer cannot run (signals only). Relevance by meaning (app.hearing.relevance) is not used live yet:
+        on the interviewer harness it took strong answers for answers to other questions."""
         hearing = await asyncio.to_thread(for_round, self.round)
         if hearing is None:
-            return [], None
+            return []
         heard = await asyncio.to_thread(hearing.hear, text, [question_id] if question_id else [])
-        return [c.item.id for c in heard.myths], relevance_by_meaning.answers_other(heard, question_id)
+        return [c.item.id for c in heard.myths]
 
     async def on_silence(self, silence_s: float) -> AsyncIterator[str]:
         """Called about once a second while nobody speaks; usually yields nothing."""

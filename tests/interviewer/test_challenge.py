@@ -195,12 +195,3 @@ async def test_a_myth_in_words_not_in_the_catalog_is_challenged_typed(catalog):
     assert iv.state.challenged == ["float_money"]
     assert reply.endswith(next(m.challenge for m in rnd.rubric.misconceptions if m.id == "float_money"))
 
-
-async def test_an_answer_to_another_question_of_the_round_is_redirected(catalog):
-    rnd = catalog.get("database")
-    iv, clock, _ = await opened(rnd)
-    assert iv.state.question_id != "top_products_per_category"
-    clock.advance(60)
-    await say(iv.respond("I'd rank the products inside each category with a window function over the summed "
-                         "revenue and keep the first three rows of every category.", typed=True))
-    assert iv.last_meta["move"] == "redirect" and iv.last_meta["answer_kind"] == "off_topic"
