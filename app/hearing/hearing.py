@@ -56,7 +56,8 @@ class Heard:
         return max(self.relevance, key=self.relevance.get) if self.relevance else None
 
 
-_NUMBERS = re.compile(r"\d|\b(?:hundred|thousand|million|billion|per second|a day|a month)\b", re.IGNORECASE)
+_NUMBERS = re.compile(r"\d|\b(?:hundred|thousand|million|billion|per second|a day|a month|bytes|[kmgt]b|"
+                      r"(?:kilo|mega|giga|tera)bytes)\b", re.IGNORECASE)
 _STOP = {stem(w) for w in ("the a an is are be to of in on and or for it its that this with as by at from we you i "
                            "they our your just so but not no do does can will would should all any every use "
                            "make makes made get gets always never").split()}
