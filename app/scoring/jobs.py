@@ -7,7 +7,11 @@ interview in the database (status -> "scoring" with a claim token, in one condit
 across processes sharing one database exactly one scores it; a claim older than SCORING_STALE_S (its
 process died) may be taken over. It runs the scorer in a worker thread (DB reads and writes too, so the
 event loop never blocks), stores the scorecard (one per interview, replaced on re-scoring) and sets
-"scored"; any error sets "failed" (it can be retried on demand). At shutdown `drain(app)` waits a
+"scored"; any error sets "failed" (it can be retried on demand). A scorer that refines an offline card
+with a model (scorer.RefiningScorer: the LLM scorer, when its measured trust lets the model move scores)
+gets two stores: the offline card at once, marked `refining_with` (the claim stays, renewed), then the
+refined card, marked `refined_by`, which replaces it and sets "scored". A refinement that raises leaves
+the offline card as the final one. At shutdown `drain(app)` waits a
 little for running tasks, then cancels them (their interviews are marked "failed").
 Logs carry the interview id, the scorer, sizes and durations, never transcript text.
 """
@@ -29,7 +33,7 @@ from app.catalog import Round
 from app.lifecycle import cutoff
 from app.models import Interview, InterviewStatus, utcnow
 from app.scoring.scorecard import ScorecardDoc
-from app.scoring.scorer import Scorer, build_scorer
+from app.scoring.scorer import RefiningScorer, Scorer, build_scorer
 from app.scoring.transcript import TranscriptTurn, from_rows
 
 log = logging.getLogger("viva.scoring")
@@ -99,10 +103,13 @@ def _begin(app: Any, interview_id: int, token: str,
         return rnd, interview.level, from_rows(repository.list_turns(session, interview_id))
 
 
-def _store(app: Any, interview_id: int, token: str, doc: ScorecardDoc) -> bool:
+def _store(app: Any, interview_id: int, token: str, doc: ScorecardDoc, final: bool = True) -> bool:
+    """Save the card while this process still holds the claim; `final` sets "scored", else the claim stays
+    (an interim offline card shown while an LLM refines it) and its time is renewed."""
     with Session(app.state.engine) as session:
-        if not repository.transition(session, interview_id, S.scored, commit=False,
-                                     where=(col(Interview.scoring_owner) == token,)):
+        to, renew = (S.scored, {}) if final else (S.scoring, {"scoring_claimed_at": utcnow()})
+        if not repository.transition(session, interview_id, to, commit=False,
+                                     where=(col(Interview.scoring_owner) == token,), **renew):
             session.rollback()  # deleted while it was scored, or the claim was taken over
             return False
         repository.save_scorecard(session, interview_id, scorer=doc.scorer, overall=doc.overall,
@@ -118,6 +125,17 @@ def _mark_failed(app: Any, interview_id: int, token: str) -> None:
         log.error("could not mark interview %d as failed: %s", interview_id, type(exc).__name__)
 
 
+def _refined(scorer: RefiningScorer, interim: ScorecardDoc, rnd: Round, level: str,
+             turns: list[TranscriptTurn]) -> ScorecardDoc:
+    """The refinement, or the interim offline card (marked final) when the refinement itself fails."""
+    try:
+        return scorer.score(rnd, level, turns)
+    except Exception as exc:  # the LLM scorer falls back by itself; this is a bug or a broken store
+        log.error("LLM refinement failed (%s): the offline scorecard stands", type(exc).__name__)
+        return interim.model_copy(update={"refining_with": None, "notes": [
+            *interim.notes, f"The LLM refinement failed ({type(exc).__name__}); this is the offline scorecard."]})
+
+
 async def score_interview(app: Any, interview_id: int, on_demand: bool = False) -> bool:
     """Score one interview now (if this process wins the claim); True when a scorecard was stored."""
     started = time.perf_counter()
@@ -127,7 +145,20 @@ async def score_interview(app: Any, interview_id: int, on_demand: bool = False) 
         if job is None:
             return False
         rnd, level, turns = job
-        doc = await run_in_threadpool(get_scorer(app).score, rnd, level, turns)
+        scorer = get_scorer(app)
+        interim = None
+        model = await run_in_threadpool(scorer.refinement) if isinstance(scorer, RefiningScorer) else None
+        if model:  # the offline card at once; the model's refinement replaces it when ready
+            interim = await run_in_threadpool(scorer.offline.score, rnd, level, turns)
+            interim = interim.model_copy(update={"interview_id": interview_id, "refining_with": model})
+            if not await run_in_threadpool(_store, app, interview_id, token, interim, False):
+                return False
+            log.info("interview %d: offline scorecard stored in %.0f ms; refining with the LLM", interview_id,
+                     (time.perf_counter() - started) * 1000)
+        if interim is not None:
+            doc = await run_in_threadpool(_refined, scorer, interim, rnd, level, turns)
+        else:
+            doc = await run_in_threadpool(scorer.score, rnd, level, turns)
         doc = doc.model_copy(update={"interview_id": interview_id})
         if not await run_in_threadpool(_store, app, interview_id, token, doc):
             return False

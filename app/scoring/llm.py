@@ -81,9 +81,9 @@ class LlmScorer:
         self.chat = StructuredChat(client, settings.llm_model)
         self.offline = OfflineScorer()
 
-    def refines(self) -> bool:
-        """Whether scoring would consult the model at all (its measured trust is above "none")."""
-        return trust.trust_of(self.settings).level != "none"
+    def refinement(self) -> str | None:
+        """The model, when scoring would consult it (its measured trust is above "none"); else None."""
+        return self.settings.llm_model if trust.trust_of(self.settings).level != "none" else None
 
     # --- one dimension ----------------------------------------------------------------------------
     def _ask(self, rnd: Round, level: str, off: DimensionScore, excerpts: list[Excerpt], timeout: float):
@@ -185,6 +185,7 @@ class LlmScorer:
         common = {"notes": notes, "misconceptions": offline.misconceptions}
         if by_llm:
             doc = assemble(rnd, level, turns, dims, scorer=self.name, **common)
+            doc.refined_by = self.settings.llm_model
         else:
             reason = "; ".join(sorted(set(failed.values()))) or "nothing for the model to judge"
             doc = assemble(rnd, level, turns, dims, scorer="offline-fallback", fallback_reason=reason, **common)

@@ -109,6 +109,8 @@ class ScorecardDoc(BaseModel):
     level: str
     scorer: str  # "offline" | "llm" | "offline-fallback"
     fallback_reason: str | None = None
+    refining_with: str | None = None  # this is the offline card; this model's refinement will replace it
+    refined_by: str | None = None  # the model that refined this card (scorer "llm")
     overall: float
     hire_signal: str
     dimensions: list[DimensionScore]

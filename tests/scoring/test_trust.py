@@ -88,12 +88,12 @@ def test_a_model_unmeasured_or_failing_the_set_moves_no_score(llm, catalog, tmp_
         assert doc.overall == base.overall and doc.scorer == "offline-fallback"
         assert "judge bench" in doc.fallback_reason
     assert not llm.requests  # not even asked
-    assert LlmScorer(settings).refines() is False
+    assert LlmScorer(settings).refinement() is None
 
 
 def test_limited_trust_may_lower_by_one_and_never_raise(llm, catalog, tmp_path):
     settings = settings_for(llm, tmp_path, LIMITED, llm_scorer_max_shift=3)
-    assert LlmScorer(settings).refines() is True
+    assert LlmScorer(settings).refinement() == "qwen"
     base, up = score_both(llm, settings, catalog, "system_design", "medium", 4)
     for d, b in zip(up.dimensions, base.dimensions, strict=True):
         assert d.score == b.score
