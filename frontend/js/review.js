@@ -11,6 +11,7 @@ const KICK_AFTER_MS = 6000; // "finished" for this long with no scoring: ask for
 const interviewId = param('id');
 let pollStarted = 0;
 let kicked = false;
+let shownKey = ''; // the card on the page (an offline card being refined is replaced when the refinement lands)
 
 // --- transcript and evidence links ---------------------------------------------------------------
 function renderTranscript(turns) {
@@ -276,16 +277,41 @@ function showStatus(interview) {
   return true;
 }
 
+// Which card is shown: the offline one while a model refines it (polled until replaced), or the refined one.
+function renderSource(card) {
+  const box = $('#card-source');
+  if (card.refining_with) {
+    clear(
+      box,
+      el('span', { class: 'spinner', 'aria-hidden': 'true' }),
+      ` Offline scorecard — refining with ${card.refining_with}… This page updates by itself.`,
+    );
+  } else if (card.refined_by) {
+    box.textContent = `Refined by ${card.refined_by}.`;
+  } else {
+    box.textContent = 'Offline scorecard.';
+  }
+}
+
+function cardKey(card) {
+  return `${card.scorer}|${card.refining_with || ''}|${card.refined_by || ''}|${card.overall}`;
+}
+
 async function poll() {
   let card;
   let interview;
   try {
     card = await api.scorecard(interviewId);
     if (card) {
-      interview = await api.interview(interviewId);
-      renderTranscript(interview.turns);
-      renderScorecard(card);
-      if (location.hash.startsWith('#turn-')) showTurn(Number(location.hash.slice(6)));
+      if (cardKey(card) !== shownKey) {
+        interview = await api.interview(interviewId);
+        renderTranscript(interview.turns);
+        renderScorecard(card);
+        renderSource(card);
+        if (!shownKey && location.hash.startsWith('#turn-')) showTurn(Number(location.hash.slice(6)));
+        shownKey = cardKey(card);
+      }
+      if (card.refining_with) setTimeout(poll, POLL_MS * 2);
       return;
     }
     interview = await api.interview(interviewId);
