@@ -28,6 +28,9 @@
    once the budget is spent, or the server is unreachable, the remaining dimensions stay offline.
    The card's `scorer` is "llm" when at least one dimension was scored by the model, else
    "offline-fallback" with the reason.
+5. Then, within the budget, the judge's narrow question on each misconception the offline pass heard
+   (app.scoring.llm_checks: its correction beside the candidate's sentence), shown as a flag on the
+   dimension, never scored.
 Logs carry round ids, dimension keys, counts, durations and reasons - never excerpts, prompts or replies.
 """
 
@@ -41,6 +44,8 @@ import openai
 from app.catalog import Round
 from app.config import Settings
 from app.scoring import misconceptions, trust
+from app.scoring.judge import Judge
+from app.scoring.llm_checks import check_misconceptions
 from app.scoring.llm_prompt import Excerpt, build_messages, parse_reply, reply_schema, select_excerpts
 from app.scoring.rubric import OfflineScorer, read_candidate
 from app.scoring.scorecard import DimensionScore, Evidence, ScorecardDoc, assemble
@@ -79,6 +84,7 @@ class LlmScorer:
         client = client or openai.OpenAI(base_url=settings.llm_base_url, api_key=key,
                                          timeout=settings.llm_scorer_timeout_s, max_retries=0)
         self.chat = StructuredChat(client, settings.llm_model)
+        self.judge = Judge(settings, self.chat)  # the narrow question, on the same client and shape
         self.offline = OfflineScorer()
 
     def refinement(self) -> str | None:
@@ -169,6 +175,11 @@ class LlmScorer:
             failed[off.key] = reason
             dims.append(off.model_copy(update={"scored_by": "offline-fallback",
                                                "flags": list(dict.fromkeys([*off.flags, "llm-fallback"]))}))
+        if stop is None:
+            checked = check_misconceptions(self.judge, offline.misconceptions, deadline,
+                                           self.settings.llm_scorer_timeout_s)
+            dims = [d.model_copy(update={"flags": list(dict.fromkeys([*d.flags, *checked[d.key]]))})
+                    if d.key in checked else d for d in dims]
         return self._card(rnd, level, turns, offline, dims, failed, time.monotonic() - started,
                           level_of_trust)
 

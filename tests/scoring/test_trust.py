@@ -158,3 +158,30 @@ def test_a_judge_reply_outside_the_three_verdicts_is_a_failure(llm, text):
     judge = judge_for(llm, Settings(_env_file=None))
     with pytest.raises(CallFailed, match="invalid output"):
         judge.ask("A fact.", "A claim.", timeout=5)
+
+
+def test_each_misconception_heard_is_put_to_the_judge_beside_its_correction(llm, catalog, tmp_path):
+    settings = settings_for(llm, tmp_path, FULL)
+    rnd, turns = catalog.get("database"), load_transcript("database", "wrong")
+    base = OfflineScorer().score(rnd, "senior", turns)
+    assert base.misconceptions
+
+    def answer(body: dict) -> str:
+        if "verdict" in json.dumps(body.get("response_format", {})):  # the judge's narrow question
+            user = body["messages"][1]["content"]
+            first = base.misconceptions[0]
+            return json.dumps({"verdict": "agrees" if " ".join(first.correction.split()) in user else "contradicts"})
+        return verdict(4)
+
+    llm.default = Reply(text=answer)
+    doc = LlmScorer(settings).score(rnd, "senior", turns)
+    judged = [r for r in llm.requests if "verdict" in json.dumps(r["response_format"])]
+    assert len(judged) == len(base.misconceptions)
+    for body, hit in zip(judged, base.misconceptions, strict=True):
+        user = body["messages"][1]["content"]
+        assert f"Reference fact: {' '.join(hit.correction.split())}" in user
+        assert " ".join(hit.quote.split()) in user
+    flags = {d.key: d.flags for d in doc.dimensions}
+    assert "llm-disputes-misconception" in flags[base.misconceptions[0].dimension]
+    for d, b in zip(doc.dimensions, base.dimensions, strict=True):
+        assert d.score <= b.score  # a disputed misconception still keeps its cap
