@@ -167,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     m = measure(settings, results, sha, load, when)
     print(table(m, results))
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"finished {datetime.now(UTC).isoformat()[:16]} UTC")
     if args.limit or args.no_save:
         print("(not saved: a partial run or --no-save)")
     else:
