@@ -59,6 +59,7 @@ class Result:
     item: Item
     answer: str  # a verdict, or "error"
     seconds: float
+    error: str = ""  # why the call failed (CallFailed's short reason)
 
 
 def load_items(path: Path = DATA) -> tuple[list[Item], str]:
@@ -83,13 +84,14 @@ def run(settings: Settings, items: list[Item], timeout: float, progress=None) ->
     started = time.monotonic()
     for n, item in enumerate(items, start=1):
         t0 = time.monotonic()
+        reason = ""
         try:
             answer = judge.ask(item.reference, item.excerpt, timeout)
         except CallFailed as exc:
             if exc.stop:
                 raise
-            answer = "error"
-        results.append(Result(item, answer, time.monotonic() - t0))
+            answer, reason = "error", str(exc)
+        results.append(Result(item, answer, time.monotonic() - t0, reason))
         if progress:
             per = (time.monotonic() - started) / n
             progress(f"judge: {n}/{len(items)} items, {per:.1f} s/item, ETA {per * (len(items) - n):.0f} s")
@@ -133,6 +135,8 @@ def table(m: trust.Measurement, results: list[Result]) -> str:
         ("same-label share (bias)", f"{m.same_label_share:.2f} ({top})"),
         ("pairs told apart", f"{m.pairs_told_apart:.2f}"),
         ("answers", ", ".join(f"{k} {v}" for k, v in sorted(m.answers.items()))),
+        ("errors (counted wrong)", ", ".join(f"{k} {v}" for k, v in Counter(r.error for r in results
+                                                                              if r.error).most_common()) or "0"),
         ("seconds per item", f"{m.seconds_per_item:.2f} mean, "
                              f"{statistics.median(r.seconds for r in results):.2f} median" if results else "-"),
         ("trust level", f"{m.level} (limited: acc >= {trust.LIMITED[0]}, recall >= {trust.LIMITED[1]}; "
