@@ -147,6 +147,23 @@ class Interviewer:
             async for chunk in chunks:
                 yield chunk
 
+    def code_changed(self, language: str, code: str) -> None:
+        """The room's editor content (debounced): the LLM brain reads it; typing is not a turn."""
+        self.state.code, self.state.code_language = code, language
+
+    async def on_run(self, run: dict[str, Any], code: str = "") -> AsyncIterator[str]:
+        """React to a code or SQL run (app/interviewer/run_moves.py); `run` is a RunResult dump."""
+        if self.state.finished:
+            return
+        self._sync()
+        if code:
+            self.state.code = code
+        self.state.runs += 1
+        self.state.nudges = 0
+        async with aclosing(self._speak(Event(kind="run", run=run))) as chunks:
+            async for chunk in chunks:
+                yield chunk
+
     async def on_silence(self, silence_s: float) -> AsyncIterator[str]:
         """Called about once a second while nobody speaks; usually yields nothing."""
         self._sync()

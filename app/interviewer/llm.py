@@ -48,7 +48,7 @@ log = logging.getLogger("viva.interviewer.llm")
 # the LLM writes the follow-ups (their lead, see llm_prompt.LEAD_MOVES) and the answers to the candidate's
 # own questions at the wrap-up; a clarification, a hint and an encouragement are spoken as planned, because
 # their words are data (facts and hints) that must reach the candidate unchanged
-LLM_MOVES = {"probe", "specifics", "challenge", "redirect", "answer_question"}
+LLM_MOVES = {"probe", "specifics", "challenge", "redirect", "answer_question", "run_result"}
 MAX_SENTENCES = 3
 MAX_REPLY_TOKENS = 90  # two short spoken sentences; Settings.llm_max_tokens caps it further
 MAX_WORDS = {"answer_question": 70, "close": 70}

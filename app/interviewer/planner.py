@@ -130,6 +130,10 @@ def plan(state: InterviewState, rnd: Round) -> Move:
         move = close(P.CLOSE_OUT_OF_TIME if state.wrap_up == "none" else P.CLOSE)
     elif event.kind == "silence":
         move = _on_silence(state, rnd)
+    elif event.kind == "run":
+        from app.interviewer.run_moves import on_run
+
+        move = on_run(state, rnd, event.run or {})
     elif state.wrap_up == "asked":
         move = _in_wrap_up(state, rnd, event.text, event.intent)
     else:
@@ -290,6 +294,8 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
     state.waiting = move.kind == MoveKind.THINK_ACK or (state.waiting and move.kind == MoveKind.NUDGE)
     if move.kind == MoveKind.NUDGE:
         state.nudges += 1
+    if move.kind == MoveKind.RUN_RESULT and move.extra.get("run_asked"):
+        state.run_asked.append(f"{state.question_id}:{move.extra['run_asked']}")
     if move.kind == MoveKind.ANSWER_QUESTION or move.extra.get("answered_question"):
         state.candidate_questions += 1
     if move.kind == MoveKind.WRAP_UP_QUESTIONS:

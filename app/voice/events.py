@@ -135,3 +135,22 @@ class Error(ServerEvent):
     type: ClassVar[str] = "error"
     code: str
     message: str
+
+
+@dataclass(frozen=True)
+class ExerciseShown(ServerEvent):
+    """The runnable exercise of the question in play (None: talk only) and the editor's saved content."""
+
+    type: ClassVar[str] = "exercise"
+    exercise: dict[str, Any] | None
+    draft: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RunResultEvent(ServerEvent):
+    """A code or SQL run's result (app/runner/results.RunResult), stored with the interview as `id`."""
+
+    type: ClassVar[str] = "run_result"
+    id: int | None
+    at_ms: int
+    result: dict[str, Any]

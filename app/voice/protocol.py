@@ -12,7 +12,9 @@ from typing import Any
 
 from app.voice.frames import FrameError, decode_frame
 
-CLIENT_TYPES = ("text", "end_turn", "interrupt", "finish", "ping", "playback_done")
+CLIENT_TYPES = ("text", "end_turn", "interrupt", "finish", "ping", "playback_done", "code", "run")
+CODE_LANGUAGES = ("python", "javascript", "sql")
+RUN_MODES = ("run", "submit")  # run: the visible examples; submit: the hidden tests
 MAX_TEXT_MESSAGE_BYTES = 64 * 1024
 MAX_TYPED_CHARS = 20_000
 MAX_CLIENT_ID_CHARS = 64
@@ -86,11 +88,26 @@ def parse_client_text(raw: str, max_typed_chars: int = MAX_TYPED_CHARS) -> Clien
             raise ProtocolError(BAD_MESSAGE, "a 'text' message needs a non-empty string 'text'")
         if len(text) > max_typed_chars:
             raise ProtocolError(BAD_MESSAGE, f"typed answers are limited to {max_typed_chars} characters")
+    if kind in ("code", "run"):
+        _check_code(data, kind, max_typed_chars)
     if kind == "playback_done":
         seq = data.get("seq")
         if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= MAX_SEQ:
             raise ProtocolError(BAD_MESSAGE, "playback_done needs an integer 'seq' (a turn's seq)")
     return ClientMessage(kind, data)
+
+
+def _check_code(data: dict[str, Any], kind: str, max_chars: int) -> None:
+    """`code` (the editor's content, debounced) and `run` (Run / Submit) carry a language and the code."""
+    if data.get("language") not in CODE_LANGUAGES:
+        raise ProtocolError(BAD_MESSAGE, f"a '{kind}' message needs 'language': one of {', '.join(CODE_LANGUAGES)}")
+    code = data.get("code")
+    if not isinstance(code, str):
+        raise ProtocolError(BAD_MESSAGE, f"a '{kind}' message needs a string 'code'")
+    if len(code) > max_chars:
+        raise ProtocolError(BAD_MESSAGE, f"code is limited to {max_chars} characters; this is {len(code)}")
+    if kind == "run" and data.get("mode") not in RUN_MODES:
+        raise ProtocolError(BAD_MESSAGE, "a 'run' message needs 'mode': run (the examples) or submit (hidden tests)")
 
 
 def error(code: str, message: str) -> dict[str, Any]:
