@@ -3,8 +3,9 @@
 The child sees a read-only file system holding only the interpreters (/usr, /lib...), the harness scripts
 at /harness and an empty tmpfs /tmp: no /etc/passwd, no repository, no data directory. It has no network
 (--unshare-all), its own pid namespace (--die-with-parent: when we kill bwrap everything inside dies), runs
-as an unprivileged user (as `nobody` when the server runs as root, so RLIMIT_NPROC applies), and has rlimits
-on CPU seconds, address space, file size and open files, and on processes inside its user namespace. A wall-clock limit kills the process
+as an unprivileged user (as `nobody` when the server runs as root: root ignores RLIMIT_NPROC), and has
+rlimits on CPU seconds, address space, file size and open files, and on processes inside its own user
+namespace (so the server's threads and other runs do not count). A wall-clock limit kills the process
 group; stdout and stderr are read with a cap. Where bwrap is missing nothing runs: `SandboxUnavailable`.
 """
 

@@ -14,9 +14,13 @@ import time
 
 READ_ONLY = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
              getattr(sqlite3, "SQLITE_RECURSIVE", 33)}
-NAMES = {v: k[len("SQLITE_"):] for k, v in vars(sqlite3).items()
-         if k.startswith("SQLITE_") and isinstance(v, int) and k not in ("SQLITE_OK", "SQLITE_DENY",
-                                                                          "SQLITE_IGNORE")}
+ACTIONS = ("CREATE_INDEX", "CREATE_TABLE", "CREATE_TEMP_INDEX", "CREATE_TEMP_TABLE", "CREATE_TEMP_TRIGGER",
+           "CREATE_TEMP_VIEW", "CREATE_TRIGGER", "CREATE_VIEW", "DELETE", "DROP_INDEX", "DROP_TABLE",
+           "DROP_TEMP_INDEX", "DROP_TEMP_TABLE", "DROP_TEMP_TRIGGER", "DROP_TEMP_VIEW", "DROP_TRIGGER",
+           "DROP_VIEW", "INSERT", "PRAGMA", "READ", "SELECT", "TRANSACTION", "UPDATE", "ATTACH", "DETACH",
+           "ALTER_TABLE", "REINDEX", "ANALYZE", "CREATE_VTABLE", "DROP_VTABLE", "FUNCTION", "SAVEPOINT",
+           "RECURSIVE")
+NAMES = {getattr(sqlite3, "SQLITE_" + a): a for a in ACTIONS if hasattr(sqlite3, "SQLITE_" + a)}
 REASONS = {"PRAGMA": "PRAGMA statements", "ATTACH": "ATTACH (other databases)", "DETACH": "DETACH",
            "INSERT": "writes (INSERT)", "UPDATE": "writes (UPDATE)", "DELETE": "writes (DELETE)",
            "TRANSACTION": "transactions"}
