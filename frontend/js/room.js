@@ -4,6 +4,7 @@ import { MIC_MESSAGES, MicCapture, micSupported } from './audio-capture.js';
 import { $, el, levelLabel, notice, param } from './dom.js';
 import { announce, Banners, Countdown, LevelMeter, renderSpeaking, setConn } from './room-status.js';
 import { SpeechOut } from './speech-out.js';
+import { CodePanel } from './code-panel.js';
 import { CLOSE_TAKEN_OVER, StreamClient } from './stream-client.js';
 import { TranscriptView } from './transcript-view.js';
 import { VoiceActivity } from './voice-activity.js';
@@ -21,6 +22,7 @@ const banners = new Banners($('#banners'));
 const countdown = new Countdown();
 const meter = new LevelMeter($('#meter'));
 let stream = null;
+const code = new CodePanel($('#code-panel'), (msg) => stream?.send(msg));
 
 const state = {
   joined: false,
@@ -170,8 +172,16 @@ function onMessage(msg) {
     case 'phase':
       countdown.set(msg.phase, msg.remaining_s);
       break;
+    case 'exercise': // the question in play can be run: the editor replaces the text box
+      code.show(msg.exercise, msg.draft);
+      $('#typed-form').hidden = Boolean(msg.exercise);
+      break;
+    case 'run_result':
+      code.result(msg);
+      break;
     case 'error':
-      onServerError(msg);
+      if (code.running && (msg.code === 'busy' || msg.code === 'bad_message')) code.refused(msg.message);
+      else onServerError(msg);
       break;
     case 'finished':
       onFinished();
@@ -341,6 +351,7 @@ function finish() {
   speech.stop();
   setConn('idle', 'Finishing…');
   for (const b of ['#end-turn', '#mute', '#finish', '#typed', '#send-typed']) $(b).disabled = true;
+  code.disable();
   stream?.send({ type: 'finish' });
   setTimeout(goToReview, 15000); // the server normally answers "finished" long before
 }
@@ -373,7 +384,7 @@ function setupControls() {
 }
 
 async function init() {
-  window.vivaRoom = { view, speech, mic, state, stream: null };
+  window.vivaRoom = { view, speech, mic, state, stream: null, code };
   setupControls();
   setupVoiceSettings(speech, (on) => {
     state.bargeIn = on;
