@@ -97,8 +97,19 @@ def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
             before, after = ("… " if ev.cut_before else ""), (" …" if ev.cut_after else "")
             out.append(f"> {before}“{quote}”{after} — turn {ev.seq}, {clock(ev.start_ms)}–{clock(ev.end_ms)}")
             out.append("")
+        for q in d.code_evidence:
+            out += [f"Code ({q.question_id}, {q.language}), {q.note}:", ""]
+            out += _code_block(q.lines, q.first_line) + [""]
         if d.missing:
             out += [f"A strong answer would also cover: {', '.join(d.missing)}.", ""]
+    if doc.code:
+        out += ["## Code", ""]
+        for w in doc.code:
+            result = (f"hidden tests {w.passed}/{w.total} {w.status}" if w.status else "never submitted")
+            failure = f", first failure on {w.first_failure}" if w.first_failure else ""
+            out += [f"### {_md_cell(w.question_id)} ({w.language}): {result}{_md_cell(failure)}", "",
+                    f"{w.runs} example run(s), {w.submits} submit(s). Final code:", ""]
+            out += _code_block(w.code.splitlines() or [""], 1) + [""]
     out += ["## Speech", "", "_Measured from the audio; never part of the scores above._", ""]
     out += _speech_lines(doc) + [""]
     if doc.pacing.measured:
@@ -116,6 +127,11 @@ def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
             who = "Candidate" if t.is_candidate else "Interviewer"
             out += [f"**{who}** ({clock(t.start_ms)}, turn {t.seq}): {' '.join(t.text.split())}", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _code_block(lines: list[str], first: int) -> list[str]:
+    """An indented Markdown code block with line numbers: nothing in it is read as markup."""
+    return [f"    {first + i} | {line.expandtabs(4)}".rstrip() for i, line in enumerate(lines)]
 
 
 def render_table(doc: ScorecardDoc) -> str:
