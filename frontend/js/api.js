@@ -83,6 +83,7 @@ export const api = {
       throw err;
     }
   },
+  code: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}/code`),
   score: (interviewId) => request('POST', `/api/interviews/${id(interviewId)}/score`),
   progress: (roundId) => request('GET', `/api/progress?round=${id(roundId)}`),
   progressOverview: () => request('GET', '/api/progress/overview'),

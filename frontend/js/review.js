@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { responsive, scoreBars } from './charts.js';
 import { $, clear, clock, dateTime, el, levelLabel, notice, param, score, STATUS_LABELS } from './dom.js';
 import { renderPacing, renderSpeech } from './review-metrics.js';
+import { renderCodeEvidence, renderCodeWork } from './review-code.js';
 import { turnNode } from './transcript-view.js';
 
 const POLL_MS = 1500;
@@ -166,6 +167,7 @@ function dimensionBlock(d) {
           el('ul', { class: 'evidence-list' }, ...d.evidence.map(evidenceLink)),
         )
       : el('p', { class: 'muted small' }, 'No quote from your answers supported this dimension.'),
+    d.code_evidence?.length ? renderCodeEvidence(d.code_evidence) : null,
     d.missing?.length
       ? el(
           'div',
@@ -284,6 +286,7 @@ async function poll() {
     if (card) {
       interview = await api.interview(interviewId);
       renderTranscript(interview.turns);
+    api.code(interviewId).then((work) => renderCodeWork($('#code-review'), $('#code-work'), work)).catch(() => {});
       renderScorecard(card);
       if (location.hash.startsWith('#turn-')) showTurn(Number(location.hash.slice(6)));
       return;
