@@ -172,9 +172,9 @@ function onMessage(msg) {
     case 'phase':
       countdown.set(msg.phase, msg.remaining_s);
       break;
-    case 'exercise': // the question in play can be run: the editor replaces the text box
+    case 'exercise': // the question in play can be run: code goes in the editor, the box keeps typed talk
       code.show(msg.exercise, msg.draft);
-      $('#typed-form').hidden = Boolean(msg.exercise);
+      $('#typed-hint-what').textContent = msg.exercise ? '(when you can\'t speak; code goes in the editor)' : '(code, SQL, or when you can\'t speak)';
       break;
     case 'run_result':
       code.result(msg);
