@@ -147,7 +147,8 @@ class LLMBrain:
             return
         lead_only = kind in LEAD_MOVES and bool(move.prompt)
         answer = state.history[-1].text if state.history and state.history[-1].speaker == "candidate" else ""
-        guard = ReplyGuard(earlier, echo_of=answer if lead_only else None,
+        echoes = lead_only and kind != "run_result"  # a run's lead reacts to the run, not to spoken words
+        guard = ReplyGuard(earlier, echo_of=answer if echoes else None,
                            max_words=LEAD_WORDS if lead_only else MAX_WORDS.get(kind, DEFAULT_MAX_WORDS),
                            max_questions=0 if lead_only else 1)
         sent, asked, started = 0, False, time.perf_counter()

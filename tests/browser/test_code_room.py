@@ -80,7 +80,11 @@ COUNT_RUNS = """
     } catch {}
   };
   const Orig = window.WebSocket;
-  window.WebSocket = function (...args) { const ws = new Orig(...args); ws.addEventListener('message', recv); return ws; };
+  window.WebSocket = function (...args) {
+    const ws = new Orig(...args);
+    ws.addEventListener('message', recv);
+    return ws;
+  };
   window.WebSocket.prototype = Orig.prototype;
   Object.assign(window.WebSocket, { OPEN: 1, CLOSED: 3, CONNECTING: 0, CLOSING: 2 });
 })();
