@@ -17,7 +17,10 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 LANGUAGES = ("python", "javascript")
-Compare = Literal["exact", "unordered", "nested_unordered"]
+# how a result is judged: equal to the expected value (exact, or as a multiset: unordered, also inside each
+# group: nested_unordered), or `topological`: any order of 0..n-1 that keeps every pair [a, b] (b before
+# a) of the case's arguments (n, pairs) is right, and [] when none exists (the expected value is one example)
+Compare = Literal["exact", "unordered", "nested_unordered", "topological"]
 
 
 class ExerciseError(ValueError):

@@ -39,8 +39,22 @@ def _key(v: Any) -> str:
     return json.dumps(v, sort_keys=True)
 
 
-def same(got: Any, expected: Any, mode: Compare = "exact") -> bool:
+def same(got: Any, expected: Any, mode: Compare = "exact", args: list[Any] | None = None) -> bool:
+    if mode == "topological":
+        return _valid_order(got, expected, args or [])
     return _equal(_norm(got, mode), _norm(expected, mode))
+
+
+def _valid_order(got: Any, expected: Any, args: list[Any]) -> bool:
+    """Any order of 0..n-1 where each pair [a, b] has b before a; [] exactly when none exists."""
+    n, pairs = args[0], args[1]
+    if expected == []:
+        return got == []
+    if not isinstance(got, list) or sorted(x for x in got if isinstance(x, int)) != list(range(n)) \
+            or len(got) != n:
+        return False
+    at = {course: i for i, course in enumerate(got)}
+    return all(at[b] < at[a] for a, b in pairs)
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -135,7 +149,8 @@ async def run_code(ex: CodeExercise, language: str, code: str, mode: str,
             item.ms = rec.get("ms")
             status = rec.get("status")
             if status == "ok":
-                item.status = "passed" if same(rec.get("value"), case.expected, ex.compare) else "failed"
+                ok = same(rec.get("value"), case.expected, ex.compare, case.args)
+                item.status = "passed" if ok else "failed"
             elif status in ("timeout", "memory", "not_allowed"):
                 item.status, item.error = status, rec.get("error") if status == "not_allowed" else MESSAGES[status]
             else:

@@ -64,3 +64,15 @@ def test_a_bad_file_is_refused_with_file_and_field(tmp_path):
 ])
 def test_results_compare_as_the_exercise_says(got, expected, mode, same):
     assert judge.same(got, expected, mode) is same
+
+
+@pytest.mark.parametrize("got, expected, same", [
+    ([1, 2, 0], [2, 0, 1], True),  # another valid order
+    ([0, 1, 2], [2, 0, 1], False),  # breaks "2 before 0"
+    ([2, 0], [2, 0, 1], False),  # a course missing
+    ([2, 0, 0, 1], [2, 0, 1], False),
+    ([], [], True),
+    ([0, 1, 2], [], False),  # an order where none exists
+])
+def test_any_valid_order_passes_a_topological_case(got, expected, same):
+    assert judge.same(got, expected, "topological", [3, [[0, 2]]]) is same
