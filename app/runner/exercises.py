@@ -40,6 +40,7 @@ class CodeExercise(BaseModel):
     signature: dict[str, str]
     reference: dict[str, str]
     compare: Compare = "exact"
+    design: bool = False  # `function` names a class; each case is a list of calls (see harness/py_run.py)
     complexity: dict[str, str] = Field(default_factory=dict)  # {"time": "O(n)", "space": "O(n)"}
     notes: str = ""
     examples: list[Case] = Field(min_length=1)
@@ -59,7 +60,7 @@ class CodeExercise(BaseModel):
     def public(self) -> dict[str, Any]:
         """What the room may see: no hidden tests, no reference."""
         return {"question_id": self.question_id, "kind": "code", "languages": list(LANGUAGES),
-                "signature": self.signature, "notes": self.notes,
+                "signature": self.signature, "notes": self.notes, "design": self.design,
                 "examples": [c.model_dump() for c in self.examples]}
 
 

@@ -69,7 +69,17 @@ process.stdin.on("end", () => {
     write({ i: -1, status: "missing", error: `no function named ${name} was defined`, out: captured() });
     return;
   }
-  const call = new vm.Script("globalThis.__result = globalThis.__fn(...JSON.parse(globalThis.__args));",
+  // a design exercise names a class: each case is [[["<init>", ...args], ["method", ...args], ...]]
+  const call = new vm.Script(req.design
+    ? `globalThis.__result = (() => {
+         const calls = JSON.parse(globalThis.__args)[0];
+         const obj = new globalThis.__fn(...calls[0].slice(1));
+         return [null, ...calls.slice(1).map(([name, ...args]) => {
+           const out = obj[name](...args);
+           return out === undefined ? null : out;
+         })];
+       })();`
+    : "globalThis.__result = globalThis.__fn(...JSON.parse(globalThis.__args));",
     { filename: "harness" });
   req.cases.forEach((args, i) => {
     out = []; size = 0;

@@ -1,6 +1,8 @@
 """Runs inside the sandbox (python3 -I -S): the candidate's function on each case, one JSON line per case.
 
-stdin: {"code": str, "function": str, "cases": [[arg, ...], ...], "token": str}
+stdin: {"code": str, "function": str, "cases": [[arg, ...], ...], "token": str, "design": bool}
+A design exercise names a class: each case is [[["<init>", arg...], ["method", arg...], ...]] and its value
+the list of what each call returned (None for the constructor).
 stdout: {"token", "i", "status": "ok"|"error"|"not_allowed"|"memory"|"missing", "value"?, "error"?, "ms", "out"}
 The expected values never come here: the server compares. Imports from the candidate's code are limited to
 an allow-list of pure standard-library modules and `open` is refused; the sandbox is the real boundary.
@@ -111,7 +113,7 @@ def main():
         sys.stdout = sys.stderr = capture
         started = time.perf_counter()
         try:
-            value = fn(*copy.deepcopy(args))
+            value = _design(fn, args[0]) if request.get("design") else fn(*copy.deepcopy(args))
             record = {"status": "ok", "value": _plain(value)}
         except NotAllowed as exc:
             record = {"status": "not_allowed", "error": f"not allowed: {exc}"}
@@ -121,6 +123,12 @@ def main():
             record = {"status": "error", "error": _describe(exc)}
         record.update(i=i, ms=round((time.perf_counter() - started) * 1000, 3), out=capture.text())
         emit(record)
+
+
+def _design(cls, calls):
+    calls = copy.deepcopy(calls)
+    obj = cls(*calls[0][1:])
+    return [None] + [getattr(obj, name)(*args) for name, *args in calls[1:]]
 
 
 def _describe(exc):
