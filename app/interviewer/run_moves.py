@@ -77,7 +77,8 @@ def on_run(state: InterviewState, rnd: Round, run: dict[str, Any]) -> Move:
     complexity_dim = _dimension(rnd, COMPLEXITY_DIMS)
     lead = f"All the hidden tests pass, {passed}."
     if f"{qid}:complexity" not in state.run_asked and not _covered(state, complexity_dim):
-        ask = "What are the time and space complexity of your solution?"
+        ask = ("How would this query do on a table with millions of rows, and which index would it use?"
+               if run.get("language") == "sql" else "What are the time and space complexity of your solution?")
         return Move(MoveKind.RUN_RESULT, f"{lead} {ask}", lead=lead, prompt=ask, question_id=qid,
                     dimension=complexity_dim, extra={**base, "run_asked": "complexity"})
     if f"{qid}:testing" not in state.run_asked:

@@ -80,3 +80,22 @@ def test_runs_are_limited_to_one_at_a_time_per_session(voice_settings):
             assert busy["code"] == "busy"
             result = of(until(ws, "run_result"), "run_result")[0]["result"]
             assert result["cases"][0]["status"] == "timeout"
+
+
+def test_a_hostile_run_leaves_other_sessions_served(voice_settings):
+    """An endless loop in one interview's sandbox: another interview's typed answer is answered meanwhile,
+    and the hostile run ends with a clear time limit."""
+    with running(voice_settings, FakeTranscriber("ok")) as (app, client):
+        hostile, other = (new_interview(app, round_id="coding", level="mid") for _ in range(2))
+        with client.websocket_connect(url(hostile)) as ws_a, client.websocket_connect(url(other)) as ws_b:
+            until(ws_a, "exercise")
+            until(ws_b, "interviewer_done")
+            send(ws_a, type="run", mode="submit", language="python",
+                 code="def two_sum(nums, target):\n    while True:\n        pass\n")
+            send(ws_b, type="text", text="I'd use a hash map from value to index, one pass, O(n) time.")
+            got = until(ws_b, "interviewer_done")
+            assert of(got, "transcript")[0]["typed"] is True and of(got, "interviewer_done")[0]["text"]
+            assert str(hostile) in app.state.run_pool._running  # answered while the loop still ran
+            result = of(until(ws_a, "run_result"), "run_result")[0]["result"]
+            assert result["cases"][0]["status"] == "timeout" and "time limit" in result["cases"][0]["error"]
+            assert [c["status"] for c in result["cases"][1:]] == ["not_run"] * (len(result["cases"]) - 1)
