@@ -31,8 +31,8 @@ def check_exercises(prompts_dir: Path) -> tuple[str, bool, str]:
     except ExerciseError as exc:
         return ("exercises", False, str(exc))
     why = sandbox.self_test()
-    if why is not None:
-        return ("exercises", False, f"{len(items)} exercises, but runs are off: {why}")
+    if why is not None:  # the room still works (talk and the text box); Run and Submit say why they are off
+        return ("exercises", True, f"{len(items)} exercises valid, but code runs are off here: {why}")
     bad = asyncio.run(_failures(items))
     if bad:
         return ("exercises", False, "reference solutions failing: " + "; ".join(bad))
