@@ -76,3 +76,17 @@ def test_results_compare_as_the_exercise_says(got, expected, mode, same):
 ])
 def test_any_valid_order_passes_a_topological_case(got, expected, same):
     assert judge.same(got, expected, "topological", [3, [[0, 2]]]) is same
+
+
+@pytest.mark.usefixtures("needs_sandbox")
+def test_viva_check_runs_every_reference_and_names_a_failing_one(tmp_path):
+    from app.runner.check import check_exercises
+
+    name, ok, says = check_exercises(ROOT / "prompts")
+    assert ok and f"{len(ALL)} runnable questions" in says
+    (tmp_path / "exercises").mkdir()
+    text = (ROOT / "prompts" / "exercises" / "two_sum_variants.yaml").read_text()
+    broken = text.replace("return [seen[target - x], i]", "return [i, i]", 1)
+    (tmp_path / "exercises" / "two_sum_variants.yaml").write_text(broken)
+    name, ok, says = check_exercises(tmp_path)
+    assert not ok and "two_sum_variants (python)" in says
