@@ -66,3 +66,18 @@ export function renderCodeWork(section, target, work) {
     }),
   );
 }
+
+// Runs on the transcript's time line: each one before the first turn that started after it.
+export function placeRuns(list, turns, runs) {
+  for (const r of runs) {
+    const after = turns.find((t) => t.start_ms > r.at_ms);
+    const node = el(
+      'li',
+      { class: `turn turn-run run-${r.status}`, dataset: { run: String(r.id) } },
+      el('div', { class: 'who' }, el('span', { class: 'speaker' }, 'Code run'), el('span', { class: 'at' }, clock(r.at_ms))),
+      el('p', { class: 'text' }, `${r.question_id} (${r.language}) · ${runHeadline(r.result)}`),
+    );
+    const before = after ? list.querySelector(`li[data-seq="${after.seq}"]`) : null;
+    list.insertBefore(node, before);
+  }
+}

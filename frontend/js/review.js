@@ -4,7 +4,7 @@ import { api } from './api.js';
 import { responsive, scoreBars } from './charts.js';
 import { $, clear, clock, dateTime, el, levelLabel, notice, param, score, STATUS_LABELS } from './dom.js';
 import { renderPacing, renderSpeech } from './review-metrics.js';
-import { renderCodeEvidence, renderCodeWork } from './review-code.js';
+import { placeRuns, renderCodeEvidence, renderCodeWork } from './review-code.js';
 import { turnNode } from './transcript-view.js';
 
 const POLL_MS = 1500;
@@ -286,7 +286,13 @@ async function poll() {
     if (card) {
       interview = await api.interview(interviewId);
       renderTranscript(interview.turns);
-    api.code(interviewId).then((work) => renderCodeWork($('#code-review'), $('#code-work'), work)).catch(() => {});
+    api
+      .code(interviewId)
+      .then((work) => {
+        renderCodeWork($('#code-review'), $('#code-work'), work);
+        placeRuns($('#transcript'), interview.turns, work.runs);
+      })
+      .catch(() => {});
       renderScorecard(card);
       if (location.hash.startsWith('#turn-')) showTurn(Number(location.hash.slice(6)));
       return;

@@ -156,6 +156,8 @@ def test_a_coding_solution_fails_a_hidden_case_is_fixed_and_passes(live_server, 
     text = work.inner_text().lower()  # headings are shown in capitals
     assert "runs (3)" in text and "hidden tests: 5 of 5 passed" in text
     assert "if target - x in seen" in work.locator(".code-listing").first.inner_text()
+    on_timeline = page.locator("#transcript .turn-run")
+    assert on_timeline.count() == 3 and "4 of 5 passed" in on_timeline.nth(1).inner_text()
     evidence = page.locator("#dim-correctness_testing .code-evidence")
     assert evidence.count() == 1 and "two_sum_variants" in evidence.inner_text()
     card = get_json(live_server, f"/api/interviews/{interview_id}/scorecard")
