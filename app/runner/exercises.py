@@ -41,6 +41,9 @@ class CodeExercise(BaseModel):
     reference: dict[str, str]
     compare: Compare = "exact"
     design: bool = False  # `function` names a class; each case is a list of calls (see harness/py_run.py)
+    # helpers run before the candidate's code, per language: classes the signature uses (TreeNode) and an
+    # __adapter__(fn, *args) that turns a case's plain arguments into the call (and the result back)
+    prelude: dict[str, str] = Field(default_factory=dict)
     complexity: dict[str, str] = Field(default_factory=dict)  # {"time": "O(n)", "space": "O(n)"}
     notes: str = ""
     examples: list[Case] = Field(min_length=1)

@@ -110,7 +110,7 @@ async def run_code(ex: CodeExercise, language: str, code: str, mode: str,
     cases = ex.cases(mode)
     token = secrets.token_hex(8)
     request = {"code": code, "function": ex.function[language], "cases": [c.args for c in cases],
-               "token": token, "case_ms": CASE_MS, "design": ex.design}
+               "token": token, "case_ms": CASE_MS, "design": ex.design, "prelude": ex.prelude.get(language, "")}
     if language == "python":
         argv, memory, processes = [sandbox.python_path(), "-I", "-S", "-X", "utf8", "/harness/py_run.py"], None, None
     else:

@@ -56,6 +56,10 @@ process.stdin.on("end", () => {
   };
   const ctx = vm.createContext(sandbox, { codeGeneration: { strings: false, wasm: false } });
   const name = req.function;
+  if (req.prelude) {
+    // the exercise's own helpers (a TreeNode class...) and its __adapter__(fn, ...args)
+    new vm.Script(`${req.prelude}\n;globalThis.__adapter = __adapter__;`, { filename: "prelude" }).runInContext(ctx);
+  }
   try {
     new vm.Script(`${req.code}\n;globalThis.__fn = typeof ${name} === "function" ? ${name} : undefined;`,
       { filename: "solution" }).runInContext(ctx, { timeout: req.case_ms });
@@ -79,7 +83,9 @@ process.stdin.on("end", () => {
            return out === undefined ? null : out;
          })];
        })();`
-    : "globalThis.__result = globalThis.__fn(...JSON.parse(globalThis.__args));",
+    : req.prelude
+      ? "globalThis.__result = globalThis.__adapter(globalThis.__fn, ...JSON.parse(globalThis.__args));"
+      : "globalThis.__result = globalThis.__fn(...JSON.parse(globalThis.__args));",
     { filename: "harness" });
   req.cases.forEach((args, i) => {
     out = []; size = 0;
