@@ -204,7 +204,9 @@ def _on_silence(state: InterviewState, rnd: Round) -> Move:
         return wrap_up(state, "", rnd=rnd)
     if state.nudges >= MAX_NUDGES:
         return next_question(state, rnd, P.pick(P.MOVE_ON, state.interviewer_turns))
-    text = P.pick(P.NUDGES, state.nudges)
+    from app.interviewer.run_moves import check_in
+
+    text = check_in(state) or P.pick(P.NUDGES, state.nudges)
     return Move(MoveKind.NUDGE, text, question_id=state.question_id, phase=state.phase)
 
 

@@ -87,3 +87,17 @@ def on_run(state: InterviewState, rnd: Round, run: dict[str, Any]) -> Move:
                     dimension=test_dim, extra={**base, "run_asked": "testing"})
     ask = "Is there anything you'd change in it before we move on?"
     return Move(MoveKind.RUN_RESULT, f"{lead} {ask}", lead=lead, prompt=ask, question_id=qid, extra=base)
+
+
+CHECK_INS = [
+    "How is it going? Tell me where you are in the code, and run it whenever you want to check it.",
+    "Talk me through what you're writing right now; what's the part you're unsure about?",
+]
+
+
+def check_in(state: InterviewState) -> str | None:
+    """After a quiet spell with no typing (typing keeps the silence clock at zero), a candidate who has
+    code in the editor hears a check-in about the code rather than a generic nudge."""
+    if not state.code.strip():
+        return None
+    return CHECK_INS[min(state.nudges, len(CHECK_INS) - 1)]

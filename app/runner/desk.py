@@ -36,7 +36,8 @@ class CodeDesk:
                  activity: Callable[[int], None], limits: Limits = DEFAULT_LIMITS) -> None:
         self.interview_id, self.engine, self.pool, self.prompts_dir = interview_id, engine, pool, prompts_dir
         self.iv, self.out, self.clock, self.put, self.activity, self.limits = iv, out, clock, put, activity, limits
-        self.shown: str | None = None  # the question whose exercise the room shows
+        self.shown: str | None = None  # the question in play when the room was last told
+        self.showing = False  # the room shows an exercise
         self.tasks: set[asyncio.Task] = set()
 
     @property
@@ -47,7 +48,7 @@ class CodeDesk:
         return exercises.find(self.prompts_dir, self.question_id)
 
     async def start(self) -> None:
-        self.shown = None
+        self.shown, self.showing = None, False
         await self.question_changed()
 
     async def question_changed(self) -> None:
@@ -57,6 +58,9 @@ class CodeDesk:
             return
         self.shown = qid
         ex = self.exercise()
+        if ex is None and not self.showing:
+            return  # talk only, and the room shows no editor: nothing to say
+        self.showing = ex is not None
         draft = await asyncio.to_thread(code_store.get_draft, self.engine, self.interview_id, qid) if ex else None
         await self.out.send(events.ExerciseShown(ex.public() if ex else None, draft))
 

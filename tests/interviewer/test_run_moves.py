@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.interviewer import OfflineBrain
+from app.interviewer.run_moves import CHECK_INS
 from tests.interviewer.conftest import FakeClock, make, say
 from tests.interviewer.test_llm import llm, server  # noqa: F401  (fixtures)
 
@@ -99,3 +100,15 @@ async def test_a_quiet_spell_without_typing_gets_a_check_in_but_a_short_one_does
     clock.advance(30)
     assert await say(iv.on_silence(5.0)) == ""  # 5 s since the last keystroke: nothing said
     assert await say(iv.on_silence(25.0)) != ""  # a quiet spell with no typing: a check-in
+
+
+async def test_a_check_in_after_a_quiet_spell_asks_about_the_code_once_there_is_code(catalog):
+    clock = FakeClock()
+    iv = make(catalog.get("coding"), "mid", clock, brain=OfflineBrain())
+    await say(iv.opening())
+    clock.advance(30)
+    generic = await say(iv.on_silence(25.0))
+    assert "code" not in generic
+    iv.code_changed("python", "def two_sum(nums, target):\n    pass\n")
+    clock.advance(30)
+    assert await say(iv.on_silence(25.0)) in CHECK_INS  # the second nudge of the spell: the second wording
