@@ -43,6 +43,10 @@ export class CodePanel {
   }
 
   async show(exercise, draft) {
+    if (exercise && this.editor && this.exercise?.question_id === exercise.question_id) {
+      this.flush(); // a reconnect: the editor holds the newest code; the server gets it again
+      return;
+    }
     this.exercise = exercise;
     this.root.hidden = !exercise;
     if (!exercise) return;
