@@ -198,8 +198,8 @@ async def run_sql(ex: SqlExercise, query: str, mode: str,
                 item.status = "passed" if ok else "failed"
                 if not ok and expected is not None:
                     item.error = _row_diff(got, expected, ex.ordered)
-            elif status == "not_allowed":
-                item.status, item.error = "not_allowed", rec.get("error")
+            elif status in ("not_allowed", "memory"):
+                item.status, item.error = status, rec.get("error")
             else:
                 item.status, item.error = "error", rec.get("error")
             if not d.hidden:

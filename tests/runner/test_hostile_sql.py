@@ -29,6 +29,7 @@ def run(ex, query, mode="run"):
     ("DELETE FROM employees", "DELETE"),
     ("DROP TABLE employees", "not allowed"),
     ("SELECT * FROM employees; DROP TABLE employees", "one statement"),
+    ("SELECT load_extension('/tmp/evil')", "loading extensions"),
 ])
 def test_writes_attach_and_pragma_are_refused(org, query, reason):
     result = run(org, query)
@@ -78,3 +79,13 @@ def test_order_matters_only_when_the_question_says_so(org):
     top = exercises.load_all(ROOT / "prompts")["top_products_per_category"]
     shuffled = top.reference.strip() + " ORDER BY revenue"
     assert asyncio.run(judge.run_sql(top, shuffled, "submit", FAST)).status == "passed"
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT length(randomblob(900000000))",
+    "WITH RECURSIVE s(x, n) AS (SELECT 'ab', 1 UNION ALL SELECT x || x, n + 1 FROM s WHERE n < 40) "
+    "SELECT length(x) FROM s",
+])
+def test_a_query_that_builds_too_much_data_hits_the_memory_limit(org, query):
+    case = run(org, query).cases[0]
+    assert case.status == "memory" and "memory limit" in case.error

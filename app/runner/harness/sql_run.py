@@ -21,7 +21,8 @@ ACTIONS = ("CREATE_INDEX", "CREATE_TABLE", "CREATE_TEMP_INDEX", "CREATE_TEMP_TAB
            "ALTER_TABLE", "REINDEX", "ANALYZE", "CREATE_VTABLE", "DROP_VTABLE", "FUNCTION", "SAVEPOINT",
            "RECURSIVE")
 NAMES = {getattr(sqlite3, "SQLITE_" + a): a for a in ACTIONS if hasattr(sqlite3, "SQLITE_" + a)}
-REASONS = {"PRAGMA": "PRAGMA statements", "ATTACH": "ATTACH (other databases)", "DETACH": "DETACH",
+REASONS = {"load_extension": "loading extensions",
+           "PRAGMA": "PRAGMA statements", "ATTACH": "ATTACH (other databases)", "DETACH": "DETACH",
            "INSERT": "writes (INSERT)", "UPDATE": "writes (UPDATE)", "DELETE": "writes (DELETE)",
            "TRANSACTION": "transactions"}
 
@@ -41,7 +42,10 @@ def run_one(db, sql, max_rows, max_steps, denied):
         steps[0] += 1
         return 1 if steps[0] * 1000 > max_steps else 0
 
-    def authorize(action, *args):
+    def authorize(action, arg1, arg2, *rest):
+        if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() == "load_extension":
+            denied.append("load_extension")
+            return sqlite3.SQLITE_DENY
         if action in READ_ONLY:
             return sqlite3.SQLITE_OK
         denied.append(action)
@@ -57,8 +61,12 @@ def run_one(db, sql, max_rows, max_steps, denied):
         return {"rows": [[plain(v) for v in r] for r in rows[:max_rows]], "columns": columns, "cut": cut}
     except sqlite3.Warning as exc:  # e.g. "You can only execute one statement at a time."
         return {"error": f"{exc}", "status": "error"}
+    except MemoryError:
+        return {"status": "memory", "error": "memory limit: the query built more data than allowed"}
     except sqlite3.DatabaseError as exc:
         text = str(exc)
+        if "out of memory" in text or "disk I/O error" in text or "too big" in text:
+            return {"status": "memory", "error": "memory limit: the query built more data than allowed"}
         if denied:
             name = NAMES.get(denied[0], str(denied[0]))
             return {"status": "not_allowed",
@@ -78,6 +86,7 @@ def main():
     query = req["query"].strip().rstrip(";").strip()
     for i, seed in enumerate(req["datasets"]):
         db = sqlite3.connect(":memory:", isolation_level=None)
+        db.execute("PRAGMA temp_store = MEMORY")  # big intermediate results hit the memory limit, not a file
         db.executescript(req["schema"])
         db.executescript(seed)
         started = time.perf_counter()
