@@ -39,6 +39,7 @@ class Event(BaseModel):
     silence_s: float = 0.0
     new_signals: dict[str, list[str]] = Field(default_factory=dict)  # dimension -> signals first heard now
     unsure: list[str] = Field(default_factory=list)  # words the recogniser was unsure of: never said back
+    board: dict[str, Any] | None = None  # the whiteboard's graph as drawn now (app/board/graph.py), if any
 
 
 class InterviewState(BaseModel):
