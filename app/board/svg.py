@@ -12,6 +12,11 @@ from app.board.graph import KINDS, Graph
 NODE_W, NODE_H = 150, 56  # a node's (x, y) is its top-left corner
 NOTE_W, NOTE_H = 170, 48
 PAD = 24
+
+
+def note_width(text: str) -> int:
+    """A note is as wide as its text (roughly), within bounds (frontend/js/board-svg.js: noteWidth)."""
+    return round(max(NOTE_W, min(420, 16 + 6.6 * len(text))))
 FILL = {"client": "#eef3ff", "load_balancer": "#f1ecff", "service": "#e9f7ef", "cache": "#fff4e0",
         "database": "#e8f4fb", "queue": "#fdecef", "object_storage": "#f3f3f3", "cdn": "#eefaf9",
         "external": "#fafafa"}
@@ -38,7 +43,7 @@ def _border(cx: float, cy: float, tx: float, ty: float) -> tuple[float, float]:
 
 def bounds(graph: Graph) -> tuple[float, float, float, float]:
     boxes = [(n.x, n.y, n.x + NODE_W, n.y + NODE_H) for n in graph.nodes]
-    boxes += [(n.x, n.y, n.x + NOTE_W, n.y + NOTE_H) for n in graph.notes]
+    boxes += [(n.x, n.y, n.x + note_width(n.text), n.y + NOTE_H) for n in graph.notes]
     if not boxes:
         return 0, 0, 320, 80
     return (min(b[0] for b in boxes) - PAD, min(b[1] for b in boxes) - PAD,
@@ -76,7 +81,7 @@ def render_svg(data: dict[str, Any] | Graph, title: str = "Whiteboard") -> str:
                    f'<text x="{n.x + NODE_W / 2:g}" y="{n.y + 40:g}" font-size="14" text-anchor="middle" '
                    f'fill="#111">{_t(n.label)}</text></g>')
     for note in graph.notes:
-        out.append(f'<g><rect x="{note.x:g}" y="{note.y:g}" width="{NOTE_W}" height="{NOTE_H}" fill="#fffbd6" '
+        out.append(f'<g><rect x="{note.x:g}" y="{note.y:g}" width="{note_width(note.text)}" height="{NOTE_H}" fill="#fffbd6" '
                    f'stroke="#c9b458"/><text x="{note.x + 8:g}" y="{note.y + 28:g}" font-size="12" '
                    f'fill="#333">{_t(note.text)}</text></g>')
     out.append("</svg>")

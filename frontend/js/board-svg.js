@@ -4,6 +4,8 @@ export const NODE_W = 150;
 export const NODE_H = 56;
 export const NOTE_W = 170;
 export const NOTE_H = 48;
+/** A note is as wide as its text (roughly), within bounds; app/board/svg.py uses the same rule. */
+export const noteWidth = (text) => Math.round(Math.max(NOTE_W, Math.min(420, 16 + 6.6 * text.length)));
 const PAD = 24;
 const NS = 'http://www.w3.org/2000/svg';
 
@@ -37,7 +39,7 @@ function border(cx, cy, tx, ty) {
 export function bounds(graph) {
   const boxes = [
     ...graph.nodes.map((n) => [n.x, n.y, n.x + NODE_W, n.y + NODE_H]),
-    ...graph.notes.map((n) => [n.x, n.y, n.x + NOTE_W, n.y + NOTE_H]),
+    ...graph.notes.map((n) => [n.x, n.y, n.x + noteWidth(n.text), n.y + NOTE_H]),
   ];
   if (!boxes.length) return [0, 0, 640, 320];
   return [
@@ -117,7 +119,7 @@ export function renderBoard(svg, graph, opts = {}) {
       role: interactive ? 'button' : 'img',
       'aria-label': `Note: ${n.text}`,
     });
-    g.append(svgEl('rect', { width: NOTE_W, height: NOTE_H }));
+    g.append(svgEl('rect', { width: noteWidth(n.text), height: NOTE_H }));
     g.append(svgEl('text', { x: 8, y: 28 }, n.text));
     svg.append(g);
   }
