@@ -126,7 +126,7 @@ def describe(graph: Graph) -> str:
     for e in graph.edges:
         a, b = graph.node(e.source), graph.node(e.target)
         if a in nodes and b in nodes:
-            arrows.append(f"{a.label} -> {b.label}" + (f" ({e.label})" if e.label else ""))
+            arrows.append(f"{a.label} → {b.label}" + (f" ({e.label})" if e.label else ""))
     if arrows:
         parts.append("Arrows: " + "; ".join(arrows))
     if graph.notes:

@@ -81,8 +81,8 @@ def render_svg(data: dict[str, Any] | Graph, title: str = "Whiteboard") -> str:
                    f'<text x="{n.x + NODE_W / 2:g}" y="{n.y + 40:g}" font-size="14" text-anchor="middle" '
                    f'fill="#111">{_t(n.label)}</text></g>')
     for note in graph.notes:
-        out.append(f'<g><rect x="{note.x:g}" y="{note.y:g}" width="{note_width(note.text)}" height="{NOTE_H}" fill="#fffbd6" '
-                   f'stroke="#c9b458"/><text x="{note.x + 8:g}" y="{note.y + 28:g}" font-size="12" '
+        out.append(f'<g><rect x="{note.x:g}" y="{note.y:g}" width="{note_width(note.text)}" height="{NOTE_H}" '
+                   f'fill="#fffbd6" stroke="#c9b458"/><text x="{note.x + 8:g}" y="{note.y + 28:g}" font-size="12" '
                    f'fill="#333">{_t(note.text)}</text></g>')
     out.append("</svg>")
     return "\n".join(out)
