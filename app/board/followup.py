@@ -16,7 +16,8 @@ from app.interviewer import phrases as P
 from app.interviewer.moves import Move, MoveKind
 from app.interviewer.state import InterviewState
 
-MAX_PER_QUESTION = 2  # contradictions and gaps raised while one main question is in play
+MAX_PER_QUESTION = 2  # gaps and "said but not drawn" raised while one main question is in play (a drawing
+# that contradicts the words — an arrow that skips what was said to sit between — is always raised, once)
 CONTRADICTION_LEADS = ["Let me check the board against that.", "One thing on your diagram.",
                        "Let me hold that against the board."]
 GAP_LEADS = ["Looking at your diagram.", "On your board.", "Let me look at what you've drawn."]
@@ -45,10 +46,13 @@ def _raised(state: InterviewState, q: Question) -> int:
 def board_move(state: InterviewState, rnd: Round, q: Question, said: str) -> Move | None:
     """A contradiction (first) or a gap not yet raised for this question, as a follow-up; else None."""
     graph = graph_of(state)
-    if graph is None or _raised(state, q) >= MAX_PER_QUESTION:
+    if graph is None:
         return None
     recent = " ".join(e.text for e in state.history if e.speaker == "candidate" and e.question_id == q.id)
-    findings = contradictions(graph, rnd.board, f"{recent} {said}") + gaps(graph, rnd.board.needs(q.id))
+    found = contradictions(graph, rnd.board, f"{recent} {said}")
+    findings = [f for f in found if f.strong]
+    if _raised(state, q) < MAX_PER_QUESTION:
+        findings += [f for f in found if not f.strong] + gaps(graph, rnd.board.needs(q.id))
     finding = next((f for f in findings if _tag(q, f) not in state.asked_probes), None)
     if finding is None:
         return None

@@ -24,6 +24,7 @@ class Finding:
     ask: str  # the sentence to say, with drawn labels filled in
     labels: list[str] = field(default_factory=list)  # the drawn labels it names
     dimension: str | None = None
+    strong: bool = False  # an arrow contradicts the words (not only something said and not drawn yet)
 
 
 def _words(text: str) -> list[str]:
@@ -95,7 +96,7 @@ def contradictions(graph: Graph, spec: BoardSpec, said: str) -> list[Finding]:
         if found is not None:
             ask, labels = _fill(claim.ask, *found)
             dim = claim.dimension or spec.dimension_for(claim.kind)
-            out.append(Finding(f"claim:{claim.id}", "contradiction", ask, labels, dim))
+            out.append(Finding(f"claim:{claim.id}", "contradiction", ask, labels, dim, claim.check == "bypass"))
     return out
 
 
