@@ -91,6 +91,7 @@ class Claim(Strict):
 
 class BoardSpec(Strict):
     dimensions: dict[str, list[Kind]] = Field(default_factory=dict)
+    evidence: list[str] = Field(default_factory=list)  # dimensions a drawing is evidence for (the scorecard)
     questions: dict[str, list[Need]] = Field(default_factory=dict)
     claims: list[Claim] = Field(default_factory=list)
 
@@ -108,7 +109,8 @@ def load_spec(prompts_dir: Path, round_id: str) -> tuple[BoardSpec, Path | None]
     common = _read(base / COMMON) if (base / COMMON).is_file() else BoardSpec()
     path = base / f"{round_id}.yaml"
     own = _read(path) if path.is_file() else BoardSpec()
-    merged = BoardSpec(dimensions=own.dimensions, questions=own.questions, claims=[*common.claims, *own.claims])
+    merged = BoardSpec(dimensions=own.dimensions, evidence=own.evidence, questions=own.questions,
+                       claims=[*common.claims, *own.claims])
     return merged, (path if path.is_file() else None)
 
 
@@ -137,6 +139,9 @@ def check_against(spec: BoardSpec, path: Path | None, question_ids: set[str], di
     for dim in spec.dimensions:
         if dim not in dimensions:
             raise ValueError(f"{where}: field 'dimensions.{dim}': not a dimension of this round")
+    for dim in spec.evidence:
+        if dim not in spec.dimensions:
+            raise ValueError(f"{where}: field 'evidence': '{dim}' needs its kinds under 'dimensions'")
     for i, claim in enumerate(spec.claims):
         if claim.dimension is not None and claim.dimension not in dimensions:
             raise ValueError(f"{where}: field 'claims[{i}].dimension': '{claim.dimension}' is not a dimension "

@@ -105,6 +105,10 @@ def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
             before, after = ("… " if ev.cut_before else ""), (" …" if ev.cut_after else "")
             out.append(f"> {before}“{quote}”{after} — turn {ev.seq}, {clock(ev.start_ms)}–{clock(ev.end_ms)}")
             out.append("")
+        if d.drawn:
+            drawn = "; ".join(f"{_md_text(f['text'])} at {clock(f['at_ms'])}" for f in d.drawn)
+            out += [f"Drawn on the whiteboard: {drawn}.", ""]
+        out += [f"On the whiteboard: {_md_text(g)}" for g in d.drawn_gaps] + ([""] if d.drawn_gaps else [])
         if d.missing:
             out += [f"A strong answer would also cover: {', '.join(d.missing)}.", ""]
     out += ["## Speech", "", "_Measured from the audio; never part of the scores above._", ""]

@@ -56,3 +56,16 @@ def test_an_interview_without_a_board_exports_no_whiteboard(client):
     assert client.get(f"/api/interviews/{iid}/board").json() == {"version": 0, "at_ms": 0,
                                                                 "graph": {"nodes": [], "edges": [], "notes": []}}
     assert client.get(f"/api/interviews/{iid}/board/versions").json() == {"versions": []}
+
+
+def test_the_scorecard_lists_the_drawing_as_timed_evidence(client, design):
+    iid = _interview_with_board(client, client.app, design)
+    dims = {d["key"]: d for d in client.get(f"/api/interviews/{iid}/scorecard").json()["dimensions"]}
+    drawn = {f["text"]: f for f in dims["architecture"]["drawn"]}
+    arrow = f"{HOSTILE} → Orders DB (writes)"  # the service is labelled with the hostile text
+    assert drawn[arrow] == {"text": arrow, "version": 2, "at_ms": 9_000}
+    assert drawn["Edge LB (load balancer)"]["at_ms"] == 3_000  # first drawn in version 1
+    assert "drawn" not in dims["requirements"] or not dims["requirements"]["drawn"]  # not evidence for scoping
+    md = client.get(f"/api/interviews/{iid}/report.md").text
+    assert "Drawn on the whiteboard: " in md and "&lt;img src=x onerror=alert(1)&gt; → Orders DB (writes) at 0:09" in md
+    assert HOSTILE not in md
