@@ -39,8 +39,10 @@ export class BoardSync {
     stream.sendNow({ type: 'board', id: this.inFlight, base: this.version, graph: this.model.graph });
   }
 
-  /** The stream (re)connected: send what was drawn while it was down. */
+  /** The stream (re)connected: send what was drawn while it was down, and a write whose answer was lost
+   * with the old socket (if it had been stored, the server answers with a conflict that equals ours). */
   connected() {
+    if (this.inFlight) this.dirty = true;
     this.inFlight = null;
     if (this.dirty) this.flush();
   }
@@ -68,6 +70,7 @@ export class BoardSync {
 
   conflict(msg) {
     this.version = msg.version;
+    if (JSON.stringify(msg.graph) === JSON.stringify(this.model.graph)) return; // ours, already stored
     this.dirty = false;
     this.model.load(msg.graph, { undoable: true });
     this.onNotice('The board was changed in another tab or window, so it now shows the newest version. ' +

@@ -90,6 +90,11 @@ def test_draw_contradict_review_and_export(live_server, launch, shot, console_gu
     assert labels == {label for _, label in DESIGN}
     assert {e["label"] for e in first["graph"]["edges"]} == {"", "reads", "writes", "async"}
     shot(page, "board-room-drawn")
+    node(page, "Redis").focus()
+    page.keyboard.press("Delete")  # the component and its arrow go
+    assert node(page, "Redis").count() == 0 and page.locator("#board .board-edge").count() == len(ARROWS) - 1
+    page.keyboard.press("Control+z")  # and come back
+    assert node(page, "Redis").count() == 1 and page.locator("#board .board-edge").count() == len(ARROWS)
 
     seq = send_typed(page, CONTRADICTION)
     reply = next(t for t in interviewer_turns(live_server, iid) if t["seq"] > seq)
@@ -142,3 +147,72 @@ def test_draw_contradict_review_and_export(live_server, launch, shot, console_gu
     assert "## Whiteboard" in md and "<svg" in md and "Email worker" in md
     assert HOSTILE not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
     assert not [e for e in errors if e.startswith(("error", "pageerror"))], errors
+
+
+SYNC_SCRIPT = """
+async () => {
+  const { BoardModel } = await import('/js/board-model.js');
+  const { BoardSync } = await import('/js/board-sync.js');
+  const sent = [];
+  const notices = [];
+  const stream = { open: true, sendNow: (m) => sent.push(JSON.parse(JSON.stringify(m))) };
+  const model = new BoardModel();
+  const sync = new BoardSync(model, () => stream, { onNotice: (t) => notices.push(t) });
+  const wait = () => new Promise((r) => setTimeout(r, 900));
+  const out = {};
+  model.addNode('service', 'API', 0, 0);
+  model.addNode('database', 'Orders DB', 200, 0);
+  await wait();
+  out.first = sent.map((m) => [m.type, m.base, m.graph.nodes.length]);  // debounced: one write
+  sync.onMessage({ type: 'board_saved', id: sent[0].id, version: 1, at_ms: 10 });
+  model.addNode('cache', 'Redis', 400, 0);
+  await wait();
+  out.second = [sent[1].base, sent[1].graph.nodes.length];
+  // another tab stored versions 2..5 meanwhile: the write is refused with the newest
+  const theirs = { nodes: [{ id: 'x', kind: 'client', label: 'Their app', x: 0, y: 0 }], edges: [], notes: [] };
+  sync.onMessage({ type: 'board_conflict', id: sent[1].id, version: 5, at_ms: 50, graph: theirs });
+  out.afterConflict = model.graph.nodes.map((n) => n.label);
+  out.notice = notices.length;
+  model.undo();  // ours is one Undo away, and goes out drawn on version 5
+  out.afterUndo = model.graph.nodes.map((n) => n.label);
+  await wait();
+  out.third = [sent[2].base, sent[2].graph.nodes.length];
+  // the socket drops; a change waits; on reconnect it is sent
+  sync.onMessage({ type: 'board_saved', id: sent[2].id, version: 6, at_ms: 60 });
+  stream.open = false;
+  model.remove(model.graph.nodes[0].id);
+  await wait();
+  out.whileDown = sent.length;
+  stream.open = true;
+  sync.connected();
+  out.onReconnect = [sent.length, sent[3] && sent[3].base, sent[3] && sent[3].graph.nodes.length];
+  // a write in flight when the socket drops is sent again; stored already, the conflict equals ours: quiet
+  model.addNode('queue', 'Jobs', 0, 200);
+  await wait();
+  const lost = sent[sent.length - 1];
+  sync.connected();
+  const again = sent[sent.length - 1];
+  out.resent = [again !== lost, again.base, again.graph.nodes.length];
+  sync.onMessage({ type: 'board_conflict', id: again.id, version: 7, at_ms: 70, graph: again.graph });
+  out.quiet = [notices.length, sync.version];
+  // a limit the editor enforces itself, with a message
+  for (let i = 0; i < 45; i++) model.addNode('service', 's' + i, 0, 0);
+  out.capped = model.graph.nodes.length;
+  return out;
+}
+"""
+
+
+def test_sync_debounces_resolves_a_conflict_without_loss_and_resends_after_reconnect(live_server, launch):
+    browser = launch(fake_mic=False)
+    page = browser.new_page()
+    page.goto(live_server.url + "/review.html")
+    out = page.evaluate(SYNC_SCRIPT)
+    assert out["first"] == [["board", 0, 2]]
+    assert out["second"] == [1, 3]
+    assert out["afterConflict"] == ["Their app"] and out["notice"] == 1
+    assert out["afterUndo"] == ["API", "Orders DB", "Redis"]
+    assert out["third"] == [5, 3]
+    assert out["whileDown"] == 3 and out["onReconnect"] == [4, 6, 2]
+    assert out["resent"] == [True, 6, 3] and out["quiet"] == [1, 7]
+    assert out["capped"] == 40
