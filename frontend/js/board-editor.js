@@ -39,7 +39,13 @@ export class BoardEditor {
 
   render() {
     if (this.selected && !this.model.find(this.selected)) this.selected = null;
-    renderBoard(this.svg, this.model.graph, { selected: this.selected, pending: this.pending, interactive: true });
+    renderBoard(this.svg, this.model.graph, {
+      selected: this.selected,
+      pending: this.pending,
+      interactive: true,
+      fit: true,
+      minBox: [0, 0, this.svg.clientWidth < 500 ? 360 : 720, 300],
+    });
     const item = this.selected && this.model.find(this.selected);
     this.labelInput.value = item ? (item.label ?? item.text ?? '') : '';
     this.labelInput.placeholder = item ? 'Rename the selection' : 'Label for a new component';
@@ -62,7 +68,8 @@ export class BoardEditor {
 
   freeSpot() {
     const n = this.model.graph.nodes.length + this.model.graph.notes.length;
-    return { x: 20 + (n % 4) * (NODE_W + 40), y: 20 + Math.floor(n / 4) * (NODE_H + 50) };
+    const cols = this.svg.clientWidth < 500 ? 2 : 4; // a phone gets two columns: bigger boxes
+    return { x: 20 + (n % cols) * (NODE_W + 40), y: 20 + Math.floor(n / cols) * (NODE_H + 50) };
   }
 
   addComponent() {
@@ -118,14 +125,24 @@ export class BoardEditor {
     }
   }
 
+  undo() {
+    if (this.model.undoStack.length) this.say('Undone.');
+    this.model.undo();
+  }
+
+  redo() {
+    if (this.model.redoStack.length) this.say('Redone.');
+    this.model.redo();
+  }
+
   bind() {
     const on = (name, fn) => $(`[data-board=${name}]`, this.root).addEventListener('click', fn);
     on('add', () => this.addComponent());
     on('note', () => this.addNote());
     on('connect', () => this.startOrFinishArrow());
     on('delete', () => this.remove());
-    on('undo', () => this.model.undo());
-    on('redo', () => this.model.redo());
+    on('undo', () => this.undo());
+    on('redo', () => this.redo());
     this.labelInput.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') {
         e.preventDefault();
@@ -152,13 +169,13 @@ export class BoardEditor {
     const inField = e.target === this.labelInput || e.target.tagName === 'SELECT';
     if ((e.ctrlKey || e.metaKey) && !inField && e.key.toLowerCase() === 'z') {
       e.preventDefault();
-      if (e.shiftKey) this.model.redo();
-      else this.model.undo();
+      if (e.shiftKey) this.redo();
+      else this.undo();
       return;
     }
     if ((e.ctrlKey || e.metaKey) && !inField && e.key.toLowerCase() === 'y') {
       e.preventDefault();
-      this.model.redo();
+      this.redo();
       return;
     }
     const id = e.target.closest?.('[data-id]')?.dataset.id;

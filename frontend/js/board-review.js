@@ -1,5 +1,6 @@
 // The review's whiteboard: the diagram as it was at each moment of the interview (a slider over its
-// versions, each with its time and the transcript line it sat beside), and an SVG download per version.
+// versions, each with its time and the transcript line it sat beside; a click on a transcript line shows
+// the diagram as it was then), and an SVG download per version.
 import { api } from './api.js';
 import { $, clock, param } from './dom.js';
 import { renderBoard } from './board-svg.js';
@@ -44,6 +45,15 @@ export async function showBoardReview(root, interviewId) {
     root.dataset.version = String(snap.version);
   };
   slider.addEventListener('input', show);
+  // a transcript line shows the diagram as it was when that line ended
+  document.getElementById('transcript')?.addEventListener('click', (e) => {
+    const seq = Number(e.target.closest?.('[data-seq]')?.dataset.seq);
+    const turn = turns.find((t) => t.seq === seq);
+    if (!turn) return;
+    const at = versions.filter((v) => v.at_ms <= turn.end_ms).length;
+    slider.value = String(Math.max(1, at));
+    show();
+  });
   show();
   root.hidden = false;
 }

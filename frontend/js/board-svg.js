@@ -52,7 +52,7 @@ export function bounds(graph) {
 
 /** Replace the svg's content with `graph`. opts: {selected, pending (connect source), fit, interactive} */
 export function renderBoard(svg, graph, opts = {}) {
-  const { selected = null, pending = null, fit = false, interactive = false } = opts;
+  const { selected = null, pending = null, fit = false, interactive = false, minBox = null } = opts;
   svg.replaceChildren();
   const defs = svgEl('defs');
   const marker = svgEl('marker', {
@@ -68,7 +68,12 @@ export function renderBoard(svg, graph, opts = {}) {
   defs.append(marker);
   svg.append(defs);
   if (fit) {
-    const [x0, y0, x1, y1] = bounds(graph);
+    let [x0, y0, x1, y1] = bounds(graph);
+    if (minBox) {
+      // the editor: at least minBox, so a few boxes are not blown up and there is room to add more
+      [x0, y0] = [Math.min(x0, minBox[0]), Math.min(y0, minBox[1])];
+      [x1, y1] = [Math.max(x1, minBox[2]), Math.max(y1, minBox[3])];
+    }
     svg.setAttribute('viewBox', `${x0} ${y0} ${x1 - x0} ${y1 - y0}`);
   }
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));

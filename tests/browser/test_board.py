@@ -140,6 +140,8 @@ def test_draw_contradict_review_and_export(live_server, launch, shot, console_gu
     assert review.locator(".board-node", has_text="Email worker").count() == 0
     assert "Version 1 of" in review.locator("[data-board=caption]").inner_text()
     shot(page, "board-review-first")
+    page.locator("#transcript [data-seq]").last.click()  # a transcript line: the diagram as it was then
+    assert review.get_attribute("data-version") == str(versions)
 
     page.locator("#exports").wait_for(state="visible", timeout=120_000)
     with urllib.request.urlopen(f"{live_server.url}/api/interviews/{iid}/report.md", timeout=30) as res:
