@@ -33,7 +33,11 @@ class BoardChannel:
 
     async def start(self) -> store.Snapshot:
         """On connect: the newest version to the client (none while nothing is drawn), and to the interviewer."""
-        snap = await asyncio.to_thread(self._read)
+        try:
+            snap = await asyncio.to_thread(self._read)
+        except Exception as exc:  # noqa: BLE001 - the interview goes on; the room still has its board
+            log.warning("interview %s: board not loaded (%s)", self.interview_id, type(exc).__name__)
+            return store.EMPTY
         if snap.version:
             self.on_change(snap.graph, snap.at_ms)
             await self.out.send(events.Board(snap.version, snap.at_ms, snap.graph))
@@ -58,6 +62,11 @@ class BoardChannel:
             return
         except BoardError as exc:
             await self.out.send(protocol.error(protocol.BOARD_INVALID, f"board not saved: {exc.message}"))
+            return
+        except Exception as exc:  # noqa: BLE001 - the store is away: say so; the room keeps the drawing
+            log.warning("interview %s: board not saved (%s)", self.interview_id, type(exc).__name__)
+            await self.out.send(protocol.error(protocol.BOARD_FAILED, "the board could not be saved just now; it "
+                                               "is kept in this tab and sent again with your next change"))
             return
         if isinstance(result, store.Conflict):
             cur = result.current

@@ -28,6 +28,7 @@ FINISHED = "finished"  # the interview is already over; close code 4409
 INTERNAL = "internal"
 TAKEN_OVER = "taken_over"  # a newer connection took the interview over; close code 4410
 BOARD_INVALID = "board_invalid"  # a board write over a limit or malformed (nothing stored, session goes on)
+BOARD_FAILED = "board_failed"  # a valid board write the store could not take now (the client sends it again)
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FINISHED = 4409

@@ -20,7 +20,7 @@ export function mountBoard(root, interviewId, getStream, onNotice) {
     connected: () => sync.connected(),
     /** true when the message was the board's */
     onMessage(msg) {
-      if (BOARD_EVENTS.has(msg.type) || (msg.type === 'error' && msg.code === 'board_invalid')) {
+      if (BOARD_EVENTS.has(msg.type) || (msg.type === 'error' && msg.code?.startsWith('board_'))) {
         sync.onMessage(msg);
         return true;
       }

@@ -65,6 +65,10 @@ export class BoardSync {
     } else if (msg.type === 'error' && msg.code === 'board_invalid') {
       this.inFlight = null;
       this.onNotice(msg.message);
+    } else if (msg.type === 'error' && msg.code === 'board_failed') {
+      this.inFlight = null;
+      this.dirty = true; // kept here; goes out with the next change or reconnect
+      this.onNotice(msg.message);
     }
   }
 

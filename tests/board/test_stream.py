@@ -100,3 +100,22 @@ def test_reconnect_gets_the_board_back_and_the_interviewer_reads_it(voice_settin
         _, turns = stored(app, iid)
         assert turns[-1].meta["board"] == "contradiction"
         assert turns[-1].meta["board_refs"] == ["API", "Orders DB"]
+
+
+def test_a_store_failure_on_a_write_is_told_and_the_session_goes_on(voice_settings, design, monkeypatch):
+    from app.board import channel
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    with running(voice_settings, FakeTranscriber()) as (app, client):
+        iid = new_interview(app)
+        with client.websocket_connect(url(iid)) as ws:
+            until(ws, "interviewer_done")
+            monkeypatch.setattr(channel.store, "save", broken)
+            send(ws, type="board", base=0, graph=design)
+            error = of(until(ws, "error"), "error")[0]
+            assert error["code"] == protocol.BOARD_FAILED and "disk" not in error["message"]
+            monkeypatch.undo()
+            send(ws, type="board", base=0, graph=design)  # sent again: stored
+            assert of(until(ws, "board_saved"), "board_saved")[0]["version"] == 1
