@@ -68,6 +68,8 @@ def refer(move: Move, state: InterviewState, rnd: Round) -> Move:
     graph = graph_of(state)
     if graph is None or move.kind != MoveKind.PROBE or move.extra.get("board") or not move.prompt:
         return move
+    if state.board_turn == state.interviewer_turns - 1:  # not every turn: the last one spoke about the board
+        return move
     node = point_at(graph, rnd.board, move.dimension, state.interviewer_turns)
     if node is None:
         return move

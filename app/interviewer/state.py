@@ -68,6 +68,7 @@ class InterviewState(BaseModel):
     facts_given: list[str] = Field(default_factory=list)  # fact ids told to the candidate, in order
     challenged: list[str] = Field(default_factory=list)  # misconception ids challenged (each once), in order
     question_challenges: int = 0  # challenges while the question in play was in play
+    board_turn: int = -1  # interviewer_turns when a turn last spoke about the whiteboard (app/board/followup.py)
 
     # evidence: dimension -> rubric signal names heard (whole interview / the question in play)
     coverage: dict[str, list[str]] = Field(default_factory=dict)
