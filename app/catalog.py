@@ -18,6 +18,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from app.board.spec import BoardSpec, check_against, load_spec
+
 Level = Literal["mid", "senior", "staff"]
 LEVELS: tuple[str, ...] = ("mid", "senior", "staff")
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -236,6 +238,7 @@ class Round(BaseModel):
 
     rubric: Rubric
     prompt: RoundPrompt
+    board: BoardSpec = BoardSpec()  # what its whiteboards should show (prompts/boards/, app/board/spec.py)
 
     @property
     def id(self) -> str:
@@ -347,7 +350,12 @@ def load_round(rubric_path: Path, prompts_dir: Path) -> Round:
         raise CatalogError(f"{prompt_path}: missing prompt file for rubric {rubric_path.name}")
     prompt = _parse(RoundPrompt, prompt_path)
     _check_pair(rubric, prompt, rubric_path, prompt_path)
-    return Round(rubric=rubric, prompt=prompt)
+    try:
+        board, board_path = load_spec(Path(prompts_dir), rubric.id)
+        check_against(board, board_path, {q.id for q in prompt.questions}, {d.key for d in rubric.dimensions})
+    except ValueError as exc:
+        raise CatalogError(str(exc)) from None
+    return Round(rubric=rubric, prompt=prompt, board=board)
 
 
 def load_catalog(rubrics_dir: Path, prompts_dir: Path) -> Catalog:

@@ -53,6 +53,7 @@ class Interviewer:
         self.matcher = SignalMatcher(rnd)
         self._t0: float | None = None  # clock reading when the clock was (re)started; None while paused
         self._base = self.state.elapsed_s
+        self.board: dict[str, Any] | None = None  # the whiteboard as last saved (app/board/), read by each reply
 
     # --- clock ----------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -142,7 +143,8 @@ class Interviewer:
         st.nudges = 0
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))
-        event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [])
+        event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
+                      board=self.board)
         async with aclosing(self._speak(event)) as chunks:
             async for chunk in chunks:
                 yield chunk

@@ -29,6 +29,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from app.board.reading import board_text
 from app.catalog import Round
 from app.interviewer import planner
 from app.interviewer.anchor import RECENT_TURNS, anchor
@@ -117,6 +118,9 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
     if kind not in LEAD_MOVES:
         instruction += (" Reply with one or two short spoken sentences"
                         + (" ending with one question." if kind in QUESTION_MOVES else "."))
+    board = board_text(state.event.board if state.event is not None else None)
+    if board:  # what is drawn, by its labels (candidate data, like their words)
+        instruction = f"Their whiteboard:\n{sanitize(board)}\n{instruction}"
     turn = templates.turn.render(candidate=sanitize(_tail(candidate)), instruction=instruction)
     return [*prefix_messages(templates, state, rnd), {"role": "user", "content": turn.strip()}]
 

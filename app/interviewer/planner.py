@@ -288,6 +288,8 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         state.redirects += 1
     for fact_id in move.fact_ids:
         state.facts_given.append(fact_id)
+    if move.extra.get("board"):
+        state.board_turn = state.interviewer_turns
     if move.prompt and move.kind not in (MoveKind.REPEAT, MoveKind.RESUME, MoveKind.REDIRECT, MoveKind.CLARIFY):
         state.last_prompt = move.prompt
         state.prompt_move = move.kind.value

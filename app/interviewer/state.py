@@ -40,6 +40,7 @@ class Event(BaseModel):
     new_signals: dict[str, list[str]] = Field(default_factory=dict)  # dimension -> signals first heard now
     unsure: list[str] = Field(default_factory=list)  # words the recogniser was unsure of: never said back
     run: dict[str, Any] | None = None  # kind "run": the run's result (app/runner/results.RunResult dump)
+    board: dict[str, Any] | None = None  # the whiteboard's graph as drawn now (app/board/graph.py), if any
 
 
 class InterviewState(BaseModel):
@@ -68,6 +69,7 @@ class InterviewState(BaseModel):
     facts_given: list[str] = Field(default_factory=list)  # fact ids told to the candidate, in order
     challenged: list[str] = Field(default_factory=list)  # misconception ids challenged (each once), in order
     question_challenges: int = 0  # challenges while the question in play was in play
+    board_turn: int = -1  # interviewer_turns when a turn last spoke about the whiteboard (app/board/followup.py)
 
     # evidence: dimension -> rubric signal names heard (whole interview / the question in play)
     coverage: dict[str, list[str]] = Field(default_factory=dict)

@@ -112,6 +112,15 @@ def _store(app: Any, interview_id: int, token: str, doc: ScorecardDoc) -> bool:
         return True
 
 
+def _with_board(app: Any, interview_id: int, rnd: Any, turns: list, doc: ScorecardDoc) -> ScorecardDoc:
+    """The drawing as evidence beside the dimensions it shows (app/board/evidence.py)."""
+    from app.board import evidence, store
+
+    with Session(app.state.engine) as session:
+        versions = store.history(session, interview_id)
+    return evidence.attach(doc, rnd, versions, evidence.question_ids(turns)) if versions else doc
+
+
 def _mark_failed(app: Any, interview_id: int, token: str) -> None:
     try:
         with Session(app.state.engine) as session:
@@ -132,6 +141,7 @@ async def score_interview(app: Any, interview_id: int, on_demand: bool = False) 
         doc = await run_in_threadpool(get_scorer(app).score, rnd, level, turns)
         doc = apply_runs(doc, rnd, runs)  # hidden-test results weigh on correctness, whichever scorer
         doc = doc.model_copy(update={"interview_id": interview_id})
+        doc = await run_in_threadpool(_with_board, app, interview_id, rnd, turns, doc)
         if not await run_in_threadpool(_store, app, interview_id, token, doc):
             return False
     except asyncio.CancelledError:

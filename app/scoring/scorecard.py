@@ -19,6 +19,8 @@ answers for the level reach "lean hire" or better, medium ones "lean no hire", w
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from app.catalog import Round
@@ -117,6 +119,8 @@ class DimensionScore(BaseModel):
     assessed: bool = True  # False: never probed and no evidence; left out of the overall and hire signal
     scored_by: str = "offline"  # "offline" | "llm" | "offline-fallback"
     code_evidence: list[CodeQuote] = []  # the code quoted with its line numbers (correctness dimensions)
+    drawn: list[dict[str, Any]] = []  # the whiteboard as evidence: {text, version, at_ms} (app/board/evidence.py)
+    drawn_gaps: list[str] = []  # what the question's design needs and the final drawing lacks
 
 
 class Narrative(BaseModel):

@@ -154,3 +154,26 @@ class RunResultEvent(ServerEvent):
     id: int | None
     at_ms: int
     result: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Board(ServerEvent):
+    """The board as stored (app/board/): sent on connect, and after every accepted write (`board_saved`)
+    or refused one (`board_conflict`: this is the newest version; the client reloads it)."""
+
+    type: ClassVar[str] = "board"
+    _optional: ClassVar[tuple[str, ...]] = ("id", "graph")
+    version: int
+    at_ms: int
+    graph: dict[str, Any] | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class BoardSaved(Board):
+    type: ClassVar[str] = "board_saved"
+
+
+@dataclass(frozen=True)
+class BoardConflict(Board):
+    type: ClassVar[str] = "board_conflict"

@@ -12,7 +12,7 @@ from typing import Any
 
 from app.voice.frames import FrameError, decode_frame
 
-CLIENT_TYPES = ("text", "end_turn", "interrupt", "finish", "ping", "playback_done", "code", "run")
+CLIENT_TYPES = ("text", "end_turn", "interrupt", "finish", "ping", "playback_done", "board", "code", "run")
 CODE_LANGUAGES = ("python", "javascript", "sql")
 RUN_MODES = ("run", "submit")  # run: the visible examples; submit: the hidden tests
 MAX_TEXT_MESSAGE_BYTES = 64 * 1024
@@ -29,6 +29,8 @@ NOT_FOUND = "not_found"  # close code 4404
 FINISHED = "finished"  # the interview is already over; close code 4409
 INTERNAL = "internal"
 TAKEN_OVER = "taken_over"  # a newer connection took the interview over; close code 4410
+BOARD_INVALID = "board_invalid"  # a board write over a limit or malformed (nothing stored, session goes on)
+BOARD_FAILED = "board_failed"  # a valid board write the store could not take now (the client sends it again)
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FINISHED = 4409
@@ -94,6 +96,13 @@ def parse_client_text(raw: str, max_typed_chars: int = MAX_TYPED_CHARS) -> Clien
         seq = data.get("seq")
         if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= MAX_SEQ:
             raise ProtocolError(BAD_MESSAGE, "playback_done needs an integer 'seq' (a turn's seq)")
+    if kind == "board":
+        base = data.get("base")
+        if not isinstance(base, int) or isinstance(base, bool) or not 0 <= base <= MAX_SEQ:
+            raise ProtocolError(BOARD_INVALID, "a 'board' message needs an integer 'base' (the version it was "
+                                               "drawn on; 0 for the first)")
+        if not isinstance(data.get("graph"), dict):
+            raise ProtocolError(BOARD_INVALID, "a 'board' message needs a 'graph' object")
     return ClientMessage(kind, data)
 
 

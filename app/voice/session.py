@@ -18,6 +18,7 @@ from typing import Any
 
 from starlette.websockets import WebSocketDisconnect
 
+from app.board.channel import BoardChannel
 from app.config import Settings
 from app.interviewer.moves import MoveKind
 from app.voice import events, protocol
@@ -80,6 +81,8 @@ class StreamSession:
         self._partial_from = 0  # sample index from which the next partial is due
         self.inbox = AudioInbox(self._feed_audio, INBOX_MAX_S)
         self.desk: Any = None  # the code desk (app/runner/desk.py), attached by app/api/stream.py
+        self.board = BoardChannel(store.engine, interview_id, store.owner, self.out, self.clock.now_ms,
+                                  self._board_changed)
 
     async def run(self) -> None:
         """The connection has claimed the interview (app/api/stream.py); talk until it ends or is taken over."""
@@ -91,6 +94,7 @@ class StreamSession:
             await self.out.send(event)
         if self.desk is not None:
             await self.desk.start()
+        await self.board.start()
         worker = asyncio.create_task(self.talk.run())
         ticker = asyncio.create_task(self.talk.tick())
         heart = asyncio.create_task(self._heartbeat())
@@ -229,6 +233,10 @@ class StreamSession:
             await self.out.send(events.Pong(msg.data.get("t")))
         elif self._finishing:
             await self.out.send(protocol.error(protocol.FINISHED, "the interview is finishing"))
+        elif msg.type == "board":  # not a turn: stored on the timeline, read by the next reply
+            await self.board.handle(msg.data)
+            if self.board.taken_over:
+                await self.take_over()
         elif msg.type == "text":
             text, client_id = msg.data["text"].strip(), msg.data.get("id")
             await self.inbox.mark(lambda: self.talk.put(TypedTurn(text, self.clock.now_ms(), client_id)))
@@ -254,6 +262,10 @@ class StreamSession:
                 await self.talk.put(Finish("client"))
 
             await self.inbox.mark(finish)
+
+    def _board_changed(self, graph: dict[str, Any], at_ms: int) -> None:
+        self.iv.board = graph
+        self.talk.activity(at_ms)
 
     async def _playback_done(self, seq: Any) -> None:
         if not isinstance(seq, int) or isinstance(seq, bool):

@@ -168,6 +168,19 @@ function dimensionBlock(d) {
         )
       : el('p', { class: 'muted small' }, 'No quote from your answers supported this dimension.'),
     d.code_evidence?.length ? renderCodeEvidence(d.code_evidence) : null,
+    d.drawn?.length || d.drawn_gaps?.length
+      ? el(
+          'div',
+          { class: 'drawn' },
+          el('h4', {}, 'From your whiteboard'),
+          el(
+            'ul',
+            { class: 'evidence-list' },
+            ...(d.drawn || []).map((f) => el('li', {}, `${f.text} — drawn at ${clock(f.at_ms)}`)),
+            ...(d.drawn_gaps || []).map((g) => el('li', { class: 'muted' }, g)),
+          ),
+        )
+      : null,
     d.missing?.length
       ? el(
           'div',

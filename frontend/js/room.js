@@ -3,6 +3,7 @@ import { api, loginUrl } from './api.js';
 import { MIC_MESSAGES, MicCapture, micSupported } from './audio-capture.js';
 import { $, el, levelLabel, notice, param } from './dom.js';
 import { announce, Banners, Countdown, LevelMeter, renderSpeaking, setConn } from './room-status.js';
+import { mountBoard } from './board-room.js';
 import { SpeechOut } from './speech-out.js';
 import { CodePanel } from './code-panel.js';
 import { CLOSE_TAKEN_OVER, StreamClient } from './stream-client.js';
@@ -23,6 +24,9 @@ const countdown = new Countdown();
 const meter = new LevelMeter($('#meter'));
 let stream = null;
 const code = new CodePanel($('#code-panel'), (msg) => stream?.send(msg));
+const board = mountBoard($('#board'), interviewId, () => stream, (text) =>
+  banners.flash('board', notice('warning', text), 10000),
+);
 
 const state = {
   joined: false,
@@ -127,6 +131,7 @@ function onMessage(msg) {
     else if (msg.type === 'interviewer_done') view.interviewerDone(msg);
     return;
   }
+  if (board.onMessage(msg)) return; // the whiteboard's own events (not turns)
   switch (msg.type) {
     case 'ready':
       setConn('ok', 'Connected');
@@ -213,6 +218,7 @@ function onServerError(msg) {
 function onFinished() {
   if (state.over) return;
   state.over = true;
+  board.setEnabled(false);
   setConn('idle', 'Finished');
   for (const b of ['#end-turn', '#mute', '#finish', '#typed', '#send-typed']) $(b).disabled = true;
   mic.stop();
@@ -238,6 +244,7 @@ function onTakenOver() {
   mic.stop();
   speech.stop();
   state.joined = false;
+  board.setEnabled(false);
   setConn('bad', 'Open elsewhere');
   for (const b of ['#end-turn', '#mute', '#finish', '#typed', '#send-typed']) $(b).disabled = true;
   banners.set(
@@ -259,6 +266,7 @@ function connect() {
   stream.addEventListener('message', (e) => onMessage(e.detail));
   stream.addEventListener('open', async (e) => {
     setConn('ok', 'Connected');
+    board.connected();
     if (e.detail.reconnect) {
       await reloadTurns();
       banners.flash('conn', notice('ok', 'Reconnected — carrying on where you left off.'), 4000);
@@ -329,6 +337,7 @@ async function join() {
   $('#finish').disabled = false;
   $('#typed').disabled = false;
   $('#send-typed').disabled = false;
+  board.setEnabled(true);
   connect();
   showSpeaking();
   // the Join button is gone: put focus where the candidate acts next
@@ -384,7 +393,7 @@ function setupControls() {
 }
 
 async function init() {
-  window.vivaRoom = { view, speech, mic, state, stream: null, code };
+  window.vivaRoom = { view, speech, mic, state, stream: null, board, code };
   setupControls();
   setupVoiceSettings(speech, (on) => {
     state.bargeIn = on;

@@ -56,7 +56,8 @@ def test_bad_messages_are_refused(raw, code):
 
 @pytest.mark.parametrize("kind", protocol.CLIENT_TYPES)
 def test_every_known_message_parses(kind):
-    data = {"type": kind, "text": "SELECT 1", "seq": 1, "language": "sql", "code": "SELECT 1", "mode": "run"}
+    data = {"type": kind, "text": "SELECT 1", "seq": 1, "language": "sql", "code": "SELECT 1", "mode": "run",
+            "base": 0, "graph": {"nodes": [], "edges": []}}
     assert parse_client_text(json.dumps(data)).type == kind
 
 

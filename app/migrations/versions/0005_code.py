@@ -1,7 +1,7 @@
 """code: the room editor's latest content per question (code_draft) and every code or SQL run (code_run)
 
 Revision ID: 0004_code
-Revises: 0003
+Revises: board
 Create Date: 2026-12-03 08:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_code"
-down_revision = "0003"
+down_revision = "board"
 branch_labels = None
 depends_on = None
 
