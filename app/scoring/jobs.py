@@ -32,6 +32,7 @@ from app import repository
 from app.catalog import Round
 from app.lifecycle import cutoff
 from app.models import Interview, InterviewStatus, utcnow
+from app.scoring.code_runs import RunRecord, apply_runs
 from app.scoring.scorecard import ScorecardDoc
 from app.scoring.scorer import RefiningScorer, Scorer, build_scorer
 from app.scoring.transcript import TranscriptTurn, from_rows
@@ -91,7 +92,7 @@ def _claim(session: Session, interview_id: int, token: str, on_demand: bool) -> 
 
 
 def _begin(app: Any, interview_id: int, token: str,
-           on_demand: bool) -> tuple[Round, str, list[TranscriptTurn]] | None:
+           on_demand: bool) -> tuple[Round, str, list[TranscriptTurn], list[RunRecord]] | None:
     with Session(app.state.engine) as session:
         if not _claim(session, interview_id, token, on_demand):
             log.info("scoring interview %d: not claimed (gone, already scored, or scored elsewhere)", interview_id)
@@ -100,7 +101,8 @@ def _begin(app: Any, interview_id: int, token: str,
         rnd = app.state.catalog.get(interview.round_id)
         if rnd is None:
             raise LookupError(f"round {interview.round_id!r} is not in the catalog")
-        return rnd, interview.level, from_rows(repository.list_turns(session, interview_id))
+        return (rnd, interview.level, from_rows(repository.list_turns(session, interview_id)),
+                run_records(session, interview_id))
 
 
 def _store(app: Any, interview_id: int, token: str, doc: ScorecardDoc, final: bool = True) -> bool:
@@ -117,6 +119,15 @@ def _store(app: Any, interview_id: int, token: str, doc: ScorecardDoc, final: bo
         return True
 
 
+def _with_board(app: Any, interview_id: int, rnd: Any, turns: list, doc: ScorecardDoc) -> ScorecardDoc:
+    """The drawing as evidence beside the dimensions it shows (app/board/evidence.py)."""
+    from app.board import evidence, store
+
+    with Session(app.state.engine) as session:
+        versions = store.history(session, interview_id)
+    return evidence.attach(doc, rnd, versions, evidence.question_ids(turns)) if versions else doc
+
+
 def _mark_failed(app: Any, interview_id: int, token: str) -> None:
     try:
         with Session(app.state.engine) as session:
@@ -125,15 +136,15 @@ def _mark_failed(app: Any, interview_id: int, token: str) -> None:
         log.error("could not mark interview %d as failed: %s", interview_id, type(exc).__name__)
 
 
-def _refined(scorer: RefiningScorer, interim: ScorecardDoc, rnd: Round, level: str,
+def _refined(scorer: RefiningScorer, offline: ScorecardDoc, rnd: Round, level: str,
              turns: list[TranscriptTurn]) -> ScorecardDoc:
-    """The refinement, or the interim offline card (marked final) when the refinement itself fails."""
+    """The refinement, or the offline card (as the final one) when the refinement itself fails."""
     try:
         return scorer.score(rnd, level, turns)
     except Exception as exc:  # the LLM scorer falls back by itself; this is a bug or a broken store
         log.error("LLM refinement failed (%s): the offline scorecard stands", type(exc).__name__)
-        return interim.model_copy(update={"refining_with": None, "notes": [
-            *interim.notes, f"The LLM refinement failed ({type(exc).__name__}); this is the offline scorecard."]})
+        return offline.model_copy(update={"notes": [
+            *offline.notes, f"The LLM refinement failed ({type(exc).__name__}); this is the offline scorecard."]})
 
 
 async def score_interview(app: Any, interview_id: int, on_demand: bool = False) -> bool:
@@ -144,22 +155,26 @@ async def score_interview(app: Any, interview_id: int, on_demand: bool = False) 
         job = await run_in_threadpool(_begin, app, interview_id, token, on_demand)
         if job is None:
             return False
-        rnd, level, turns = job
+        rnd, level, turns, runs = job
         scorer = get_scorer(app)
-        interim = None
+
+        async def finished(doc: ScorecardDoc) -> ScorecardDoc:  # whichever scorer: runs, id, the drawing
+            doc = apply_runs(doc, rnd, runs)  # hidden-test results weigh on correctness
+            doc = doc.model_copy(update={"interview_id": interview_id})
+            return await run_in_threadpool(_with_board, app, interview_id, rnd, turns, doc)
+
         model = await run_in_threadpool(scorer.refinement) if isinstance(scorer, RefiningScorer) else None
         if model:  # the offline card at once; the model's refinement replaces it when ready
-            interim = await run_in_threadpool(scorer.offline.score, rnd, level, turns)
-            interim = interim.model_copy(update={"interview_id": interview_id, "refining_with": model})
+            offline = await run_in_threadpool(scorer.offline.score, rnd, level, turns)
+            interim = await finished(offline.model_copy(update={"refining_with": model}))
             if not await run_in_threadpool(_store, app, interview_id, token, interim, False):
                 return False
             log.info("interview %d: offline scorecard stored in %.0f ms; refining with the LLM", interview_id,
                      (time.perf_counter() - started) * 1000)
-        if interim is not None:
-            doc = await run_in_threadpool(_refined, scorer, interim, rnd, level, turns)
+            doc = await run_in_threadpool(_refined, scorer, offline, rnd, level, turns)
         else:
             doc = await run_in_threadpool(scorer.score, rnd, level, turns)
-        doc = doc.model_copy(update={"interview_id": interview_id})
+        doc = await finished(doc)
         if not await run_in_threadpool(_store, app, interview_id, token, doc):
             return False
     except asyncio.CancelledError:
@@ -206,3 +221,11 @@ async def resume_unscored(app: Any) -> list[int]:
     if ids:
         log.info("resuming scoring of %d interview(s) left unscored", len(ids))
     return ids
+
+
+def run_records(session: Session, interview_id: int) -> list[RunRecord]:
+    from app.runner.store import runs_of
+
+    return [RunRecord(question_id=r.question_id, language=r.language, mode=r.mode, status=r.status,
+                      passed=r.passed, total=r.total, code=r.code, result=r.result, at_ms=r.at_ms)
+            for r in runs_of(session, interview_id)]

@@ -53,6 +53,13 @@ class TypedTurn:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """Something other than a turn the interviewer answers, in order with the turns (a code run's result)."""
+
+    make: Callable[[], AsyncIterator[str]]
+
+
+@dataclass(frozen=True)
 class Unanswered:
     """Candidate turns already stored but not yet answered (e.g. flushed when the stream dropped)."""
 
@@ -121,6 +128,7 @@ class Conversation:
         self._sent = 0  # chunks of the reply being spoken sent so far
         self._phase: tuple[str, float] | None = None
         self._phase_sent = 0.0
+        self.after_reply: Callable[[], Awaitable[None]] | None = None  # e.g. the code desk: question changed?
 
     async def put(self, item: object) -> None:
         if self.queue.full():
@@ -199,6 +207,9 @@ class Conversation:
                 await self._speak(self.iv.on_silence(item.seconds))
         elif isinstance(item, Finish):
             await self._finish(item.reason)
+        elif isinstance(item, Reply):
+            if self.respond:
+                await self._speak(item.make())
 
     async def _withdraw(self, answered: Answered) -> None:
         self.iv.rewind(answered.before)
@@ -328,6 +339,8 @@ class Conversation:
             await self.out.send(events.InterviewerDone(text, seq, start_ms, end_ms, meta.get("move")))
             self.activity(end_ms)
         await self.send_phase(force=False)
+        if text and self.after_reply is not None:
+            await self.after_reply()
         if self.iv.finished and self.respond:
             await self._finish("interviewer")
         return seq if text else None
