@@ -14,6 +14,7 @@ COPY rubrics ./rubrics
 COPY prompts ./prompts
 COPY frontend ./frontend
 RUN pip install --no-cache-dir '.[postgres]' \
+    && pip install --no-cache-dir --no-deps 'pipecat-ai==1.14.0' \
     && useradd --create-home --uid 1000 viva && mkdir -p /data && chown viva /data
 
 # rubrics/, prompts/ and frontend/ are read from the working directory

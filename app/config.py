@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     turn_silence_ms: int = 700
     turn_word_wait_ms: int = Field(default=300, description="extra silence to wait for a pause's words")
     max_turn_s: float = 90.0
+    turn_model: Literal["auto", "smart-turn", "off"] = Field(
+        default="auto", description="turn model that may end a turn sooner: smart-turn (pipecat-ai wheel), "
+        "auto = when installed, off")
+    turn_complete_at: float = Field(default=0.9, description="turn model P(complete) that ends a turn at "
+                                    "the first short pause (with words that do not dangle)")
 
     # --- durability ---------------------------------------------------------------------------
     stream_lease_s: float = Field(default=30.0, description="a live stream heartbeats 6x per lease; a stream "

@@ -138,4 +138,5 @@ def _session(ws: WebSocket, app, interview: Interview, rnd, token: str, replay: 
     return StreamSession(ws, interview_id=interview_id, rnd=rnd, iv=iv, pool=app.state.stt_pool,
                          store=StreamStore(app.state.engine, interview_id, token), settings=app.state.settings,
                          info=info, on_finished=finished, replay=replay, unanswered=unanswered,
-                         state_seq=interview.state_seq)
+                         state_seq=interview.state_seq,
+                         turn_scorer=getattr(app.state, "turn_scorer", None))

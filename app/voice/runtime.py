@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from app.config import Settings
 from app.voice.loop_monitor import LoopMonitor
 from app.voice.pool import TranscriptionPool
+from app.voice.smart_turn import SmartTurn, TurnModelMissing, TurnScorer
 from app.voice.transcriber import build_transcriber
 from app.voice.vad import SileroVad
 
@@ -34,6 +35,7 @@ async def start_voice(app: FastAPI, settings: Settings) -> None:
             await asyncio.get_running_loop().run_in_executor(None, _preload, transcriber)
         except Exception as exc:  # noqa: BLE001 - the first transcription tries again and reports it
             log.error("speech model failed to load: %s", exc)
+    app.state.turn_scorer = await _turn_scorer(settings)
     app.state.loop_monitor = LoopMonitor()  # started by the app once start-up is over (app/main.py)
     log.info("speech to text: %s, %d worker(s), queue bound %d", transcriber.name, settings.stt_workers,
              settings.stt_max_queue)
@@ -46,6 +48,23 @@ def _preload(transcriber) -> None:
     SileroVad()
 
 
+async def _turn_scorer(settings: Settings) -> TurnScorer | None:
+    """The smart-turn model, loaded in a thread before serving; None when off or (auto) not installed."""
+    if settings.turn_model == "off":
+        return None
+    model = SmartTurn()
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, model.load)
+    except TurnModelMissing as exc:
+        if settings.turn_model == "smart-turn":
+            raise
+        log.info("turn model off: %s", exc)
+        return None
+    log.info("turn model: %s, P(complete) >= %.2f ends a turn at the first pause", model.name,
+             settings.turn_complete_at)
+    return TurnScorer(model)
+
+
 async def stop_voice(app: FastAPI) -> None:
     monitor = getattr(app.state, "loop_monitor", None)
     if monitor is not None:
@@ -53,3 +72,6 @@ async def stop_voice(app: FastAPI) -> None:
     pool = getattr(app.state, "stt_pool", None)
     if pool is not None:
         await pool.close()
+    scorer = getattr(app.state, "turn_scorer", None)
+    if scorer is not None:
+        scorer.close()

@@ -36,6 +36,7 @@ from app.voice.endpointing import (
 from app.voice.frames import ms_to_samples, samples_to_ms
 from app.voice.inbox import AudioInbox
 from app.voice.pool import TranscriptionPool
+from app.voice.smart_turn import RecentAudio, TurnScorer
 from app.voice.store import StreamStore
 from app.voice.transcriber import vocabulary_prompt
 from app.voice.turns import TurnAssembler
@@ -56,7 +57,7 @@ class StreamSession:
                  store: StreamStore, settings: Settings, info: dict[str, Any],
                  on_finished: Callable[[], Awaitable[None]], detector: SpeechDetector | None = None,
                  replay: list[dict[str, Any]] | None = None, unanswered: Unanswered | None = None,
-                 state_seq: int = 0) -> None:
+                 state_seq: int = 0, turn_scorer: TurnScorer | None = None) -> None:
         self.ws = ws
         self.interview_id = interview_id
         self.iv = iv
@@ -66,7 +67,10 @@ class StreamSession:
         self.clock = StreamClock()
         self.endpointer = Endpointer(detector or SileroVad(), EndpointConfig(
             turn_silence_ms=settings.turn_silence_ms, max_turn_s=settings.max_turn_s,
-            pause_ms=settings.stt_pause_ms, word_wait_ms=settings.turn_word_wait_ms))
+            pause_ms=settings.stt_pause_ms, word_wait_ms=settings.turn_word_wait_ms,
+            complete_at=settings.turn_complete_at))
+        self.turn_scorer = turn_scorer
+        self.recent = RecentAudio() if turn_scorer is not None else None  # what a pause is scored on
         self.turns = TurnAssembler(pool, vocabulary_prompt(rnd.vocabulary), self._busy,
                                    settings.stt_max_pending_s)
         self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
@@ -211,6 +215,8 @@ class StreamSession:
         await self.turns.wait_for_room()
         self.clock.audio_started()
         self.clock.audio_ms += samples_to_ms(len(samples))
+        if self.recent is not None:
+            self.recent.append(samples)
         await self._handle(self.endpointer.feed(samples))
         self._maybe_partial()
 
@@ -263,6 +269,8 @@ class StreamSession:
                 await self.out.send(events.SpeechEnded(self._ms(ev.at_ms)))
             elif isinstance(ev, Chunk):
                 self.turns.add_chunk(ev, on_done=self._chunk_done)
+                if ev.speculative:
+                    self._score_pause(ev)
             elif isinstance(ev, ChunkCancelled):
                 self.turns.cancel_chunk(ev.turn, ev.index)
             elif isinstance(ev, TurnEnd):
@@ -287,6 +295,33 @@ class StreamSession:
             self.endpointer.set_hint(chunk.turn, chunk.index, text)
         if text:
             self.out.send_soon(events.Partial(text, chunk.turn))
+
+    def _score_pause(self, chunk: Chunk) -> None:
+        """The turn model's P(complete) for the turn's audio up to this pause (its last 8 s), off the loop;
+        the endpointer may then end the turn sooner. The score is logged, never the words."""
+        start = self.endpointer.turn_start
+        if self.turn_scorer is None or self.recent is None or start is None:
+            return
+        audio = self.recent.since(start)
+        audio = audio[: max(0, len(audio) - (self.recent.end - ms_to_samples(chunk.end_ms)))]
+        future = self.turn_scorer.submit(audio)
+        if future is None:
+            log.info("interview %s: turn %d pause %d not scored (turn model busy)", self.interview_id,
+                     chunk.turn, chunk.index)
+            return
+        asked = time.perf_counter()
+
+        def done(f: asyncio.Future) -> None:
+            if f.cancelled() or f.exception() is not None:
+                log.warning("interview %s: turn model failed (%s)", self.interview_id,
+                            "cancelled" if f.cancelled() else type(f.exception()).__name__)
+                return
+            score = f.result()
+            log.info("interview %s: turn %d pause %d: P(complete) %.2f (%.0f ms)", self.interview_id, chunk.turn,
+                     chunk.index, score, (time.perf_counter() - asked) * 1000)
+            self.endpointer.set_turn_score(chunk.turn, chunk.index, score)
+
+        future.add_done_callback(done)
 
     def _maybe_partial(self) -> None:
         """Provisional words during a long stretch of speech without pauses, only on an idle pool."""
