@@ -70,6 +70,13 @@ def dangling(text: str) -> bool:
     return len(words) >= 2 and words[-2] in MODALS
 
 
+def finished(text: str) -> bool:
+    """The words end a sentence (the recogniser's punctuation) and do not dangle: what the turn model must
+    agree with before it may end a turn early."""
+    stripped = text.strip()
+    return stripped.endswith((".", "?", "!")) and not dangling(stripped)
+
+
 def hold_ms(text: str | None, base_ms: int, patient: bool = False) -> int:
     """Silence that ends a turn, given the words transcribed so far (None: not known yet).
 
@@ -147,6 +154,7 @@ class EndpointConfig:
     # The turn model's P(complete) at or above which (with words that do not dangle) the turn ends at the
     # first short pause instead of after the hold; above 1 = never (the model only ever shortens the wait).
     complete_at: float = 0.9
+    complete_hold_ms: int = 200  # the silence that then ends it (at most the words' own hold)
 
 
 class AudioBuffer:
@@ -287,8 +295,8 @@ class Endpointer:
         if self._hint is None:
             return self.cfg.turn_silence_ms + self.cfg.word_wait_ms
         hold = hold_ms(self._hint, self.cfg.turn_silence_ms, self.patient)
-        if self._score is not None and self._score >= self.cfg.complete_at and not dangling(self._hint):
-            return min(hold, self.cfg.pause_ms)  # it sounds finished and the words agree: answer now
+        if self._score is not None and self._score >= self.cfg.complete_at and finished(self._hint):
+            return min(hold, max(self.cfg.complete_hold_ms, self.cfg.pause_ms))  # sounds finished, words agree
         return hold
 
     def _start_speech(self, onset: int, events: list[Event]) -> None:

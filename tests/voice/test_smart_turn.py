@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from app.voice import smart_turn
-from app.voice.endpointing import Chunk, EndpointConfig, Endpointer, TurnEnd, dangling
+from app.voice.endpointing import Chunk, EndpointConfig, Endpointer, TurnEnd, dangling, finished
 from app.voice.smart_turn import RecentAudio, SmartTurn, TurnModelMissing, TurnScorer, last_window, log_mel
 from tests.voice.fakes import EnergyDetector, silence, tone
 
@@ -151,6 +151,7 @@ def test_a_confident_score_and_finished_words_end_the_turn_at_the_first_pause():
 def test_a_score_never_overrides_dangling_words_or_lengthens_the_wait():
     assert _wait(_paused(0.99, "We keep the counters in Redis and")) >= 1400
     assert _wait(_paused(0.99, "For consistency I would use")) >= 1400
+    assert _wait(_paused(0.99, "And Mr John")) >= 700  # no sentence end heard in the words: the usual hold
     assert _wait(_paused(0.05, "We keep the counters in Redis.")) == _wait(_paused(None, "We keep the counters in "
                                                                                        "Redis."))
 
@@ -173,6 +174,7 @@ def test_a_score_for_a_pause_that_is_over_is_ignored():
 ])
 def test_dangling(text, expected):
     assert dangling(text) is expected
+    assert finished(text) is (not expected and text.endswith("."))
 
 
 # --- in a live session ----------------------------------------------------------------------------
