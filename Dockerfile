@@ -13,7 +13,7 @@ COPY app ./app
 COPY rubrics ./rubrics
 COPY prompts ./prompts
 COPY frontend ./frontend
-RUN pip install --no-cache-dir '.[postgres]' \
+RUN pip install --no-cache-dir '.[postgres,voice]' \
     && pip install --no-cache-dir --no-deps 'pipecat-ai==1.14.0' \
     && useradd --create-home --uid 1000 viva && mkdir -p /data && chown viva /data
 

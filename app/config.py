@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     turn_model: Literal["auto", "smart-turn", "off"] = Field(
         default="auto", description="turn model that may end a turn sooner: smart-turn (pipecat-ai wheel), "
         "auto = when installed, off")
+    tts: Literal["auto", "piper", "browser"] = Field(
+        default="auto", description="interviewer voice: piper (server, `viva[voice]`), browser (speechSynthesis), "
+        "auto = piper when installed")
+    tts_workers: int = Field(default=1, description="concurrent speech syntheses (one thread each)")
     turn_complete_at: float = Field(default=0.9, description="turn model P(complete) that ends a turn at "
                                     "the first short pause (with words that do not dangle)")
 

@@ -66,7 +66,7 @@ def synthetic_cases(voice) -> list[Case]:
 def piper_voice(cache: Path):
     """Piper's en_US-joe-medium at 16 kHz (sox resamples), cached per text; None when not installed."""
     try:
-        from app.voice.speaker.piper import PiperSpeaker
+        from app.voice.speaker.piper_voice import PiperSpeaker
     except ImportError:
         return None
     speaker = PiperSpeaker()

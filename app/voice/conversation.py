@@ -16,10 +16,13 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from app.models import Speaker, Word
 from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.endpointing import TurnEnd
+from app.voice.speaker.stream import ReplyVoice, SpeakerPool
 from app.voice.store import StreamStore, TakenOver
 from app.voice.turns import TurnAssembler
 
@@ -121,6 +124,9 @@ class Conversation:
         self._sent = 0  # chunks of the reply being spoken sent so far
         self._phase: tuple[str, float] | None = None
         self._phase_sent = 0.0
+        self.voice: SpeakerPool | None = None  # the server's voice (None: the browser speaks the text)
+        self.on_voice_sent: Callable[[np.ndarray, int], None] | None = None  # what leaves to be played
+        self._replies = 0
 
     async def put(self, item: object) -> None:
         if self.queue.full():
@@ -302,6 +308,10 @@ class Conversation:
         start_ms = self.clock.now_ms()
         said: list[str] = []
         self.replying, self._interrupt, self._sent = True, False, 0
+        voice = None
+        if self.voice is not None and self.respond:
+            self._replies += 1
+            voice = ReplyVoice(self.voice, self.out.send_bytes, self._replies, self.on_voice_sent)
         try:
             async with aclosing(chunks) as stream:
                 async for chunk in stream:
@@ -310,10 +320,19 @@ class Conversation:
                     said.append(chunk)
                     self._sent += 1
                     await self.out.send(events.InterviewerDelta(chunk))
+                    if voice is not None:
+                        voice.feed(chunk)
                     if self._interrupt:
                         break
+            if voice is not None and not self._interrupt:
+                await voice.finish()  # every sentence's audio precedes interviewer_done
+                log.info("interview %s: reply %d voiced: first audio %.0f ms, %d pieces, %.1f s",
+                         self.store.interview_id, voice.reply, (voice.first_audio_s or 0) * 1000, voice.sent,
+                         voice.audio_s)
         finally:
             self.replying = False
+            if voice is not None:
+                voice.cancel()  # barged in (or failed): nothing more of it is sent
         self.working = False  # the worker is on an item
         text = "".join(said).strip()
         if text:

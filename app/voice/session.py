@@ -37,6 +37,7 @@ from app.voice.frames import ms_to_samples, samples_to_ms
 from app.voice.inbox import AudioInbox
 from app.voice.pool import TranscriptionPool
 from app.voice.smart_turn import RecentAudio, TurnScorer
+from app.voice.speaker.stream import SpeakerPool
 from app.voice.store import StreamStore
 from app.voice.transcriber import vocabulary_prompt
 from app.voice.turns import TurnAssembler
@@ -57,7 +58,8 @@ class StreamSession:
                  store: StreamStore, settings: Settings, info: dict[str, Any],
                  on_finished: Callable[[], Awaitable[None]], detector: SpeechDetector | None = None,
                  replay: list[dict[str, Any]] | None = None, unanswered: Unanswered | None = None,
-                 state_seq: int = 0, turn_scorer: TurnScorer | None = None) -> None:
+                 state_seq: int = 0, turn_scorer: TurnScorer | None = None,
+                 voice: SpeakerPool | None = None) -> None:
         self.ws = ws
         self.interview_id = interview_id
         self.iv = iv
@@ -74,6 +76,7 @@ class StreamSession:
         self.turns = TurnAssembler(pool, vocabulary_prompt(rnd.vocabulary), self._busy,
                                    settings.stt_max_pending_s)
         self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
+        self.talk.voice = voice
         self.store = store
         self.replay = replay or []  # stored events the client missed (it reconnected with last_seq)
         self.unanswered = unanswered
