@@ -3,7 +3,7 @@ import { api, loginUrl } from './api.js';
 import { MIC_MESSAGES, MicCapture, micSupported } from './audio-capture.js';
 import { $, el, levelLabel, notice, param } from './dom.js';
 import { announce, Banners, Countdown, LevelMeter, renderSpeaking, setConn } from './room-status.js';
-import { SpeechOut } from './speech-out.js';
+import { RoomVoice } from './server-voice.js';
 import { CLOSE_TAKEN_OVER, StreamClient } from './stream-client.js';
 import { TranscriptView } from './transcript-view.js';
 import { VoiceActivity } from './voice-activity.js';
@@ -14,7 +14,7 @@ const LEAVE_AFTER_MS = 20000; // after the server ends the interview, wait at mo
 
 const interviewId = param('id');
 const view = new TranscriptView($('#transcript'));
-const speech = new SpeechOut();
+const speech = new RoomVoice(); // the server's voice when it has one, else the browser's
 const mic = new MicCapture({ frameMs: 20 });
 const vad = new VoiceActivity({ frameMs: 20 });
 const banners = new Banners($('#banners'));
@@ -128,6 +128,7 @@ function onMessage(msg) {
   switch (msg.type) {
     case 'ready':
       setConn('ok', 'Connected');
+      speech.useServer(msg.voice && msg.voice !== 'browser');
       countdown.set(msg.phase, msg.remaining_s);
       break;
     case 'speech_start':
@@ -247,6 +248,7 @@ function connect() {
   stream.lastSeq = Math.max(0, view.lastSeq());
   window.vivaRoom.stream = stream;
   stream.addEventListener('message', (e) => onMessage(e.detail));
+  stream.addEventListener('audio', (e) => speech.audio(e.detail));
   stream.addEventListener('open', async (e) => {
     setConn('ok', 'Connected');
     if (e.detail.reconnect) {
@@ -312,7 +314,7 @@ async function join() {
   button.disabled = true;
   $('#lobby-status').textContent = 'Starting the microphone…';
   // speechSynthesis needs a user gesture before it may speak: prime it inside the click
-  if (speech.available) speech.synth.speak(new SpeechSynthesisUtterance(''));
+  speech.prime();
   await startMic();
   state.joined = true;
   $('#lobby').hidden = true;
