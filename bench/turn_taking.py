@@ -80,7 +80,7 @@ def simulate(case: Case, cfg, transcriber, context: dict | None = None, model=No
             if isinstance(ev, Chunk) and transcriber is not None:
                 t = time.perf_counter()
                 texts[(ev.turn, ev.index)] = transcriber.transcribe(ev.audio).text
-                took = time.perf_counter() - t
+                took = getattr(transcriber, "took_s", None) or time.perf_counter() - t  # (a replayed time)
                 if ev.speculative:
                     hints.append((pos + FRAME + int(took * RATE), ev.turn, ev.index))
                 if ev.speculative and model is not None:

@@ -126,6 +126,7 @@ class Conversation:
         self._phase_sent = 0.0
         self.voice: SpeakerPool | None = None  # the server's voice (None: the browser speaks the text)
         self.on_voice_sent: Callable[[np.ndarray, int], None] | None = None  # what leaves to be played
+        self.on_voice_stopped: Callable[[], None] | None = None  # the client stopped playing it
         self._replies = 0
 
     async def put(self, item: object) -> None:
@@ -136,6 +137,8 @@ class Conversation:
     def interrupt(self) -> None:
         self.iv.interrupted()
         self._interrupt = self.replying
+        if self.on_voice_stopped is not None:
+            self.on_voice_stopped()
 
     def activity(self, at_ms: int) -> None:
         self.last_activity_ms = max(self.last_activity_ms, at_ms)
@@ -211,6 +214,8 @@ class Conversation:
         self.seen_seq = answered.seen_before
         await self.store.withdraw_reply(answered.reply_seq, self.iv.snapshot(), self.seen_seq)
         self._continuing = answered
+        if self.on_voice_stopped is not None:
+            self.on_voice_stopped()  # the client stops playing the withdrawn reply
         if answered.reply_seq is not None:
             await self.out.send(events.ReplyWithdrawn(answered.reply_seq, answered.seq))
         log.info("interview %s: turn %d goes on: reply %s withdrawn", self.store.interview_id, answered.seq,

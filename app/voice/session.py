@@ -23,6 +23,7 @@ from app.interviewer.moves import MoveKind
 from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn, Unanswered
+from app.voice.echo_guard import EchoGuard
 from app.voice.endpointing import (
     Chunk,
     ChunkCancelled,
@@ -77,6 +78,10 @@ class StreamSession:
                                    settings.stt_max_pending_s)
         self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
         self.talk.voice = voice
+        self.echo = EchoGuard() if voice is not None else None  # the server's voice coming back: taken out
+        if self.echo is not None:
+            self.talk.on_voice_sent = self.echo.add_reference
+            self.talk.on_voice_stopped = self.echo.stop
         self.store = store
         self.replay = replay or []  # stored events the client missed (it reconnected with last_seq)
         self.unanswered = unanswered
@@ -218,6 +223,8 @@ class StreamSession:
         await self.turns.wait_for_room()
         self.clock.audio_started()
         self.clock.audio_ms += samples_to_ms(len(samples))
+        if self.echo is not None:
+            samples = self.echo.clean(samples)
         if self.recent is not None:
             self.recent.append(samples)
         await self._handle(self.endpointer.feed(samples))

@@ -57,7 +57,9 @@ function onFrame(e) {
   const { pcm, rms } = e.detail;
   stream?.sendAudio(pcm);
   meter.update(rms, mic.muted);
-  if (vad.update(rms, { voicePlaying: speech.speaking, muted: mic.muted })) bargeIn();
+  // with the server's voice, the server (which takes its own voice out of the microphone) says when the
+  // candidate speaks over it: the local level would mistake the echo for them without headphones
+  if (vad.update(rms, { voicePlaying: speech.speaking, muted: mic.muted }) && !speech.server) bargeIn();
 }
 
 async function startMic() {
