@@ -20,8 +20,10 @@ from app.voice.smart_turn import RecentAudio
 
 RATE = 16_000
 MAX_DELAY_S = 0.8  # echo later than this after the piece left is not looked for
-WINDOW_S = 1.0  # microphone audio correlated with the reference to find the delay
-REESTIMATE_MS = 200
+WINDOW_S = 0.5  # microphone audio correlated with the reference to find the delay
+REESTIMATE_MS = 200  # while no echo path is known
+TRACK_MS = 1000  # once known: re-checked this often, within TRACK_LAGS of it (cheap)
+TRACK_LAGS = RATE * 10 // 1000
 MIN_CORRELATION = 0.3  # below: no echo found (the piece was not played, or the candidate is far louder)
 RESIDUAL_FLOOR = 0.5  # residual at most this fraction of the expected echo (rms) is leftover echo: muted
 TAIL = RATE * 150 // 1000  # reverberation allowed for after the direct echo
@@ -98,7 +100,7 @@ class EchoGuard:
         if not self.active:
             return samples
         self._since += n
-        if self._since >= REESTIMATE_MS * RATE // 1000:
+        if self._since >= (TRACK_MS if self.gain > 0 else REESTIMATE_MS) * RATE // 1000:
             self._since = 0
             self._estimate()
         self.guarded += 1
@@ -131,14 +133,23 @@ class EchoGuard:
         ref = self._reference(self.pos - w - lags, w + lags)  # ref[k + lag] aligns with mic[k] at delay lags-lag
         if not np.any(ref) or not np.any(mic):
             return
-        size = 1 << int(np.ceil(np.log2(len(ref) + w)))
-        corr = np.fft.irfft(np.fft.rfft(ref, size) * np.conj(np.fft.rfft(mic, size)), size)[: lags + 1]
+        if self.gain > 0:  # tracking a known path: only lags near it, by direct products
+            lo, hi = max(0, lags - self.delay - TRACK_LAGS), min(lags, lags - self.delay + TRACK_LAGS)
+            windows = np.lib.stride_tricks.sliding_window_view(ref[lo : hi + w], w)
+            corr = np.zeros(lags + 1)
+            corr[lo : hi + 1] = windows @ mic
+        else:
+            size = 1 << int(np.ceil(np.log2(len(ref) + w)))
+            corr = np.fft.irfft(np.fft.rfft(ref, size) * np.conj(np.fft.rfft(mic, size)), size)[: lags + 1]
         # energy of each reference window, to normalise (a loud stretch must not win by loudness alone)
         cum = np.concatenate([[0.0], np.cumsum(ref.astype(np.float64) ** 2)])
         energy = cum[w : w + lags + 1] - cum[: lags + 1]
         mic_energy = float(np.dot(mic, mic))
         norm = np.sqrt(np.maximum(energy, 1e-12) * max(mic_energy, 1e-12))
         score = corr / norm
+        if self.gain > 0:
+            score[: max(0, lags - self.delay - TRACK_LAGS)] = -1
+            score[lags - self.delay + TRACK_LAGS + 1 :] = -1
         best = int(np.argmax(score))
         if score[best] < MIN_CORRELATION:
             return  # not found now (the candidate is much louder, or it was not played): keep the path
