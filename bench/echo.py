@@ -126,8 +126,9 @@ def main() -> int:
     total = {k: sum(r[k] for r in rows) for k in ("false_barge_ins_without_guard", "false_barge_ins_with_guard",
                                                    "talk_over", "missed")}
     heard = [r["heard_ms"]["p50"] for r in rows if r["heard_ms"]["p50"] is not None]
-    print(f"\n| echo streams | false barge-ins without guard | with guard | talk-overs heard | heard after "
-          f"(median of cells, worst cell, ms) | same speech, no echo (median ms) |\n| --- | --- | --- | --- | --- | --- |\n| {len(rows) * len(replies)} | "
+    print("\n| echo streams | false barge-ins without guard | with guard | talk-overs heard | heard after "
+          "(median of cells, worst cell, ms) | same speech, no echo (median ms) |")
+    print(f"| --- | --- | --- | --- | --- | --- |\n| {len(rows) * len(replies)} | "
           f"{total['false_barge_ins_without_guard']} | {total['false_barge_ins_with_guard']} | "
           f"{total['talk_over'] - total['missed']} / {total['talk_over']} | "
           f"{float(np.median(heard)):.0f}, {max(heard):.0f} | {out['heard_ms_without_echo']['p50']} |")

@@ -43,6 +43,7 @@ from turn_taking import Case  # noqa: E402
 PAUSES_S = (0.4, 0.7, 1.0, 1.5)
 LEAD = 0.5
 HOLD_MS = 200
+WORDS_AFTER_S: float | None = None  # a fixed transcription time (a quiet machine's), instead of the measured one
 
 
 def _paused_case(first: np.ndarray, second: np.ndarray, pause: float) -> Case:
@@ -111,8 +112,8 @@ class Replayed:
     """The transcriber, each clip's text and time measured once: both configurations see the words arrive
     at the same moment (on a shared, loaded machine the times vary run to run)."""
 
-    def __init__(self, transcriber) -> None:
-        self.inner, self.seen, self.took_s = transcriber, {}, None
+    def __init__(self, transcriber, fixed_s: float | None = None) -> None:
+        self.inner, self.seen, self.took_s, self.fixed_s = transcriber, {}, None, fixed_s
 
     def transcribe(self, audio: np.ndarray):
         key = (len(audio), hash(audio.tobytes()))
@@ -121,6 +122,8 @@ class Replayed:
             result = self.inner.transcribe(audio)
             self.seen[key] = (result, time.perf_counter() - t)
         result, self.took_s = self.seen[key]
+        if self.fixed_s is not None:
+            self.took_s = self.fixed_s
         return result
 
 
@@ -131,7 +134,7 @@ def evaluate(cases: list[Case], transcriber, model, complete_at: float, context:
     base = EndpointConfig()
     with_model = EndpointConfig(complete_at=complete_at, complete_hold_ms=HOLD_MS)
     scores: list[float] = []
-    transcriber = Replayed(transcriber)
+    transcriber = Replayed(transcriber, WORDS_AFTER_S)
     without = [turn_taking.simulate(c, base, transcriber, context) for c in cases]
     t = time.perf_counter()
     withm = [turn_taking.simulate(c, with_model, transcriber, context, model, scores) for c in cases]
@@ -152,11 +155,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--open-question", action="store_true", help="the endpointer's patient mode")
     parser.add_argument("--complete-at", type=float, default=0.9)
+    parser.add_argument("--words-after-ms", type=int, default=0,
+                        help="words of a pause arrive this long after it (default: as measured here)")
     parser.add_argument("--hold-ms", type=int, default=200, help="silence that ends a turn the model calls done")
     parser.add_argument("--sets", default="espeak,piper,librivox")
     args = parser.parse_args()
-    global HOLD_MS
+    global HOLD_MS, WORDS_AFTER_S
     HOLD_MS = args.hold_ms
+    WORDS_AFTER_S = args.words_after_ms / 1000 if args.words_after_ms else None
     from app.voice.model_path import bundled_model_path
     from app.voice.smart_turn import SmartTurn
     from app.voice.transcriber import WhisperTranscriber
