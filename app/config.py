@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     turn_model: Literal["auto", "smart-turn", "off"] = Field(
         default="auto", description="turn model that may end a turn sooner: smart-turn (pipecat-ai wheel), "
         "auto = when installed, off")
+    keep_audio: bool = Field(default=False, description="keep each spoken turn's audio with the interview "
+                             "(replay on the review page); deleted with it")
     tts: Literal["auto", "piper", "browser"] = Field(
         default="auto", description="interviewer voice: piper (server, `viva[voice]`), browser (speechSynthesis), "
         "auto = piper when installed")

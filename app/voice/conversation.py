@@ -46,6 +46,7 @@ def unsure(words: list[Word]) -> list[str]:
 class SpokenTurn:
     end: TurnEnd
     decided_at: float  # perf_counter() when the endpointer closed the turn
+    audio: tuple[int, np.ndarray] | None = None  # (start ms on the stream, PCM16) when audio is kept
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,9 @@ class Conversation:
         self.voice: SpeakerPool | None = None  # the server's voice (None: the browser speaks the text)
         self.on_voice_sent: Callable[[np.ndarray, int], None] | None = None  # what leaves to be played
         self.on_voice_stopped: Callable[[], None] | None = None  # the client stopped playing it
+        self.keep_audio: Callable[[int, int, np.ndarray], Awaitable[None]] | None = None  # (seq, start ms, pcm)
         self._replies = 0
+        self._audio: tuple[int, np.ndarray] | None = None  # the spoken turn in hand's audio, to keep
 
     async def put(self, item: object) -> None:
         if self.queue.full():
@@ -247,17 +250,22 @@ class Conversation:
                  self.store.interview_id, final.turn, final.end_ms - final.start_ms, len(words),
                  final.meta["chunks"], final.reason, final.lag_ms)
         meta = {**final.meta, "end_reason": final.reason}
-        if self._continuing is not None:
-            await self._join(self._continuing, final.text, final.end_ms + off, words, meta, timing,
-                             final.decided_ms)
-            return
-        await self._candidate(final.text, final.start_ms + off, final.end_ms + off, words, typed=False,
-                              meta=meta, timing=timing, decided_ms=final.decided_ms)
+        self._audio = (item.audio[0] + off, item.audio[1]) if item.audio is not None else None
+        try:
+            if self._continuing is not None:
+                await self._join(self._continuing, final.text, final.end_ms + off, words, meta, timing,
+                                 final.decided_ms)
+                return
+            await self._candidate(final.text, final.start_ms + off, final.end_ms + off, words, typed=False,
+                                  meta=meta, timing=timing, decided_ms=final.decided_ms)
+        finally:
+            self._audio = None
 
     async def _join(self, answered: Answered, text: str, end_ms: int, words: list[Word], meta: dict,
                     timing: dict, decided_ms: int) -> None:
         """The continuation joins the stored turn: one turn with all its words, answered whole."""
         self._continuing = None
+        await self._keep(answered.seq)
         text, words = f"{answered.text} {text}", [*answered.words, *words]
         meta = {**answered.meta, **meta, "chunks": answered.meta.get("chunks", 0) + meta.get("chunks", 0),
                 "continued": answered.meta.get("continued", 0) + 1}
@@ -285,6 +293,7 @@ class Conversation:
             return
         await self.out.send(event)
         self.activity(end_ms)
+        await self._keep(seq)
         if not self.respond:
             return
         if typed or decided_ms is None:
@@ -306,6 +315,16 @@ class Conversation:
         self.seen_seq = max(self.seen_seq, seq)
         self._answered = answered
         answered.reply_seq = await self._speak(self.iv.respond(text, unsure=unsure(words)))
+
+    async def _keep(self, seq: int) -> None:
+        """The spoken turn being handled keeps its audio (VIVA_KEEP_AUDIO), once it has its seq."""
+        audio, self._audio = self._audio, None
+        if audio is None or self.keep_audio is None:
+            return
+        try:
+            await self.keep_audio(seq, *audio)
+        except Exception as exc:  # noqa: BLE001 - the transcript is what matters; the replay is a bonus
+            log.error("interview %s: turn %d audio not kept (%s)", self.store.interview_id, seq, type(exc).__name__)
 
     async def _speak(self, chunks: AsyncIterator[str]) -> int | None:
         """Stream one interviewer reply to the client, then store it (even if cut short by barge-in);

@@ -20,6 +20,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from app.config import Settings
 from app.interviewer.moves import MoveKind
+from app.replay import TurnAudioCollector
 from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn, Unanswered
@@ -78,6 +79,9 @@ class StreamSession:
                                    settings.stt_max_pending_s)
         self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
         self.talk.voice = voice
+        self.kept = TurnAudioCollector() if settings.keep_audio else None  # VIVA_KEEP_AUDIO: for replay
+        if self.kept is not None:
+            self.talk.keep_audio = store.keep_audio
         self.echo = EchoGuard() if voice is not None else None  # the server's voice coming back: taken out
         if self.echo is not None:
             self.talk.on_voice_sent = self.echo.add_reference
@@ -279,14 +283,19 @@ class StreamSession:
                 await self.out.send(events.SpeechEnded(self._ms(ev.at_ms)))
             elif isinstance(ev, Chunk):
                 self.turns.add_chunk(ev, on_done=self._chunk_done)
+                if self.kept is not None:
+                    self.kept.add(ev)
                 if ev.speculative:
                     self._score_pause(ev)
             elif isinstance(ev, ChunkCancelled):
                 self.turns.cancel_chunk(ev.turn, ev.index)
+                if self.kept is not None:
+                    self.kept.cancel(ev.turn, ev.index)
             elif isinstance(ev, TurnEnd):
                 self.talk.candidate_speaking(self.endpointer.turn is not None)
                 self.turns.promote_turn(ev.turn)
-                await self.talk.put(SpokenTurn(ev, time.perf_counter()))
+                audio = self.kept.take(ev) if self.kept is not None else None
+                await self.talk.put(SpokenTurn(ev, time.perf_counter(), audio))
 
     def _patient(self) -> bool:
         """An open question is in play (a design question invites long answers with pauses)."""
