@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { responsive, scoreBars } from './charts.js';
 import { $, clear, clock, dateTime, el, levelLabel, notice, param, score, STATUS_LABELS } from './dom.js';
 import { renderPacing, renderSpeech } from './review-metrics.js';
+import { decorateTranscript, loadReplay, playButton } from './replay.js';
 import { turnNode } from './transcript-view.js';
 
 const POLL_MS = 1500;
@@ -20,6 +21,7 @@ function renderTranscript(turns) {
     return;
   }
   clear(list, ...turns.map((t) => turnNode(t)));
+  decorateTranscript(list);
 }
 
 function markQuote(node, quote) {
@@ -69,6 +71,7 @@ function evidenceLink(ev) {
       `${ev.cut_before ? '… ' : ''}“${ev.quote}”${ev.cut_after ? ' …' : ''}`,
     ),
     el('span', { class: 'at muted' }, ` at ${clock(ev.start_ms)}`),
+    playButton(ev.seq, ev.start_ms, 'Listen'),
   );
 }
 
@@ -283,6 +286,7 @@ async function poll() {
     card = await api.scorecard(interviewId);
     if (card) {
       interview = await api.interview(interviewId);
+      await loadReplay(interviewId);
       renderTranscript(interview.turns);
       renderScorecard(card);
       if (location.hash.startsWith('#turn-')) showTurn(Number(location.hash.slice(6)));
