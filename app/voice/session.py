@@ -38,7 +38,7 @@ from app.voice.endpointing import (
 from app.voice.frames import ms_to_samples, samples_to_ms
 from app.voice.inbox import AudioInbox
 from app.voice.pool import TranscriptionPool
-from app.voice.smart_turn import RecentAudio, TurnScorer
+from app.voice.smart_turn import PauseScoring, TurnScorer
 from app.voice.speaker.stream import SpeakerPool
 from app.voice.store import StreamStore
 from app.voice.transcriber import vocabulary_prompt
@@ -73,8 +73,8 @@ class StreamSession:
             turn_silence_ms=settings.turn_silence_ms, max_turn_s=settings.max_turn_s,
             pause_ms=settings.stt_pause_ms, word_wait_ms=settings.turn_word_wait_ms,
             complete_at=settings.turn_complete_at))
-        self.turn_scorer = turn_scorer
-        self.recent = RecentAudio() if turn_scorer is not None else None  # what a pause is scored on
+        # the turn model hears each pause (app/voice/smart_turn.py); it may end the turn sooner
+        self.pauses = PauseScoring(turn_scorer, self.endpointer, interview_id) if turn_scorer else None
         self.turns = TurnAssembler(pool, vocabulary_prompt(rnd.vocabulary), self._busy,
                                    settings.stt_max_pending_s)
         self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
@@ -229,8 +229,8 @@ class StreamSession:
         self.clock.audio_ms += samples_to_ms(len(samples))
         if self.echo is not None:
             samples = self.echo.clean(samples)
-        if self.recent is not None:
-            self.recent.append(samples)
+        if self.pauses is not None:
+            self.pauses.hear(samples)
         await self._handle(self.endpointer.feed(samples))
         self._maybe_partial()
 
@@ -285,8 +285,8 @@ class StreamSession:
                 self.turns.add_chunk(ev, on_done=self._chunk_done)
                 if self.kept is not None:
                     self.kept.add(ev)
-                if ev.speculative:
-                    self._score_pause(ev)
+                if ev.speculative and self.pauses is not None:
+                    self.pauses.score(ev)
             elif isinstance(ev, ChunkCancelled):
                 self.turns.cancel_chunk(ev.turn, ev.index)
                 if self.kept is not None:
@@ -314,33 +314,6 @@ class StreamSession:
             self.endpointer.set_hint(chunk.turn, chunk.index, text)
         if text:
             self.out.send_soon(events.Partial(text, chunk.turn))
-
-    def _score_pause(self, chunk: Chunk) -> None:
-        """The turn model's P(complete) for the turn's audio up to this pause (its last 8 s), off the loop;
-        the endpointer may then end the turn sooner. The score is logged, never the words."""
-        start = self.endpointer.turn_start
-        if self.turn_scorer is None or self.recent is None or start is None:
-            return
-        audio = self.recent.since(start)
-        audio = audio[: max(0, len(audio) - (self.recent.end - ms_to_samples(chunk.end_ms)))]
-        future = self.turn_scorer.submit(audio)
-        if future is None:
-            log.info("interview %s: turn %d pause %d not scored (turn model busy)", self.interview_id,
-                     chunk.turn, chunk.index)
-            return
-        asked = time.perf_counter()
-
-        def done(f: asyncio.Future) -> None:
-            if f.cancelled() or f.exception() is not None:
-                log.warning("interview %s: turn model failed (%s)", self.interview_id,
-                            "cancelled" if f.cancelled() else type(f.exception()).__name__)
-                return
-            score = f.result()
-            log.info("interview %s: turn %d pause %d: P(complete) %.2f (%.0f ms)", self.interview_id, chunk.turn,
-                     chunk.index, score, (time.perf_counter() - asked) * 1000)
-            self.endpointer.set_turn_score(chunk.turn, chunk.index, score)
-
-        future.add_done_callback(done)
 
     def _maybe_partial(self) -> None:
         """Provisional words during a long stretch of speech without pauses, only on an idle pool."""

@@ -23,6 +23,7 @@ import hashlib
 import importlib.util
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -189,3 +190,41 @@ class RecentAudio:
         if at + keep <= size:
             return self._data[at:at + keep].copy()
         return np.concatenate([self._data[at:], self._data[:at + keep - size]])
+
+
+class PauseScoring:
+    """One session's side: the last 8 s of its stream, each pause's audio (the open turn's, up to the
+    pause) scored by the shared TurnScorer, the score handed to the endpointer and logged (never words)."""
+
+    def __init__(self, scorer: TurnScorer, endpointer, interview_id: int) -> None:
+        self.scorer, self.endpointer, self.interview_id = scorer, endpointer, interview_id
+        self.recent = RecentAudio()
+
+    def hear(self, samples: np.ndarray) -> None:
+        self.recent.append(samples)
+
+    def score(self, chunk) -> None:
+        """`chunk`: the endpointer's speculative chunk of a pause (app/voice/endpointing.py)."""
+        start = self.endpointer.turn_start
+        if start is None:
+            return
+        audio = self.recent.since(start)
+        audio = audio[: max(0, len(audio) - (self.recent.end - chunk.end_ms * RATE // 1000))]
+        future = self.scorer.submit(audio)
+        if future is None:
+            log.info("interview %s: turn %d pause %d not scored (turn model busy)", self.interview_id,
+                     chunk.turn, chunk.index)
+            return
+        asked = time.perf_counter()
+
+        def done(f: asyncio.Future) -> None:
+            if f.cancelled() or f.exception() is not None:
+                log.warning("interview %s: turn model failed (%s)", self.interview_id,
+                            "cancelled" if f.cancelled() else type(f.exception()).__name__)
+                return
+            score = f.result()
+            log.info("interview %s: turn %d pause %d: P(complete) %.2f (%.0f ms)", self.interview_id, chunk.turn,
+                     chunk.index, score, (time.perf_counter() - asked) * 1000)
+            self.endpointer.set_turn_score(chunk.turn, chunk.index, score)
+
+        future.add_done_callback(done)
