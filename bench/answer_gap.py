@@ -38,7 +38,9 @@ def answers(voice) -> list[Answer]:
         pause = PAUSES_S[(k + k // len(PAUSED) * 2) % len(PAUSES_S)]
         pcm, spans = with_pauses([voice(first), voice(second)], [pause])
         out.append(Answer(np.concatenate([pcm, silence(0.1)]), f"{first} {second}", gap_s=2.5, pauses=spans))
-    out += [Answer(np.concatenate([trim(voice(text)), silence(0.1)]), text, gap_s=2.5) for text in ENDINGS]
+    endings = [Answer(np.concatenate([trim(voice(text)), silence(0.1)]), text, gap_s=2.5) for text in ENDINGS]
+    for i, ending in enumerate(endings):  # among the paused ones: the interviewer may close the interview
+        out.insert(2 + i * 3, ending)     # after ~16 answers
     return out
 
 
@@ -48,11 +50,13 @@ def run(turn_model: str, spoken: list[Answer]) -> dict:
         result = asyncio.run(run_session(server.ws_url, server.new_interview(), spoken, wait_s=20))
     paused = [a for a in result.answers if a.answer.pauses]
     gaps = [a.first_audio_ms for a in result.answers if a.first_audio_ms is not None]
+    ends = [a.first_audio_ms for a in result.answers if not a.answer.pauses and a.first_audio_ms is not None]
     return {"turn_model": turn_model, "answers": len(result.answers), "paused": len(paused),
             "interviewer_starts_in_pause_pct": round(100 * sum(a.spoke_in_pause for a in paused) / max(1, len(paused)),
                                                      1),
             "withdrawn": sum(a.withdrawn for a in result.answers),
-            "speech_end_to_first_audio_ms": summary(gaps), "errors": result.errors}
+            "speech_end_to_first_audio_ms": summary(gaps), "endings_to_first_audio_ms": summary(ends),
+            "errors": result.errors}
 
 
 def main() -> int:
