@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     stt_beam_size: int = 1
     stt_pad_s: float = Field(default=3.0, description="silence after a clip in its encoder window; >= 30: full")
     stt_batch: int = Field(default=4, ge=1, le=16, description="clips of several sessions decoded in one call")
+    stt: Literal["auto", "local", "remote"] = Field(
+        default="auto", description="speech to text: local faster-whisper, remote server, auto = remote when "
+        "VIVA_STT_BASE_URL is set")
     stt_base_url: str | None = Field(
         default=None, description="OpenAI-compatible server for /audio/transcriptions"
     )

@@ -163,9 +163,9 @@ def main() -> int:
     global HOLD_MS, WORDS_AFTER_S
     HOLD_MS = args.hold_ms
     WORDS_AFTER_S = args.words_after_ms / 1000 if args.words_after_ms else None
-    from app.voice.model_path import bundled_model_path
     from app.voice.smart_turn import SmartTurn
-    from app.voice.transcriber import WhisperTranscriber
+    from app.voice.stt import WhisperTranscriber
+    from app.voice.stt.model_path import bundled_model_path
 
     stt = WhisperTranscriber(str(bundled_model_path()), threads=1, workers=1)
     stt.load()

@@ -18,7 +18,7 @@ from app.voice.pool import TranscriptionPool
 from app.voice.smart_turn import SmartTurn, TurnModelMissing, TurnScorer
 from app.voice.speaker.base import SpeakerUnavailable
 from app.voice.speaker.stream import SpeakerPool
-from app.voice.transcriber import build_transcriber
+from app.voice.stt import build_transcriber
 from app.voice.vad import SileroVad
 
 log = logging.getLogger("viva.stt")

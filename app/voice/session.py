@@ -41,7 +41,7 @@ from app.voice.pool import TranscriptionPool
 from app.voice.smart_turn import PauseScoring, TurnScorer
 from app.voice.speaker.stream import SpeakerPool
 from app.voice.store import StreamStore
-from app.voice.transcriber import vocabulary_prompt
+from app.voice.stt import vocabulary_prompt
 from app.voice.turns import TurnAssembler
 from app.voice.vad import SileroVad, SpeechDetector
 
