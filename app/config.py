@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     tts: Literal["auto", "piper", "browser"] = Field(
         default="auto", description="interviewer voice: piper (server, `viva[voice]`), browser (speechSynthesis), "
         "auto = piper when installed")
+    echo_guard: bool = Field(default=True, description="take the server voice's own echo out of the microphone "
+                             "stream (barge-in without headphones)")
     tts_workers: int = Field(default=1, description="concurrent speech syntheses (one thread each)")
     turn_complete_at: float = Field(default=0.9, description="turn model P(complete) that ends a turn at "
                                     "the first short pause (with words that do not dangle)")

@@ -25,6 +25,7 @@ class Answer:
     text: str = ""  # what was said (for WER)
     gap_s: float = 3.0  # silence after it, at least
     pauses: list[tuple[int, int]] = field(default_factory=list)  # pauses inside (sample spans)
+    open_loop: bool = False  # the gap runs from the end of speech, whether the transcript came or not
 
 
 @dataclass
@@ -165,10 +166,11 @@ async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wa
             quiet_from = time.perf_counter()
             while True:  # silence until the transcript is in (and the gap is over)
                 waited = time.perf_counter() - quiet_from
-                if (result.transcripts and waited >= answer.gap_s) or waited >= wait_s or finished.is_set():
+                heard = result.transcripts or answer.open_loop
+                if (heard and waited >= answer.gap_s) or waited >= wait_s or finished.is_set():
                     break
                 await send(quiet)
-            if not result.transcripts:
+            if not result.transcripts and not answer.open_loop:
                 out.errors.append("no_transcript")
             out.answers.append(result)
         if not finished.is_set():

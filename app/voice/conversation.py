@@ -130,6 +130,8 @@ class Conversation:
         self.on_voice_stopped: Callable[[], None] | None = None  # the client stopped playing it
         self.keep_audio: Callable[[int, int, np.ndarray], Awaitable[None]] | None = None  # (seq, start ms, pcm)
         self._replies = 0
+        self._voice: ReplyVoice | None = None  # the last reply's audio while it is still being synthesized
+        self._voicing: asyncio.Task | None = None  # sends it, then its interviewer_done
         self._audio: tuple[int, np.ndarray] | None = None  # the spoken turn in hand's audio, to keep
 
     async def put(self, item: object) -> None:
@@ -140,6 +142,7 @@ class Conversation:
     def interrupt(self) -> None:
         self.iv.interrupted()
         self._interrupt = self.replying
+        self._stop_voice()
         if self.on_voice_stopped is not None:
             self.on_voice_stopped()
 
@@ -217,6 +220,8 @@ class Conversation:
         self.seen_seq = answered.seen_before
         await self.store.withdraw_reply(answered.reply_seq, self.iv.snapshot(), self.seen_seq)
         self._continuing = answered
+        self._stop_voice()
+        await self._voiced()  # its interviewer_done goes out before it is withdrawn
         if self.on_voice_stopped is not None:
             self.on_voice_stopped()  # the client stops playing the withdrawn reply
         if answered.reply_seq is not None:
@@ -329,6 +334,7 @@ class Conversation:
     async def _speak(self, chunks: AsyncIterator[str]) -> int | None:
         """Stream one interviewer reply to the client, then store it (even if cut short by barge-in);
         returns its seq (None: nothing was said)."""
+        await self._voiced()  # the previous reply's audio and interviewer_done go out first
         start_ms = self.clock.now_ms()
         said: list[str] = []
         self.replying, self._interrupt, self._sent = True, False, 0
@@ -349,10 +355,7 @@ class Conversation:
                     if self._interrupt:
                         break
             if voice is not None and not self._interrupt:
-                await voice.finish()  # every sentence's audio precedes interviewer_done
-                log.info("interview %s: reply %d voiced: first audio %.0f ms, %d pieces, %.1f s",
-                         self.store.interview_id, voice.reply, (voice.first_audio_s or 0) * 1000, voice.sent,
-                         voice.audio_s)
+                self._voice, voice = voice, None  # still synthesizing: finished by _voice_then (no waiting here)
         finally:
             self.replying = False
             if voice is not None:
@@ -368,16 +371,47 @@ class Conversation:
             seq, _ = await self.store.add_turn(Speaker.interviewer, text, start_ms=start_ms, end_ms=end_ms,
                                                meta=meta, state=self.iv.snapshot())
             self.seen_seq = max(self.seen_seq, seq)
-            await self.out.send(events.InterviewerDone(text, seq, start_ms, end_ms, meta.get("move")))
+            done = events.InterviewerDone(text, seq, start_ms, end_ms, meta.get("move"))
+            if self._voice is not None:  # after the last of its audio, which the worker does not wait for
+                self._voicing = asyncio.create_task(self._voice_then(self._voice, done))
+            else:
+                await self.out.send(done)
             self.activity(end_ms)
         await self.send_phase(force=False)
         if self.iv.finished and self.respond:
             await self._finish("interviewer")
         return seq if text else None
 
+    async def _voice_then(self, voice: ReplyVoice, done: events.InterviewerDone) -> None:
+        """Every sentence's audio of a reply precedes its interviewer_done (docs/protocol.md)."""
+        try:
+            await voice.finish()
+            log.info("interview %s: reply %d voiced: first audio %.0f ms, %d pieces, %.1f s",
+                     self.store.interview_id, voice.reply, (voice.first_audio_s or 0) * 1000, voice.sent,
+                     voice.audio_s)
+        except asyncio.CancelledError:
+            if not voice.stopped:  # this task itself was cancelled (shutdown), not the audio
+                raise
+        finally:
+            if self._voice is voice:
+                self._voice = None
+        await self.out.send(done)
+
+    async def _voiced(self) -> None:
+        """Wait until the reply being voiced has been sent whole (or stopped)."""
+        if self._voicing is not None:
+            task, self._voicing = self._voicing, None
+            await task
+
+    def _stop_voice(self) -> None:
+        """The client stopped playing: what is still being synthesized of the last reply is not sent."""
+        if self._voice is not None:
+            self._voice.cancel()
+
     async def _finish(self, reason: str) -> None:
         if self.finished:
             return
+        await self._voiced()
         self.finished, self.respond = True, False
         await self.store.finish(self.iv.snapshot(), self.seen_seq, reason)
         log.info("interview %s finished (%s)", self.store.interview_id, reason)

@@ -82,7 +82,7 @@ class StreamSession:
         self.kept = TurnAudioCollector() if settings.keep_audio else None  # VIVA_KEEP_AUDIO: for replay
         if self.kept is not None:
             self.talk.keep_audio = store.keep_audio
-        self.echo = EchoGuard() if voice is not None else None  # the server's voice coming back: taken out
+        self.echo = EchoGuard() if voice is not None and settings.echo_guard else None
         if self.echo is not None:
             self.talk.on_voice_sent = self.echo.add_reference
             self.talk.on_voice_stopped = self.echo.stop

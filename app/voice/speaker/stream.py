@@ -108,6 +108,7 @@ class ReplyVoice:
         self.first_audio_s: float | None = None
         self.sent = 0
         self.audio_s = 0.0
+        self.stopped = False
         self._task = asyncio.create_task(self._run())
 
     def feed(self, text: str) -> None:
@@ -122,6 +123,7 @@ class ReplyVoice:
         await asyncio.shield(self._task)
 
     def cancel(self) -> None:
+        self.stopped = True
         self._task.cancel()
 
     async def _run(self) -> None:
