@@ -24,6 +24,8 @@ WINDOW_S = 0.5  # microphone audio correlated with the reference to find the del
 REESTIMATE_MS = 200  # while no echo path is known
 TRACK_MS = 1000  # once known: re-checked this often, within TRACK_LAGS of it (cheap)
 TRACK_LAGS = RATE * 10 // 1000
+SEARCH_TRIES = 5  # fast searches a reply gets; then (no echo found: headphones, or none came back) every TRACK_MS
+DECIMATE = 4  # the search runs at 4 kHz, then is refined at 16 kHz around what it found
 MIN_CORRELATION = 0.3  # below: no echo found (the piece was not played, or the candidate is far louder)
 RESIDUAL_FLOOR = 0.5  # residual at most this fraction of the expected echo (rms) is leftover echo: muted
 TAIL = RATE * 150 // 1000  # reverberation allowed for after the direct echo
@@ -67,6 +69,7 @@ class EchoGuard:
         self.delay = 0  # samples
         self.gain = 0.0
         self.guarded = 0  # frames cleaned (for logs and benches)
+        self._misses = 0  # searches of this reply that found no echo
 
     @property
     def active(self) -> bool:
@@ -78,6 +81,7 @@ class EchoGuard:
         end = self.ref_start + len(self.ref)
         if not self.active or end < self.pos:  # nothing queued before it: it starts now
             self.ref, self.ref_start = piece, self.pos
+            self._misses = 0
             self._since = REESTIMATE_MS * RATE // 1000  # the echo path of the last reply is kept as a start
         else:
             self.ref = np.concatenate([self.ref, piece])
@@ -100,7 +104,8 @@ class EchoGuard:
         if not self.active:
             return samples
         self._since += n
-        if self._since >= (TRACK_MS if self.gain > 0 else REESTIMATE_MS) * RATE // 1000:
+        searching = self.gain <= 0 and self._misses < SEARCH_TRIES
+        if self._since >= (REESTIMATE_MS if searching else TRACK_MS) * RATE // 1000:
             self._since = 0
             self._estimate()
         self.guarded += 1
@@ -133,25 +138,31 @@ class EchoGuard:
         ref = self._reference(self.pos - w - lags, w + lags)  # ref[k + lag] aligns with mic[k] at delay lags-lag
         if not np.any(ref) or not np.any(mic):
             return
-        if self.gain > 0:  # tracking a known path: only lags near it, by direct products
-            lo, hi = max(0, lags - self.delay - TRACK_LAGS), min(lags, lags - self.delay + TRACK_LAGS)
-            windows = np.lib.stride_tricks.sliding_window_view(ref[lo : hi + w], w)
-            corr = np.zeros(lags + 1)
-            corr[lo : hi + 1] = windows @ mic
-        else:
-            size = 1 << int(np.ceil(np.log2(len(ref) + w)))
-            corr = np.fft.irfft(np.fft.rfft(ref, size) * np.conj(np.fft.rfft(mic, size)), size)[: lags + 1]
+        if self.gain > 0:  # tracking a known path: only lags near it
+            centre = lags - self.delay
+        else:  # searching: all lags at 4 kHz (block means: a crude low-pass, enough to find the peak)
+            d_ref = ref[: len(ref) // DECIMATE * DECIMATE].reshape(-1, DECIMATE).mean(axis=1)
+            d_mic = mic[: w // DECIMATE * DECIMATE].reshape(-1, DECIMATE).mean(axis=1)
+            size = 1 << int(np.ceil(np.log2(len(d_ref) + len(d_mic))))
+            n_lags, dw = lags // DECIMATE + 1, len(d_mic)
+            coarse = np.fft.irfft(np.fft.rfft(d_ref, size) * np.conj(np.fft.rfft(d_mic, size)), size)[:n_lags]
+            cum = np.concatenate([[0.0], np.cumsum(d_ref.astype(np.float64) ** 2)])
+            energy = np.maximum(cum[dw : dw + n_lags] - cum[:n_lags], 1e-12)
+            centre = int(np.argmax(coarse / np.sqrt(energy))) * DECIMATE
+        lo, hi = max(0, centre - TRACK_LAGS), min(lags, centre + TRACK_LAGS)
+        windows = np.lib.stride_tricks.sliding_window_view(ref[lo : hi + w], w)  # direct products near it
+        corr = np.zeros(lags + 1)
+        corr[lo : hi + 1] = windows @ mic
         # energy of each reference window, to normalise (a loud stretch must not win by loudness alone)
         cum = np.concatenate([[0.0], np.cumsum(ref.astype(np.float64) ** 2)])
         energy = cum[w : w + lags + 1] - cum[: lags + 1]
         mic_energy = float(np.dot(mic, mic))
         norm = np.sqrt(np.maximum(energy, 1e-12) * max(mic_energy, 1e-12))
-        score = corr / norm
-        if self.gain > 0:
-            score[: max(0, lags - self.delay - TRACK_LAGS)] = -1
-            score[lags - self.delay + TRACK_LAGS + 1 :] = -1
+        score = np.full(lags + 1, -1.0)
+        score[lo : hi + 1] = corr[lo : hi + 1] / norm[lo : hi + 1]
         best = int(np.argmax(score))
         if score[best] < MIN_CORRELATION:
+            self._misses += 1
             return  # not found now (the candidate is much louder, or it was not played): keep the path
         self.delay = lags - best
         self.gain = float(max(0.0, corr[best] / max(energy[best], 1e-12)))
