@@ -18,6 +18,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from app.board.spec import BoardSpec, check_against, load_spec
+
 Level = Literal["mid", "senior", "staff"]
 LEVELS: tuple[str, ...] = ("mid", "senior", "staff")
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -92,6 +94,7 @@ class Misconception(Strict):
     claim: str = Field(min_length=10)  # the wrong claim in one sentence, for people reading the rubric
     forms: list[str] = Field(min_length=1)
     correction: str = Field(min_length=20)
+    truth: str = Field(min_length=10)  # what is actually true, in one sentence (app/hearing contrasts claim and truth)
     # What the interviewer asks when the claim is made (answers.py, MoveKind.CHALLENGE): one neutral spoken
     # question that puts the claim to a concrete test, without the correction or any verdict.
     challenge: str = Field(min_length=10)
@@ -235,6 +238,7 @@ class Round(BaseModel):
 
     rubric: Rubric
     prompt: RoundPrompt
+    board: BoardSpec = BoardSpec()  # what its whiteboards should show (prompts/boards/, app/board/spec.py)
 
     @property
     def id(self) -> str:
@@ -346,7 +350,12 @@ def load_round(rubric_path: Path, prompts_dir: Path) -> Round:
         raise CatalogError(f"{prompt_path}: missing prompt file for rubric {rubric_path.name}")
     prompt = _parse(RoundPrompt, prompt_path)
     _check_pair(rubric, prompt, rubric_path, prompt_path)
-    return Round(rubric=rubric, prompt=prompt)
+    try:
+        board, board_path = load_spec(Path(prompts_dir), rubric.id)
+        check_against(board, board_path, {q.id for q in prompt.questions}, {d.key for d in rubric.dimensions})
+    except ValueError as exc:
+        raise CatalogError(str(exc)) from None
+    return Round(rubric=rubric, prompt=prompt, board=board)
 
 
 def load_catalog(rubrics_dir: Path, prompts_dir: Path) -> Catalog:

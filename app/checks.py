@@ -9,6 +9,7 @@ from sqlalchemy import text
 from app.catalog import CatalogError, load_catalog
 from app.config import Settings
 from app.db import make_engine
+from app.runner.check import check_exercises
 from app.schema import known_revisions
 from app.schema import status as schema_status
 from app.voice.stt.model_path import ModelNotFound, resolve_stt_model
@@ -68,3 +69,4 @@ def run_checks(settings: Settings) -> Iterator[Check]:
     yield check_stt(settings)
     yield check_database(settings)
     yield check_llm(settings)
+    yield check_exercises(settings.prompts_dir)

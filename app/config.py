@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     ws_max_message_bytes: int = 131_072
     max_typed_chars: int = 20_000
+    # --- code and SQL runs (app/runner): sandboxed with bubblewrap ------------------------------
+    run_workers: int = Field(default=2, description="sandboxed runs at once, shared by every session")
+    run_wall_s: float = Field(default=6.0, description="wall-clock limit of one run (all its cases)")
     error_echo_chars: int = 80
     max_live_interviews: int = 10
     max_interviews_per_day: int = 50

@@ -53,6 +53,7 @@ class Interviewer:
         self.matcher = SignalMatcher(rnd)
         self._t0: float | None = None  # clock reading when the clock was (re)started; None while paused
         self._base = self.state.elapsed_s
+        self.board: dict[str, Any] | None = None  # the whiteboard as last saved (app/board/), read by each reply
 
     # --- clock ----------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -142,8 +143,26 @@ class Interviewer:
         st.nudges = 0
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))
-        event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [])
+        event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
+                      board=self.board)
         async with aclosing(self._speak(event)) as chunks:
+            async for chunk in chunks:
+                yield chunk
+
+    def code_changed(self, language: str, code: str) -> None:
+        """The room's editor content (debounced): the LLM brain reads it; typing is not a turn."""
+        self.state.code, self.state.code_language = code, language
+
+    async def on_run(self, run: dict[str, Any], code: str = "") -> AsyncIterator[str]:
+        """React to a code or SQL run (app/interviewer/run_moves.py); `run` is a RunResult dump."""
+        if self.state.finished:
+            return
+        self._sync()
+        if code:
+            self.state.code = code
+        self.state.runs += 1
+        self.state.nudges = 0
+        async with aclosing(self._speak(Event(kind="run", run=run))) as chunks:
             async for chunk in chunks:
                 yield chunk
 

@@ -28,6 +28,7 @@ from app import repository
 from app.catalog import Round
 from app.lifecycle import cutoff
 from app.models import Interview, InterviewStatus, utcnow
+from app.scoring.code_runs import RunRecord, apply_runs
 from app.scoring.scorecard import ScorecardDoc
 from app.scoring.scorer import Scorer, build_scorer
 from app.scoring.transcript import TranscriptTurn, from_rows
@@ -87,7 +88,7 @@ def _claim(session: Session, interview_id: int, token: str, on_demand: bool) -> 
 
 
 def _begin(app: Any, interview_id: int, token: str,
-           on_demand: bool) -> tuple[Round, str, list[TranscriptTurn]] | None:
+           on_demand: bool) -> tuple[Round, str, list[TranscriptTurn], list[RunRecord]] | None:
     with Session(app.state.engine) as session:
         if not _claim(session, interview_id, token, on_demand):
             log.info("scoring interview %d: not claimed (gone, already scored, or scored elsewhere)", interview_id)
@@ -96,7 +97,8 @@ def _begin(app: Any, interview_id: int, token: str,
         rnd = app.state.catalog.get(interview.round_id)
         if rnd is None:
             raise LookupError(f"round {interview.round_id!r} is not in the catalog")
-        return rnd, interview.level, from_rows(repository.list_turns(session, interview_id))
+        return (rnd, interview.level, from_rows(repository.list_turns(session, interview_id)),
+                run_records(session, interview_id))
 
 
 def _store(app: Any, interview_id: int, token: str, doc: ScorecardDoc) -> bool:
@@ -108,6 +110,15 @@ def _store(app: Any, interview_id: int, token: str, doc: ScorecardDoc) -> bool:
         repository.save_scorecard(session, interview_id, scorer=doc.scorer, overall=doc.overall,
                                   hire_signal=doc.hire_signal, data=doc.model_dump(mode="json"))
         return True
+
+
+def _with_board(app: Any, interview_id: int, rnd: Any, turns: list, doc: ScorecardDoc) -> ScorecardDoc:
+    """The drawing as evidence beside the dimensions it shows (app/board/evidence.py)."""
+    from app.board import evidence, store
+
+    with Session(app.state.engine) as session:
+        versions = store.history(session, interview_id)
+    return evidence.attach(doc, rnd, versions, evidence.question_ids(turns)) if versions else doc
 
 
 def _mark_failed(app: Any, interview_id: int, token: str) -> None:
@@ -126,9 +137,11 @@ async def score_interview(app: Any, interview_id: int, on_demand: bool = False) 
         job = await run_in_threadpool(_begin, app, interview_id, token, on_demand)
         if job is None:
             return False
-        rnd, level, turns = job
+        rnd, level, turns, runs = job
         doc = await run_in_threadpool(get_scorer(app).score, rnd, level, turns)
+        doc = apply_runs(doc, rnd, runs)  # hidden-test results weigh on correctness, whichever scorer
         doc = doc.model_copy(update={"interview_id": interview_id})
+        doc = await run_in_threadpool(_with_board, app, interview_id, rnd, turns, doc)
         if not await run_in_threadpool(_store, app, interview_id, token, doc):
             return False
     except asyncio.CancelledError:
@@ -175,3 +188,11 @@ async def resume_unscored(app: Any) -> list[int]:
     if ids:
         log.info("resuming scoring of %d interview(s) left unscored", len(ids))
     return ids
+
+
+def run_records(session: Session, interview_id: int) -> list[RunRecord]:
+    from app.runner.store import runs_of
+
+    return [RunRecord(question_id=r.question_id, language=r.language, mode=r.mode, status=r.status,
+                      passed=r.passed, total=r.total, code=r.code, result=r.result, at_ms=r.at_ms)
+            for r in runs_of(session, interview_id)]

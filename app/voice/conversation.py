@@ -57,6 +57,13 @@ class TypedTurn:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """Something other than a turn the interviewer answers, in order with the turns (a code run's result)."""
+
+    make: Callable[[], AsyncIterator[str]]
+
+
+@dataclass(frozen=True)
 class Unanswered:
     """Candidate turns already stored but not yet answered (e.g. flushed when the stream dropped)."""
 
@@ -133,6 +140,7 @@ class Conversation:
         self._voice: ReplyVoice | None = None  # the last reply's audio while it is still being synthesized
         self._voicing: asyncio.Task | None = None  # sends it, then its interviewer_done
         self._audio: tuple[int, np.ndarray] | None = None  # the spoken turn in hand's audio, to keep
+        self.after_reply: Callable[[], Awaitable[None]] | None = None  # e.g. the code desk: question changed?
 
     async def put(self, item: object) -> None:
         if self.queue.full():
@@ -214,6 +222,9 @@ class Conversation:
                 await self._speak(self.iv.on_silence(item.seconds))
         elif isinstance(item, Finish):
             await self._finish(item.reason)
+        elif isinstance(item, Reply):
+            if self.respond:
+                await self._speak(item.make())
 
     async def _withdraw(self, answered: Answered) -> None:
         self.iv.rewind(answered.before)
@@ -378,6 +389,8 @@ class Conversation:
                 await self.out.send(done)
             self.activity(end_ms)
         await self.send_phase(force=False)
+        if text and self.after_reply is not None:
+            await self.after_reply()
         if self.iv.finished and self.respond:
             await self._finish("interviewer")
         return seq if text else None

@@ -18,6 +18,7 @@ from typing import Any
 
 from starlette.websockets import WebSocketDisconnect
 
+from app.board.channel import BoardChannel
 from app.config import Settings
 from app.interviewer.moves import MoveKind
 from app.replay import TurnAudioCollector
@@ -95,6 +96,9 @@ class StreamSession:
         self._finishing = False
         self._partial_from = 0  # sample index from which the next partial is due
         self.inbox = AudioInbox(self._feed_audio, INBOX_MAX_S)
+        self.desk: Any = None  # the code desk (app/runner/desk.py), attached by app/api/stream.py
+        self.board = BoardChannel(store.engine, interview_id, store.owner, self.out, self.clock.now_ms,
+                                  self._board_changed)
 
     async def run(self) -> None:
         """The connection has claimed the interview (app/api/stream.py); talk until it ends or is taken over."""
@@ -104,6 +108,9 @@ class StreamSession:
         await self.out.send(events.Ready(self.info, self.clock.offset_ms, phase, remaining))
         for event in self.replay:
             await self.out.send(event)
+        if self.desk is not None:
+            await self.desk.start()
+        await self.board.start()
         worker = asyncio.create_task(self.talk.run())
         ticker = asyncio.create_task(self.talk.tick())
         heart = asyncio.create_task(self._heartbeat())
@@ -200,6 +207,8 @@ class StreamSession:
             except (TimeoutError, asyncio.CancelledError):
                 worker.cancel()
         self.turns.close()
+        if self.desk is not None:
+            self.desk.close()
         if not self.talk.finished and not self.talk.taken_over:
             self.iv.pause()  # dropped without `finish`: paused, to be resumed (or abandoned after the grace)
             try:
@@ -244,11 +253,22 @@ class StreamSession:
             await self.out.send(events.Pong(msg.data.get("t")))
         elif self._finishing:
             await self.out.send(protocol.error(protocol.FINISHED, "the interview is finishing"))
+        elif msg.type == "board":  # not a turn: stored on the timeline, read by the next reply
+            await self.board.handle(msg.data)
+            if self.board.taken_over:
+                await self.take_over()
         elif msg.type == "text":
             text, client_id = msg.data["text"].strip(), msg.data.get("id")
             await self.inbox.mark(lambda: self.talk.put(TypedTurn(text, self.clock.now_ms(), client_id)))
         elif msg.type == "end_turn":  # after the audio read before it (no backlog: at once)
             await self.inbox.mark(lambda: self._handle(self.endpointer.force_end("end_turn")))
+        elif msg.type in ("code", "run"):
+            if self.desk is None:
+                await self.out.send(protocol.error(protocol.BAD_MESSAGE, "code runs are not available here"))
+            elif msg.type == "code":
+                await self.desk.on_code(msg.data)
+            else:
+                await self.desk.on_run(msg.data)
         elif msg.type == "interrupt":
             self.talk.interrupt()
         elif msg.type == "playback_done":
@@ -262,6 +282,10 @@ class StreamSession:
                 await self.talk.put(Finish("client"))
 
             await self.inbox.mark(finish)
+
+    def _board_changed(self, graph: dict[str, Any], at_ms: int) -> None:
+        self.iv.board = graph
+        self.talk.activity(at_ms)
 
     async def _playback_done(self, seq: Any) -> None:
         if not isinstance(seq, int) or isinstance(seq, bool):

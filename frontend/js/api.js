@@ -86,9 +86,12 @@ export const api = {
       throw err;
     }
   },
+  code: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}/code`),
   score: (interviewId) => request('POST', `/api/interviews/${id(interviewId)}/score`),
   progress: (roundId) => request('GET', `/api/progress?round=${id(roundId)}`),
   progressOverview: () => request('GET', '/api/progress/overview'),
+  board: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}/board`),
+  boardVersions: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}/board/versions`),
   reportUrl: (interviewId, ext) => `/api/interviews/${id(interviewId)}/report.${ext}`,
   streamUrl: (interviewId) => {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -5,6 +5,7 @@ import { responsive, scoreBars } from './charts.js';
 import { $, clear, clock, dateTime, el, levelLabel, notice, param, score, STATUS_LABELS } from './dom.js';
 import { renderPacing, renderSpeech } from './review-metrics.js';
 import { decorateTranscript, loadReplay, playButton } from './replay.js';
+import { placeRuns, renderCodeEvidence, renderCodeWork } from './review-code.js';
 import { turnNode } from './transcript-view.js';
 
 const POLL_MS = 1500;
@@ -169,6 +170,20 @@ function dimensionBlock(d) {
           el('ul', { class: 'evidence-list' }, ...d.evidence.map(evidenceLink)),
         )
       : el('p', { class: 'muted small' }, 'No quote from your answers supported this dimension.'),
+    d.code_evidence?.length ? renderCodeEvidence(d.code_evidence) : null,
+    d.drawn?.length || d.drawn_gaps?.length
+      ? el(
+          'div',
+          { class: 'drawn' },
+          el('h4', {}, 'From your whiteboard'),
+          el(
+            'ul',
+            { class: 'evidence-list' },
+            ...(d.drawn || []).map((f) => el('li', {}, `${f.text} — drawn at ${clock(f.at_ms)}`)),
+            ...(d.drawn_gaps || []).map((g) => el('li', { class: 'muted' }, g)),
+          ),
+        )
+      : null,
     d.missing?.length
       ? el(
           'div',
@@ -288,6 +303,13 @@ async function poll() {
       interview = await api.interview(interviewId);
       await loadReplay(interviewId);
       renderTranscript(interview.turns);
+    api
+      .code(interviewId)
+      .then((work) => {
+        renderCodeWork($('#code-review'), $('#code-work'), work);
+        placeRuns($('#transcript'), interview.turns, work.runs);
+      })
+      .catch(() => {});
       renderScorecard(card);
       if (location.hash.startsWith('#turn-')) showTurn(Number(location.hash.slice(6)));
       return;

@@ -3,7 +3,9 @@ import { api, loginUrl } from './api.js';
 import { MIC_MESSAGES, MicCapture, micSupported } from './audio-capture.js';
 import { $, el, levelLabel, notice, param } from './dom.js';
 import { announce, Banners, Countdown, LevelMeter, renderSpeaking, setConn } from './room-status.js';
+import { mountBoard } from './board-room.js';
 import { RoomVoice } from './server-voice.js';
+import { CodePanel } from './code-panel.js';
 import { CLOSE_TAKEN_OVER, StreamClient } from './stream-client.js';
 import { TranscriptView } from './transcript-view.js';
 import { VoiceActivity } from './voice-activity.js';
@@ -21,6 +23,10 @@ const banners = new Banners($('#banners'));
 const countdown = new Countdown();
 const meter = new LevelMeter($('#meter'));
 let stream = null;
+const code = new CodePanel($('#code-panel'), (msg) => stream?.send(msg));
+const board = mountBoard($('#board'), interviewId, () => stream, (text) =>
+  banners.flash('board', notice('warning', text), 10000),
+);
 
 const state = {
   joined: false,
@@ -127,6 +133,7 @@ function onMessage(msg) {
     else if (msg.type === 'interviewer_done') view.interviewerDone(msg);
     return;
   }
+  if (board.onMessage(msg)) return; // the whiteboard's own events (not turns)
   switch (msg.type) {
     case 'ready':
       setConn('ok', 'Connected');
@@ -173,8 +180,16 @@ function onMessage(msg) {
     case 'phase':
       countdown.set(msg.phase, msg.remaining_s);
       break;
+    case 'exercise': // the question in play can be run: code goes in the editor, the box keeps typed talk
+      code.show(msg.exercise, msg.draft);
+      $('#typed-hint-what').textContent = msg.exercise ? '(when you can\'t speak; code goes in the editor)' : '(code, SQL, or when you can\'t speak)';
+      break;
+    case 'run_result':
+      code.result(msg);
+      break;
     case 'error':
-      onServerError(msg);
+      if (code.running && (msg.code === 'busy' || msg.code === 'bad_message')) code.refused(msg.message);
+      else onServerError(msg);
       break;
     case 'finished':
       onFinished();
@@ -206,6 +221,7 @@ function onServerError(msg) {
 function onFinished() {
   if (state.over) return;
   state.over = true;
+  board.setEnabled(false);
   setConn('idle', 'Finished');
   for (const b of ['#end-turn', '#mute', '#finish', '#typed', '#send-typed']) $(b).disabled = true;
   mic.stop();
@@ -231,6 +247,7 @@ function onTakenOver() {
   mic.stop();
   speech.stop();
   state.joined = false;
+  board.setEnabled(false);
   setConn('bad', 'Open elsewhere');
   for (const b of ['#end-turn', '#mute', '#finish', '#typed', '#send-typed']) $(b).disabled = true;
   banners.set(
@@ -253,6 +270,7 @@ function connect() {
   stream.addEventListener('audio', (e) => speech.audio(e.detail));
   stream.addEventListener('open', async (e) => {
     setConn('ok', 'Connected');
+    board.connected();
     if (e.detail.reconnect) {
       await reloadTurns();
       banners.flash('conn', notice('ok', 'Reconnected — carrying on where you left off.'), 4000);
@@ -323,6 +341,7 @@ async function join() {
   $('#finish').disabled = false;
   $('#typed').disabled = false;
   $('#send-typed').disabled = false;
+  board.setEnabled(true);
   connect();
   showSpeaking();
   // the Join button is gone: put focus where the candidate acts next
@@ -345,6 +364,7 @@ function finish() {
   speech.stop();
   setConn('idle', 'Finishing…');
   for (const b of ['#end-turn', '#mute', '#finish', '#typed', '#send-typed']) $(b).disabled = true;
+  code.disable();
   stream?.send({ type: 'finish' });
   setTimeout(goToReview, 15000); // the server normally answers "finished" long before
 }
@@ -377,7 +397,7 @@ function setupControls() {
 }
 
 async function init() {
-  window.vivaRoom = { view, speech, mic, state, stream: null };
+  window.vivaRoom = { view, speech, mic, state, stream: null, board, code };
   setupControls();
   setupVoiceSettings(speech, (on) => {
     state.bargeIn = on;

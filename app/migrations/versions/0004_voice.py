@@ -1,7 +1,7 @@
 """turn_audio: a spoken turn's audio for replay (VIVA_KEEP_AUDIO, off by default)
 
 Revision ID: voice
-Revises: 0003
+Revises: board
 Create Date: 2026-12-03 08:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "voice"
-down_revision = "0003"
+down_revision = "board"
 branch_labels = None
 depends_on = None
 
