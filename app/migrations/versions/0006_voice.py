@@ -1,7 +1,7 @@
 """turn_audio: a spoken turn's audio for replay (VIVA_KEEP_AUDIO, off by default)
 
 Revision ID: voice
-Revises: board
+Revises: 0004_code
 Create Date: 2026-12-03 08:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "voice"
-down_revision = "board"
+down_revision = "0004_code"
 branch_labels = None
 depends_on = None
 
