@@ -62,8 +62,8 @@ class Settings(BaseSettings):
     turn_word_wait_ms: int = Field(default=300, description="extra silence to wait for a pause's words")
     max_turn_s: float = 90.0
     turn_model: Literal["auto", "smart-turn", "off"] = Field(
-        default="auto", description="turn model that may end a turn sooner: smart-turn (pipecat-ai wheel), "
-        "auto = when installed, off")
+        default="off", description="turn model that may end a turn sooner: smart-turn (pipecat-ai wheel), "
+        "auto = when installed, off (the default: measured, it started more replies inside thinking pauses)")
     keep_audio: bool = Field(default=False, description="keep each spoken turn's audio with the interview "
                              "(replay on the review page); deleted with it")
     tts: Literal["auto", "piper", "browser"] = Field(
