@@ -27,7 +27,8 @@ COPY rubrics ./rubrics
 COPY prompts ./prompts
 COPY frontend ./frontend
 COPY --from=editor /src/frontend/dist ./frontend/dist
-RUN pip install --no-cache-dir '.[postgres]' \
+RUN pip install --no-cache-dir '.[postgres,voice]' \
+    && pip install --no-cache-dir --no-deps 'pipecat-ai==1.14.0' \
     && useradd --create-home --uid 1000 viva && mkdir -p /data && chown viva /data
 
 # rubrics/, prompts/ and frontend/ are read from the working directory

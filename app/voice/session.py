@@ -21,9 +21,11 @@ from starlette.websockets import WebSocketDisconnect
 from app.board.channel import BoardChannel
 from app.config import Settings
 from app.interviewer.moves import MoveKind
+from app.replay import TurnAudioCollector
 from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn, Unanswered
+from app.voice.echo_guard import EchoGuard
 from app.voice.endpointing import (
     Chunk,
     ChunkCancelled,
@@ -37,8 +39,10 @@ from app.voice.endpointing import (
 from app.voice.frames import ms_to_samples, samples_to_ms
 from app.voice.inbox import AudioInbox
 from app.voice.pool import TranscriptionPool
+from app.voice.smart_turn import PauseScoring, TurnScorer
+from app.voice.speaker.stream import SpeakerPool
 from app.voice.store import StreamStore
-from app.voice.transcriber import vocabulary_prompt
+from app.voice.stt import vocabulary_prompt
 from app.voice.turns import TurnAssembler
 from app.voice.vad import SileroVad, SpeechDetector
 
@@ -57,7 +61,8 @@ class StreamSession:
                  store: StreamStore, settings: Settings, info: dict[str, Any],
                  on_finished: Callable[[], Awaitable[None]], detector: SpeechDetector | None = None,
                  replay: list[dict[str, Any]] | None = None, unanswered: Unanswered | None = None,
-                 state_seq: int = 0) -> None:
+                 state_seq: int = 0, turn_scorer: TurnScorer | None = None,
+                 voice: SpeakerPool | None = None) -> None:
         self.ws = ws
         self.interview_id = interview_id
         self.iv = iv
@@ -67,10 +72,21 @@ class StreamSession:
         self.clock = StreamClock()
         self.endpointer = Endpointer(detector or SileroVad(), EndpointConfig(
             turn_silence_ms=settings.turn_silence_ms, max_turn_s=settings.max_turn_s,
-            pause_ms=settings.stt_pause_ms, word_wait_ms=settings.turn_word_wait_ms))
+            pause_ms=settings.stt_pause_ms, word_wait_ms=settings.turn_word_wait_ms,
+            complete_at=settings.turn_complete_at))
+        # the turn model hears each pause (app/voice/smart_turn.py); it may end the turn sooner
+        self.pauses = PauseScoring(turn_scorer, self.endpointer, interview_id) if turn_scorer else None
         self.turns = TurnAssembler(pool, vocabulary_prompt(rnd.vocabulary), self._busy,
                                    settings.stt_max_pending_s)
         self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
+        self.talk.voice = voice
+        self.kept = TurnAudioCollector() if settings.keep_audio else None  # VIVA_KEEP_AUDIO: for replay
+        if self.kept is not None:
+            self.talk.keep_audio = store.keep_audio
+        self.echo = EchoGuard() if voice is not None and settings.echo_guard else None
+        if self.echo is not None:
+            self.talk.on_voice_sent = self.echo.add_reference
+            self.talk.on_voice_stopped = self.echo.stop
         self.store = store
         self.replay = replay or []  # stored events the client missed (it reconnected with last_seq)
         self.unanswered = unanswered
@@ -220,6 +236,10 @@ class StreamSession:
         await self.turns.wait_for_room()
         self.clock.audio_started()
         self.clock.audio_ms += samples_to_ms(len(samples))
+        if self.echo is not None:
+            samples = self.echo.clean(samples)
+        if self.pauses is not None:
+            self.pauses.hear(samples)
         await self._handle(self.endpointer.feed(samples))
         self._maybe_partial()
 
@@ -287,12 +307,19 @@ class StreamSession:
                 await self.out.send(events.SpeechEnded(self._ms(ev.at_ms)))
             elif isinstance(ev, Chunk):
                 self.turns.add_chunk(ev, on_done=self._chunk_done)
+                if self.kept is not None:
+                    self.kept.add(ev)
+                if ev.speculative and self.pauses is not None:
+                    self.pauses.score(ev)
             elif isinstance(ev, ChunkCancelled):
                 self.turns.cancel_chunk(ev.turn, ev.index)
+                if self.kept is not None:
+                    self.kept.cancel(ev.turn, ev.index)
             elif isinstance(ev, TurnEnd):
                 self.talk.candidate_speaking(self.endpointer.turn is not None)
                 self.turns.promote_turn(ev.turn)
-                await self.talk.put(SpokenTurn(ev, time.perf_counter()))
+                audio = self.kept.take(ev) if self.kept is not None else None
+                await self.talk.put(SpokenTurn(ev, time.perf_counter(), audio))
 
     def _patient(self) -> bool:
         """An open question is in play (a design question invites long answers with pauses)."""

@@ -74,6 +74,9 @@ export const api = {
   },
   interview: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}`),
   deleteInterview: (interviewId) => request('DELETE', `/api/interviews/${id(interviewId)}`),
+  /** Turns whose audio was kept (VIVA_KEEP_AUDIO): [{seq, start_ms, end_ms}]. */
+  turnAudio: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}/audio`),
+  turnAudioUrl: (interviewId, seq) => `/api/interviews/${id(interviewId)}/turns/${id(seq)}/audio`,
   /** The scorecard, or null while there is none yet (404). */
   scorecard: async (interviewId) => {
     try {

@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { responsive, scoreBars } from './charts.js';
 import { $, clear, clock, dateTime, el, levelLabel, notice, param, score, STATUS_LABELS } from './dom.js';
 import { renderPacing, renderSpeech } from './review-metrics.js';
+import { decorateTranscript, loadReplay, playButton } from './replay.js';
 import { placeRuns, renderCodeEvidence, renderCodeWork } from './review-code.js';
 import { turnNode } from './transcript-view.js';
 
@@ -22,6 +23,7 @@ function renderTranscript(turns) {
     return;
   }
   clear(list, ...turns.map((t) => turnNode(t)));
+  decorateTranscript(list);
 }
 
 function markQuote(node, quote) {
@@ -71,6 +73,7 @@ function evidenceLink(ev) {
       `${ev.cut_before ? '… ' : ''}“${ev.quote}”${ev.cut_after ? ' …' : ''}`,
     ),
     el('span', { class: 'at muted' }, ` at ${clock(ev.start_ms)}`),
+    playButton(ev.seq, ev.start_ms, 'Listen'),
   );
 }
 
@@ -320,6 +323,7 @@ async function poll() {
     if (card) {
       if (cardKey(card) !== shownKey) {
         interview = await api.interview(interviewId);
+        if (!shownKey) await loadReplay(interviewId);
         renderTranscript(interview.turns);
         api
           .code(interviewId)

@@ -4,7 +4,7 @@ import { MIC_MESSAGES, MicCapture, micSupported } from './audio-capture.js';
 import { $, el, levelLabel, notice, param } from './dom.js';
 import { announce, Banners, Countdown, LevelMeter, renderSpeaking, setConn } from './room-status.js';
 import { mountBoard } from './board-room.js';
-import { SpeechOut } from './speech-out.js';
+import { RoomVoice } from './server-voice.js';
 import { CodePanel } from './code-panel.js';
 import { CLOSE_TAKEN_OVER, StreamClient } from './stream-client.js';
 import { TranscriptView } from './transcript-view.js';
@@ -16,7 +16,7 @@ const LEAVE_AFTER_MS = 20000; // after the server ends the interview, wait at mo
 
 const interviewId = param('id');
 const view = new TranscriptView($('#transcript'));
-const speech = new SpeechOut();
+const speech = new RoomVoice(); // the server's voice when it has one, else the browser's
 const mic = new MicCapture({ frameMs: 20 });
 const vad = new VoiceActivity({ frameMs: 20 });
 const banners = new Banners($('#banners'));
@@ -63,7 +63,9 @@ function onFrame(e) {
   const { pcm, rms } = e.detail;
   stream?.sendAudio(pcm);
   meter.update(rms, mic.muted);
-  if (vad.update(rms, { voicePlaying: speech.speaking, muted: mic.muted })) bargeIn();
+  // with the server's voice, the server (which takes its own voice out of the microphone) says when the
+  // candidate speaks over it: the local level would mistake the echo for them without headphones
+  if (vad.update(rms, { voicePlaying: speech.speaking, muted: mic.muted }) && !speech.server) bargeIn();
 }
 
 async function startMic() {
@@ -135,6 +137,7 @@ function onMessage(msg) {
   switch (msg.type) {
     case 'ready':
       setConn('ok', 'Connected');
+      speech.useServer(msg.voice && msg.voice !== 'browser');
       countdown.set(msg.phase, msg.remaining_s);
       break;
     case 'speech_start':
@@ -264,6 +267,7 @@ function connect() {
   stream.lastSeq = Math.max(0, view.lastSeq());
   window.vivaRoom.stream = stream;
   stream.addEventListener('message', (e) => onMessage(e.detail));
+  stream.addEventListener('audio', (e) => speech.audio(e.detail));
   stream.addEventListener('open', async (e) => {
     setConn('ok', 'Connected');
     board.connected();
@@ -330,7 +334,7 @@ async function join() {
   button.disabled = true;
   $('#lobby-status').textContent = 'Starting the microphone…';
   // speechSynthesis needs a user gesture before it may speak: prime it inside the click
-  if (speech.available) speech.synth.speak(new SpeechSynthesisUtterance(''));
+  speech.prime();
   await startMic();
   state.joined = true;
   $('#lobby').hidden = true;

@@ -168,3 +168,9 @@ def test_other_runs_go_on_while_a_hostile_one_runs(two_sum):
     assert good.status == "passed" and overlapped, good
     assert bad.cases[0].status == "timeout"
     assert ticks >= 10  # the loop kept ticking through both runs
+
+
+def test_the_cpu_limit_reads_as_the_time_limit_on_a_quiet_machine(two_sum):
+    """The CPU limit fires well before the wall clock (as on an idle machine): still "time limit"."""
+    result = run(two_sum, wrap("while True:\n    pass"), limits=sandbox.Limits(wall_s=30.0, cpu_s=1))
+    assert result.cases[0].status == "timeout" and "time limit" in result.cases[0].error
