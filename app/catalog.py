@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app import answer_keys
 from app.answer_keys import AnswerKey
+from app.board.spec import BoardSpec, check_against, load_spec
 
 Level = Literal["mid", "senior", "staff"]
 LEVELS: tuple[str, ...] = ("mid", "senior", "staff")
@@ -97,8 +98,7 @@ class Misconception(Strict):
     claim: str = Field(min_length=10)  # the wrong claim in one sentence, for people reading the rubric
     forms: list[str] = Field(min_length=1)
     correction: str = Field(min_length=20)
-    # What is actually true, in one sentence: the meaning the hearing layer contrasts the claim with.
-    truth: str | None = Field(default=None, min_length=10)
+    truth: str = Field(min_length=10)  # what is actually true, in one sentence (app/hearing contrasts claim and truth)
     # What the interviewer asks when the claim is made (answers.py, MoveKind.CHALLENGE): one neutral spoken
     # question that puts the claim to a concrete test, without the correction or any verdict.
     challenge: str = Field(min_length=10)
@@ -243,6 +243,7 @@ class Round(BaseModel):
     rubric: Rubric
     prompt: RoundPrompt
     keys: AnswerKey | None = None
+    board: BoardSpec = BoardSpec()  # what its whiteboards should show (prompts/boards/, app/board/spec.py)
 
     @property
     def id(self) -> str:
@@ -370,7 +371,12 @@ def load_round(rubric_path: Path, prompts_dir: Path) -> Round:
     _check_pair(rubric, prompt, rubric_path, prompt_path)
     keys_path = prompts_dir / "keys" / f"{rubric_path.stem}.yaml"
     keys = load_keys(keys_path, rubric, prompt) if keys_path.is_file() else None
-    return Round(rubric=rubric, prompt=prompt, keys=keys)
+    try:
+        board, board_path = load_spec(Path(prompts_dir), rubric.id)
+        check_against(board, board_path, {q.id for q in prompt.questions}, {d.key for d in rubric.dimensions})
+    except ValueError as exc:
+        raise CatalogError(str(exc)) from None
+    return Round(rubric=rubric, prompt=prompt, keys=keys, board=board)
 
 
 def load_catalog(rubrics_dir: Path, prompts_dir: Path) -> Catalog:

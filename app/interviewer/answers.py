@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from app.board import followup as board
 from app.catalog import Fact, Question, Round
 from app.hearing import claims as MC
 from app.interviewer import anchor
@@ -55,7 +56,7 @@ def classify(state: InterviewState, rnd: Round, event: Event) -> str:
 
 def on_answer(state: InterviewState, rnd: Round, event: Event) -> Move:
     kind = classify(state, rnd, event)
-    move = _decide(state, rnd, event, kind)
+    move = board.refer(_decide(state, rnd, event, kind), state, rnd)  # a follow-up points at the board
     move.answer_kind = kind
     return move
 
@@ -92,6 +93,9 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
     challenge = _challenge(state, rnd, q, event)  # kind is ok or vague here: an answer to the question
     if challenge is not None:
         return challenge
+    drawn = board.board_move(state, rnd, q, event.text)  # the board contradicts the words, or lacks a part
+    if drawn is not None:
+        return drawn
     if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
             and state.question_specifics < PL.MAX_SPECIFICS_PER_QUESTION:
         missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]

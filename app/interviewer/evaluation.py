@@ -16,6 +16,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
+from app.board.persona import drawing
 from app.catalog import Catalog, Round
 from app.interviewer import personas as PS
 from app.interviewer.brain import Brain
@@ -66,6 +67,9 @@ class Report:
     markdown: Tally = field(default_factory=Tally)
     refers_to_answer: Tally = field(default_factory=Tally)
     latencies_ms: list[float] = field(default_factory=list)
+    board_follow_ups: Tally = field(default_factory=Tally)  # follow-ups naming a drawn component (board drawn)
+    board_undrawn: int = 0  # follow-ups naming a component that is not drawn (or not saying the label named)
+    board_contradiction: Tally = field(default_factory=Tally)  # contradicting lines raised at once
     sessions: int = 0
     failures: list[str] = field(default_factory=list)  # the misses, for reading (bench --misses)
 
@@ -113,6 +117,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
         else:
             answer, label = PS.line(persona, rnd.id, i)
         last_move, hint = iv.state.last_move, _hint_in_play(iv)
+        if persona == "drawer":
+            iv.board = drawing(rnd.id, i)
         await _settle(brain)
         prompt_before = iv.state.last_prompt
         reply, ms = await _say(iv.respond(answer, typed=typed))
@@ -142,6 +148,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
             if not shared:
                 why = meta.get("fallback_reason") or ("planned" if not meta.get("llm") else "no_shared_word")
                 report.failures.append(f"refers {rnd.id}/{persona}/{move}: {why}: {answer[:50]!r} -> {reply[:60]!r}")
+        if iv.board and not in_wrap:
+            _board_tally(report, iv.board, label, move, reply, meta, f"{rnd.id}/{level}")
         if move == "wrap_up_questions" and wrap_dims is None:
             wrap_dims = _probed(iv)
             wrap_covered = {d for d, heard in iv.state.coverage.items() if len(heard) >= COVERED}
@@ -163,6 +171,19 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
         report.multi_question.add(t.count("?") > 1)
         report.markdown.add(bool(_MARKDOWN.search(t)))
     report.sessions += 1
+
+
+def _board_tally(report: Report, board: dict, label: str, move: str | None, reply: str, meta: dict,
+                 where: str) -> None:
+    drawn = {n["label"] for n in board["nodes"]}
+    refs = meta.get("board_refs") or []
+    report.board_undrawn += sum(r not in drawn or r not in reply for r in refs)
+    if move in ("probe", "specifics", "challenge") and label not in ("clarifying", "wrap"):
+        report.board_follow_ups.add(bool(refs))
+    if label == "contradiction":
+        report.board_contradiction.add(meta.get("board") == "contradiction")
+        if meta.get("board") != "contradiction":
+            report.failures.append(f"board contradiction {where}: -> {move} {reply[:60]!r}")
 
 
 def _probed(iv: Interviewer) -> set[str]:
@@ -206,6 +227,9 @@ def rows(report: Report) -> list[tuple[str, str]]:
         ("replies with more than one question", _pct(report.multi_question)),
         ("replies with markdown", _pct(report.markdown)),
         ("follow-ups that refer to the last answer", _pct(report.refers_to_answer)),
+        ("follow-ups naming a drawn component (a board drawn)", _pct(report.board_follow_ups)),
+        ("references to components not drawn", str(report.board_undrawn)),
+        ("drawing contradicted by the words: raised", _pct(report.board_contradiction)),
         ("reply latency p50 / p95", f"{statistics.median(lat):.1f} / {p95:.1f} ms"),
         ("sessions", str(report.sessions)),
     ]

@@ -55,6 +55,7 @@ class Interviewer:
         self.matcher = SignalMatcher(rnd)
         self._t0: float | None = None  # clock reading when the clock was (re)started; None while paused
         self._base = self.state.elapsed_s
+        self.board: dict[str, Any] | None = None  # the whiteboard as last saved (app/board/), read by each reply
 
     # --- clock ----------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -146,7 +147,7 @@ class Interviewer:
                                     question_id=st.question_id))
         myths = await self._hear(text, st.question_id) if intent is None else []
         event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
-                      myths=myths)
+                      board=self.board, myths=myths)
         async with aclosing(self._speak(event)) as chunks:
             async for chunk in chunks:
                 yield chunk
@@ -160,6 +161,23 @@ class Interviewer:
             return []
         heard = await asyncio.to_thread(hearing.hear, text, [question_id] if question_id else [])
         return [c.item.id for c in heard.myths]
+
+    def code_changed(self, language: str, code: str) -> None:
+        """The room's editor content (debounced): the LLM brain reads it; typing is not a turn."""
+        self.state.code, self.state.code_language = code, language
+
+    async def on_run(self, run: dict[str, Any], code: str = "") -> AsyncIterator[str]:
+        """React to a code or SQL run (app/interviewer/run_moves.py); `run` is a RunResult dump."""
+        if self.state.finished:
+            return
+        self._sync()
+        if code:
+            self.state.code = code
+        self.state.runs += 1
+        self.state.nudges = 0
+        async with aclosing(self._speak(Event(kind="run", run=run))) as chunks:
+            async for chunk in chunks:
+                yield chunk
 
     async def on_silence(self, silence_s: float) -> AsyncIterator[str]:
         """Called about once a second while nobody speaks; usually yields nothing."""

@@ -12,7 +12,7 @@ from tests.interviewer.conftest import ROUND_IDS
 async def test_offline_rates(catalog):
     report = await evaluate(catalog, OfflineBrain(), answers=20)
     print(format_table({"offline": report}))
-    assert report.sessions == 6 * 3 * 8 * 2
+    assert report.sessions == 6 * 3 * 9 * 2
     assert report.clarify_fact.rate >= 0.9, report.failures
     assert report.off_topic_redirected.rate >= 0.9, report.failures
     assert report.dont_know_probe_hint.rate >= 0.9
@@ -22,6 +22,9 @@ async def test_offline_rates(catalog):
     assert min(report.dims_reached_20) >= 5
     # a follow-up restates what the candidate said (anchor.echo_lead) whenever the answer has something to pick up
     assert report.refers_to_answer.rate >= 0.8, report.failures
+    # issue 22: the drawing persona's design rounds (a board drawn): follow-ups name drawn components, never others
+    assert report.board_follow_ups.rate >= 0.5 and report.board_undrawn == 0
+    assert report.board_contradiction.rate == 1.0, report.failures
 
 
 @pytest.mark.parametrize("typed", [True, False])
