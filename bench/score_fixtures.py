@@ -13,7 +13,7 @@ their own table and checks (issue 18): wrong < medium < strong in every round, w
 strong-intended (strong, plain, garbled, terse) >= 3.25 on average, every quote verbatim.
 
     .venv/bin/python bench/score_fixtures.py [--scorer offline|llm] [--level senior] [--markdown]
-        [--signals-only] [--catalog DIR]
+        [--meaning] [--catalog DIR]
 
 Prints one row per round (overall weighted score, 1-4), then per kind whether it meets the ranking the
 tests assert (tests/scoring/test_fixture_ranking.py), and the seconds per scorecard (the hearing layer's
@@ -112,14 +112,14 @@ def main() -> None:
     parser.add_argument("--scorer", default="offline", choices=["offline", "llm"])
     parser.add_argument("--level", default="senior", choices=["mid", "senior", "staff"])
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table (for the README)")
-    parser.add_argument("--signals-only", action="store_true", help="the offline scorer without the hearing layer")
+    parser.add_argument("--meaning", action="store_true", help="the offline scorer with scores by meaning")
     parser.add_argument("--catalog", type=Path, default=ROOT, help="a folder with rubrics/ and prompts/")
     args = parser.parse_args()
     catalog = load_catalog(args.catalog / "rubrics", args.catalog / "prompts")
-    scorer = build(args.scorer, not args.signals_only)
+    scorer = build(args.scorer, args.meaning)
     bad: list[str] = []
     table, seconds = score_all(scorer, args.level, catalog, bad_quotes=bad)
-    print_table(f"scorer={args.scorer}{' (signals only)' if args.signals_only else ''} level={args.level}: "
+    print_table(f"scorer={args.scorer}{' (by meaning)' if args.meaning else ''} level={args.level}: "
                 "overall weighted score (1-4) per round and kind, project fixtures", table, KINDS, args.markdown)
     for check, n in ranking_checks(table).items():
         print(f"{check:<32} {n}/{len(ROUNDS)} rounds")

@@ -246,12 +246,15 @@ def meaning_claims(report: KeyPointReport) -> misconceptions.ExtraClaims:
 
 
 class OfflineScorer:
-    """Signals and reasoning (above), then, where the hearing layer can run (app.hearing), scores from the
-    key points established by meaning (app.scoring.by_meaning) and myths heard in any wording."""
+    """Signals and reasoning (above); with `meaning`, where the hearing layer can run (app.hearing), scores
+    from the key points established by meaning (app.scoring.by_meaning) and myths heard in any wording.
+    `meaning` is off by default for now: with the answer keys merged it breaks the fixture tests' ranking
+    and quote rules (behavioral strong 2.15; key-point quotes not yet held to the clause rule), see
+    bench/score_fixtures.py --meaning."""
 
     name = "offline"
 
-    def __init__(self, meaning: bool = True):
+    def __init__(self, meaning: bool = False):
         self.meaning = meaning
 
     def score(self, rnd: Round, level: str, turns: list[TranscriptTurn]) -> ScorecardDoc:
