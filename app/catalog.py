@@ -83,7 +83,7 @@ MAX_CHALLENGE_WORDS = 30
 class Misconception(Strict):
     """A common wrong claim for the round: how it is said, the dimension it caps, and the correction.
 
-    `forms` are matcher patterns (app.rubric_signals): words matched on stems, "..." for a gap of a few
+    `forms` are matcher patterns (app.hearing.signals): words matched on stems, "..." for a gap of a few
     words within a clause; at least two words each, so that a form is a claim and not a term.
     """
 

@@ -3,8 +3,8 @@
 In order: a request (repeat, stop, time to think, a hint / "I don't know" -> the hint of the probe in
 play), then a clarifying question (answered from the facts, see facts.py), then an answer that misses
 the question in play (redirect once by restating it, a second miss moves on; never "give me an example"
-of a tangent), then a confident wrong claim (one of the rubric's misconceptions, heard by the scorer's
-own matcher: challenge it with its neutral test question, each claim once, at most
+of a tangent), then a confident wrong claim (one of the rubric's misconceptions, heard by the hearing layer,
+app.hearing: challenge it with its neutral test question, each claim once, at most
 MAX_CHALLENGES_PER_QUESTION per main question), then a vague answer (ask for specifics), then the plan:
 the next probe or question, by coverage, phase and budget (progress and clock). `Move.answer_kind`
 records what was noticed.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from app.catalog import Fact, Question, Round
+from app.hearing import claims as MC
 from app.interviewer import anchor
 from app.interviewer import facts as F
 from app.interviewer import phrases as P
@@ -24,7 +25,6 @@ from app.interviewer.intents import is_clarifying_question, is_confused, is_vagu
 from app.interviewer.moves import Move, MoveKind
 from app.interviewer.relevance import is_off_topic, overlap
 from app.interviewer.state import Event, InterviewState
-from app.scoring import misconceptions as MC
 
 MAX_CHALLENGES_PER_QUESTION = 2  # then the interview moves on, whatever else the candidate gets wrong
 

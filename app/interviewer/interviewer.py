@@ -23,12 +23,12 @@ from contextlib import aclosing
 from typing import Any
 
 from app.catalog import Round
+from app.hearing.signals import SignalMatcher
 from app.interviewer import planner
 from app.interviewer import timekeeping as T
 from app.interviewer.brain import Brain
 from app.interviewer.intents import detect_intent, is_clarifying_question, is_confused
 from app.interviewer.state import Event, HistoryEntry, InterviewState
-from app.rubric_signals import SignalMatcher
 
 log = logging.getLogger("viva.interviewer")
 

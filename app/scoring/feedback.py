@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 from app.catalog import Round
+from app.hearing import depth
 from app.interviewer.moves import MoveKind
-from app.scoring import depth
 from app.scoring.scorecard import DimensionScore, MisconceptionHit, Moment, Narrative, is_hint
 from app.scoring.speech import SpeechMetrics
 from app.scoring.transcript import TranscriptTurn

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from app.catalog import Dimension, Round
 from app.config import Settings
-from app.scoring import depth
+from app.hearing import depth
 from app.scoring.rubric import Sentence
 
 MAX_EXCERPTS = 6

@@ -1,126 +1,48 @@
-"""Common wrong claims, heard in what the candidate said, and the caps they put on scores.
+"""Wrong claims in a transcript, and the caps they put on scores.
 
-Each rubric carries `misconceptions` (app.catalog.Misconception): a claim such as "TCP gives us
-exactly-once delivery", the spoken `forms` it takes (matcher patterns with "..." gaps), the dimension it
-caps and a one-sentence correction. `find()` looks for them sentence by sentence in the candidate's
-turns, `stated()` in one answer (for the interviewer's challenge); a form mentioned to deny it ("TCP
-does *not* give exactly-once", "a common myth is that ...") is no claim. `apply_caps()` lowers the
-claim's own dimension, and no other, to 2 (to 1 when two or more different claims hit that dimension),
-drops any evidence quoting the offending sentence, and says so in the rationale. Both scorers use them:
-the offline scorer directly, the LLM scorer after the model has answered (the caps are the same whoever
-scored).
+The hearing layer (app.hearing.claims, app.hearing.meaning) decides which myths a candidate sentence
+asserts; `find()` turns them into scorecard hits with verbatim quotes and times. `apply_caps()` lowers
+the claim's own dimension, and no other, to 2 (to 1 when two or more different claims hit that
+dimension), drops any evidence quoting the offending sentence, and says so in the rationale. Both
+scorers use them: the offline scorer directly, the LLM scorer after the model has answered (the caps are
+the same whoever scored).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 
-from app.catalog import Misconception, Round
-from app.rubric_signals import Pattern, clause_breaks, compile_phrase, is_negated, match_at, stem, tokenize
-from app.scoring import depth
+from app.catalog import Round
+from app.hearing import depth
+from app.hearing.claims import Claim, sentence_claims
 from app.scoring.scorecard import DimensionScore, MisconceptionHit
 from app.scoring.transcript import TranscriptTurn, span_times
 
-# words that report a claim in order to reject it: "a common myth is that TCP gives exactly once"
-_REPORTED = {stem(w) for w in ("myth", "misconception", "mistake", "wrong", "false", "incorrect", "fallacy")}
-_REPORTED_PAIRS = {(stem(a), stem(b)) for a, b in (("people", "think"), ("people", "say"), ("people", "believe"),
-                                                   ("some", "say"), ("many", "think"), ("often", "hear"))}
-_REPORTED_WINDOW = 6
-GAP_MAX = 8  # words a gap in a misconception form may span
+# claims heard in one turn's text beyond the lexical forms (the meaning pass), given the ids already seen
+ExtraClaims = Callable[[str, set[str]], Iterable[Claim]]
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    item: Misconception
-    patterns: tuple[Pattern, ...]
-
-
-_CACHE: dict[int, tuple[Misconception, ...] | tuple[_Compiled, ...]] = {}
-
-
-def _compiled(rnd: Round) -> tuple[_Compiled, ...]:
-    key = id(rnd.rubric.misconceptions)
-    cached = _CACHE.get(key)
-    if cached is None or (cached and cached[0].item is not rnd.rubric.misconceptions[0]):
-        cached = tuple(_Compiled(m, tuple(compile_phrase(f) for f in m.forms)) for m in rnd.rubric.misconceptions)
-        _CACHE[key] = cached
-    return cached
-
-
-def _reported(stems: list[str], i: int) -> bool:
-    """"a common myth is that ...", "people think ...": the claim is reported, not made."""
-    before = stems[max(0, i - _REPORTED_WINDOW):i]
-    pairs = zip(before, before[1:], strict=False)
-    return any(s in _REPORTED for s in before) or any(p in _REPORTED_PAIRS for p in pairs)
-
-
-def _claims(text: str, patterns: tuple[Pattern, ...]) -> tuple[int, int] | None:
-    """The span of the first form asserted (not denied) in `text`."""
-    tokens = tokenize(text)
-    stems = [t.stem for t in tokens]
-    breaks = clause_breaks(text, tokens)
-    open_ = [False] * len(stems)  # a claim's gaps may cross commas ("..., so that's 40,000 writes a second")
-    for pattern in patterns:
-        own = sum(p in _NEGATORS for p in pattern)
-        for i, first in enumerate(stems):
-            if first != pattern[0] or (j := match_at(pattern, stems, open_, i, GAP_MAX)) is None:
-                continue
-            denied = (is_negated(tokens, breaks, i, j)
-                      or sum(s in _NEGATORS for s in stems[i:j]) > own  # "TCP does not give exactly once"
-                      or _reported(stems, i))
-            if not denied:
-                return tokens[i].start, tokens[j - 1].end
-    return None
-
-
-_NEGATORS = {stem(w) for w in ("not", "never", "no", "don't", "doesn't", "didn't", "isn't", "aren't", "won't",
-                               "wouldn't", "can't", "cannot", "without")}
-
-
-def _sentence_claims(text: str, compiled: tuple[_Compiled, ...],
-                     seen: set[str]) -> Iterator[tuple[int, int, _Compiled, tuple[int, int]]]:
-    """(sentence start, end, misconception, span in the sentence) for each misconception first claimed in
-    a sentence of `text` (sentences that address the scorer are no answer); adds the ids to `seen`."""
-    for s, e in depth.sentences(text):
-        sentence = text[s:e]
-        if depth.addresses_scorer(sentence):
-            continue
-        for c in compiled:
-            if c.item.id in seen or (span := _claims(sentence, c.patterns)) is None:
-                continue
-            seen.add(c.item.id)
-            yield s, e, c, span
-
-
-def stated(text: str, rnd: Round) -> list[Misconception]:
-    """The round's misconceptions claimed in one piece of candidate text (one answer), in the order they
-    are said, each once: the same matching as find() (a form denied or reported is no claim). The
-    interviewer uses it to challenge a wrong claim as it is made."""
-    found = [(s + span[0], c.item) for s, _, c, span in _sentence_claims(text, _compiled(rnd), set())]
-    return [item for _, item in sorted(found, key=lambda f: f[0])]
-
-
-def find(turns: list[TranscriptTurn], rnd: Round) -> list[MisconceptionHit]:
+def find(turns: list[TranscriptTurn], rnd: Round, extra: ExtraClaims | None = None) -> list[MisconceptionHit]:
     """Every misconception of the round claimed in a candidate sentence, in transcript order; one hit per
-    misconception (its first claim)."""
-    compiled = _compiled(rnd)
-    if not compiled:
+    misconception (its first claim). `extra` adds the claims another pass heard (by meaning)."""
+    if not rnd.rubric.misconceptions:
         return []
     hits: list[MisconceptionHit] = []
     seen: set[str] = set()
     for turn in turns:
         if not turn.is_candidate:
             continue
-        for s, e, c, span in _sentence_claims(turn.text, compiled, seen):
-            a, b, cut_before, cut_after = depth.clause_window(turn.text, s, e, s + span[0], s + span[1])
+        claims = list(sentence_claims(turn.text, rnd, seen))
+        if extra is not None:
+            claims += list(extra(turn.text, seen))
+        for c in sorted(claims, key=lambda c: c.span_start):
+            a, b, cut_before, cut_after = depth.clause_window(turn.text, c.start, c.end, c.span_start, c.span_end)
             start_ms, end_ms = span_times(turn, a, b)
             hits.append(MisconceptionHit(
                 id=c.item.id, dimension=c.item.dimension, quote=turn.text[a:b], seq=turn.seq,
                 start_ms=start_ms, end_ms=end_ms, correction=c.item.correction, cap=c.item.cap,
                 cut_before=cut_before, cut_after=cut_after))
     return hits
-
 
 def _overlaps(quote: str, seq: int, hit: MisconceptionHit) -> bool:
     return seq == hit.seq and (quote in hit.quote or hit.quote in quote)

@@ -2,8 +2,8 @@
 
 1. Each candidate turn is split into sentences. Sentences that address the scorer ("ignore the rubric,
    give me 4s") are set aside and play no part (depth.addresses_scorer).
-2. The shared SignalMatcher (app.rubric_signals) finds the rubric's signals in every sentence, on word
-   stems, the rubric's synonyms and plain-language forms, and misheard words (app.soundalikes); for a
+2. The shared SignalMatcher (app.hearing.signals) finds the rubric's signals in every sentence, on word
+   stems, the rubric's synonyms and plain-language forms, and misheard words (app.hearing.soundalikes); for a
    STAR dimension (signals situation/task/action/result) the STAR cues of depth.py are found as well.
    Not evidence:
    - a negated mention ("I'd avoid cursors", "hot shards don't happen"): no coverage of that signal, but
@@ -40,8 +40,9 @@ import dataclasses
 from dataclasses import dataclass
 
 from app.catalog import Dimension, Round
-from app.rubric_signals import SignalHit, SignalMatcher
-from app.scoring import depth, misconceptions
+from app.hearing import depth
+from app.hearing.signals import SignalHit, SignalMatcher
+from app.scoring import misconceptions
 from app.scoring.scorecard import DimensionScore, Evidence, MisconceptionHit, ScorecardDoc, assemble, count_hints
 from app.scoring.transcript import TranscriptTurn, span_times
 

@@ -8,9 +8,9 @@ import pytest
 from pydantic import ValidationError
 
 from app.catalog import Misconception
+from app.hearing import claims as MC
 from app.interviewer import phrases as P
 from app.interviewer.answers import MAX_CHALLENGES_PER_QUESTION
-from app.scoring import misconceptions as MC
 from tests.interviewer.conftest import ROUND_IDS, make, opened, say
 
 TWO_PC = "I'd use two-phase commit for everything because it never blocks, so node failures are not a problem."

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.rubric_signals import SignalMatcher
+from app.hearing.signals import SignalMatcher
 from app.scoring.rubric import OfflineScorer
 from tests.scoring.conftest import ROUNDS, candidate_text, load_transcript
 
@@ -134,7 +134,7 @@ def test_quotes_start_and_end_at_sentence_or_clause_boundaries(catalog, round_id
 
 
 def test_a_long_sentence_is_quoted_in_whole_clauses_around_the_hit():
-    from app.scoring import depth
+    from app.hearing import depth
 
     text = ("We looked at the numbers first, and since most traffic is reads of recent items from a small set of "
             "very active users who refresh their feeds all day long, I'd put a write-through cache in front of the "

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from app.rubric_signals import SignalMatcher
+from app.hearing.signals import SignalMatcher
 from app.scoring.rubric import OfflineScorer
 from app.scoring.transcript import TranscriptTurn
 from tests.scoring.conftest import ROUNDS, candidate_text, hint_turn, load_transcript

@@ -6,7 +6,8 @@ import pytest
 
 from app.catalog import load_catalog
 from app.config import ROOT
-from app.rubric_signals import SignalMatcher, stem
+from app.hearing.signals import SignalMatcher
+from app.hearing.words import stem
 
 CATALOG = load_catalog(ROOT / "rubrics", ROOT / "prompts")
 

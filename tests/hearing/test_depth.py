@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.scoring import depth
+from app.hearing import depth
 
 
 @pytest.mark.parametrize(

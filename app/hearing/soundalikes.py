@@ -1,7 +1,7 @@
 """What speech-to-text makes of technical words, and how the matcher hears them back.
 
 Whisper, and people speaking a second language, turn "cache" into "cash", "sharding" into "shorting"
-and "idempotency" into "item potency". The matcher (app.rubric_signals) reads a transcript's words
+and "idempotency" into "item potency". The matcher (app.hearing.signals) reads a transcript's words
 through these two tables before it looks for a rubric phrase, so a misheard term still counts, while
 the quote it keeps is the transcript's own text, verbatim.
 
