@@ -18,6 +18,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from app import round_plan
+from app.round_plan import AnswerKeys, RoundPlan
+
 Level = Literal["mid", "senior", "staff"]
 LEVELS: tuple[str, ...] = ("mid", "senior", "staff")
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -92,6 +95,7 @@ class Misconception(Strict):
     claim: str = Field(min_length=10)  # the wrong claim in one sentence, for people reading the rubric
     forms: list[str] = Field(min_length=1)
     correction: str = Field(min_length=20)
+    truth: str | None = Field(default=None, min_length=10)  # what is true instead (the answer keys' catalogs)
     # What the interviewer asks when the claim is made (answers.py, MoveKind.CHALLENGE): one neutral spoken
     # question that puts the claim to a concrete test, without the correction or any verdict.
     challenge: str = Field(min_length=10)
@@ -224,6 +228,8 @@ class RoundPrompt(Strict):
     # own fact with the same id takes precedence
     facts: list[Fact] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=8)
+    # one problem in depth through the phases (deep), or several questions (series): app/round_plan.py
+    structure: Literal["deep", "series"] = "series"
 
     _facts_unique = field_validator("facts")(_unique_ids)
 
@@ -235,6 +241,12 @@ class Round(BaseModel):
 
     rubric: Rubric
     prompt: RoundPrompt
+    plan: RoundPlan | None = None  # phase prompts (prompts/phases/<round>.yaml), for deep rounds
+    keys: AnswerKeys | None = None  # answer keys (prompts/keys/<round>.yaml), when written
+
+    @property
+    def deep(self) -> bool:
+        return self.prompt.structure == "deep"
 
     @property
     def id(self) -> str:
@@ -346,7 +358,13 @@ def load_round(rubric_path: Path, prompts_dir: Path) -> Round:
         raise CatalogError(f"{prompt_path}: missing prompt file for rubric {rubric_path.name}")
     prompt = _parse(RoundPrompt, prompt_path)
     _check_pair(rubric, prompt, rubric_path, prompt_path)
-    return Round(rubric=rubric, prompt=prompt)
+    rnd = Round(rubric=rubric, prompt=prompt)
+    try:
+        plan, keys = round_plan.load(prompts_dir, rnd.id)
+        round_plan.validate(rnd, plan, keys, Path(prompts_dir))
+    except round_plan.PlanError as exc:
+        raise CatalogError(str(exc)) from exc
+    return Round(rubric=rubric, prompt=prompt, plan=plan, keys=keys)
 
 
 def load_catalog(rubrics_dir: Path, prompts_dir: Path) -> Catalog:

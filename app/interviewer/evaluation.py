@@ -22,6 +22,8 @@ from app.interviewer.brain import Brain
 from app.interviewer.interviewer import Interviewer
 from app.interviewer.phrases import sentences
 from app.interviewer.planner import COVERED, current_question
+from app.interviewer.walk import main_phases as walk_phases
+from app.interviewer.walk import resolve
 from app.interviewer.words import stems
 
 LEVELS = ("mid", "senior", "staff")
@@ -67,6 +69,8 @@ class Report:
     refers_to_answer: Tally = field(default_factory=Tally)
     latencies_ms: list[float] = field(default_factory=list)
     sessions: int = 0
+    one_problem: Tally = field(default_factory=Tally)  # deep rounds, 20-answer sessions: a single problem
+    problem_phases: Tally = field(default_factory=Tally)  # ... every main phase reached on the first problem
     failures: list[str] = field(default_factory=list)  # the misses, for reading (bench --misses)
 
 
@@ -80,10 +84,8 @@ def _hint_in_play(iv: Interviewer) -> str:
     q = current_question(iv.state, iv.round)
     if q is None:
         return ""
-    tag = iv.state.probe_in_play
-    if tag and tag.startswith(f"{q.id}:"):
-        return q.probes[int(tag.split(":")[1])].hint
-    return q.hint
+    ask = resolve(iv.round, q, iv.state.probe_in_play)
+    return ask.hint if ask is not None else q.hint
 
 
 async def _settle(brain: Brain) -> None:
@@ -135,7 +137,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
             if not ok:
                 report.failures.append(f"vague {rnd.id}/{level}/{persona}: {answer!r} -> {move}")
         elif label == "dont_know" and not in_wrap:
-            report.dont_know_probe_hint.add(move == "hint" and hint in reply or move == "next_question")
+            moved_on = move == "next_question" or (rnd.deep and move == "probe")  # a deep round: the next prompt
+            report.dont_know_probe_hint.add(move == "hint" and hint in reply or moved_on)
         if move in ("probe", "specifics") and label not in ("clarifying", "wrap"):
             shared = stems(reply) & stems(answer) - stems(prompt_before)
             report.refers_to_answer.add(bool(shared))
@@ -150,6 +153,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
     if answers >= 20:
         report.dims_probed_20.append(len(dims))
         report.dims_reached_20.append(len(dims | wrap_covered))
+    if rnd.deep and answers >= 20:
+        _deep_walk(rnd, said, report, f"{rnd.id}/{level}/{persona}/{'typed' if typed else 'spoken'}")
     phases = {m.get("phase") for _, m in said}
     reached = {p.key for p in rnd.rubric.phases} <= phases | {"intro"} and iv.finished
     report.all_phases.add(reached)
@@ -163,6 +168,18 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
         report.multi_question.add(t.count("?") > 1)
         report.markdown.add(bool(_MARKDOWN.search(t)))
     report.sessions += 1
+
+
+def _deep_walk(rnd: Round, said: list[tuple[str, dict]], report: Report, where: str) -> None:
+    """A deep round stays on one problem and walks every main phase of it."""
+    problems = [m.get("question_id") for _, m in said if m.get("move") in ("open", "next_question")]
+    report.one_problem.add(len(problems) == 1)
+    first = problems[0] if problems else None
+    walked = {m.get("phase") for _, m in said if m.get("question_id") == first}
+    main = {p.key for p in walk_phases(rnd)}
+    report.problem_phases.add(main <= walked)
+    if len(problems) != 1 or not main <= walked:
+        report.failures.append(f"deep {where}: problems {problems}, phases missing {sorted(main - walked)}")
 
 
 def _probed(iv: Interviewer) -> set[str]:
@@ -202,6 +219,8 @@ def rows(report: Report) -> list[tuple[str, str]]:
         ("dimensions probed before wrap-up", f"{100 * dims:.0f}% mean{d20}"),
         ("dimensions probed or evidenced in the answers", r20),
         ("sessions reaching every phase + wrap-up + close", _pct(report.all_phases)),
+        ("deep rounds: one problem in 20 answers", _pct(report.one_problem)),
+        ("deep rounds: every phase of that problem reached", _pct(report.problem_phases)),
         ("repeated questions", str(report.repeated_questions)),
         ("replies with more than one question", _pct(report.multi_question)),
         ("replies with markdown", _pct(report.markdown)),

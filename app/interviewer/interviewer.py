@@ -24,7 +24,7 @@ from typing import Any
 
 from app.catalog import Round
 from app.hearing.signals import SignalMatcher
-from app.interviewer import planner
+from app.interviewer import gaps, planner
 from app.interviewer import timekeeping as T
 from app.interviewer.brain import Brain
 from app.interviewer.intents import detect_intent, is_clarifying_question, is_confused
@@ -40,8 +40,9 @@ _NO_PROGRESS = {"repeat", "think"}  # turns that do not move the interview forwa
 class Interviewer:
     def __init__(self, rnd: Round, level: str, brain: Brain,
                  state: dict[str, Any] | InterviewState | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, points: gaps.PointHearing | None = None):
         self.round = rnd
+        self.points = points or gaps.LexicalHearing()  # who hears the answer key's points (gaps.py)
         self.brain = brain
         self._clock = clock
         if state:
@@ -142,7 +143,11 @@ class Interviewer:
         st.nudges = 0
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))
-        event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [])
+        q = planner.current_question(st, self.round)
+        heard = self.points.hear(self.round, q, text) if q is not None else {}
+        st.question_points = gaps.merge(st.question_points, heard)
+        event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
+                      points=heard)
         async with aclosing(self._speak(event)) as chunks:
             async for chunk in chunks:
                 yield chunk

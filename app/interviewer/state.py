@@ -39,6 +39,7 @@ class Event(BaseModel):
     silence_s: float = 0.0
     new_signals: dict[str, list[str]] = Field(default_factory=dict)  # dimension -> signals first heard now
     unsure: list[str] = Field(default_factory=list)  # words the recogniser was unsure of: never said back
+    points: dict[str, str] = Field(default_factory=dict)  # key point id -> status heard in this answer (gaps.py)
 
 
 class InterviewState(BaseModel):
@@ -67,6 +68,7 @@ class InterviewState(BaseModel):
     facts_given: list[str] = Field(default_factory=list)  # fact ids told to the candidate, in order
     challenged: list[str] = Field(default_factory=list)  # misconception ids challenged (each once), in order
     question_challenges: int = 0  # challenges while the question in play was in play
+    question_points: dict[str, str] = Field(default_factory=dict)  # key point id -> status, problem in play
 
     # evidence: dimension -> rubric signal names heard (whole interview / the question in play)
     coverage: dict[str, list[str]] = Field(default_factory=dict)
