@@ -22,12 +22,14 @@ from app.interviewer.brain import Brain
 from app.interviewer.interviewer import Interviewer
 from app.interviewer.phrases import sentences
 from app.interviewer.planner import COVERED, current_question
+from app.interviewer.speech import fragments, opener
 from app.interviewer.walk import main_phases as walk_phases
 from app.interviewer.walk import resolve
 from app.interviewer.words import stems
 
 LEVELS = ("mid", "senior", "staff")
 QUESTION_MOVES = {"open", "next_question", "probe", "specifics"}
+FOLLOW_UPS = {"probe", "specifics", "challenge"}
 _MARKDOWN = re.compile(r"(\*\*|__|`|^#|^\s*[-*] |^\s*\d+\. )", re.MULTILINE)
 
 
@@ -69,6 +71,8 @@ class Report:
     refers_to_answer: Tally = field(default_factory=Tally)
     latencies_ms: list[float] = field(default_factory=list)
     sessions: int = 0
+    fragments: Tally = field(default_factory=Tally)  # interviewer lines with a sentence no one would say (speech.py)
+    you_said: Tally = field(default_factory=Tally)  # follow-ups opening with "You said ..." / "You mentioned ..."
     one_problem: Tally = field(default_factory=Tally)  # deep rounds, 20-answer sessions: a single problem
     problem_phases: Tally = field(default_factory=Tally)  # ... every main phase reached on the first problem
     failures: list[str] = field(default_factory=list)  # the misses, for reading (bench --misses)
@@ -164,9 +168,15 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
                                f"missing {missing}, finished={iv.finished}")
     asked = [t for t, m in said if m.get("move") in QUESTION_MOVES]
     report.repeated_questions += len(asked) - len(set(asked))
-    for t, _ in said:
+    for t, m in said:
         report.multi_question.add(t.count("?") > 1)
         report.markdown.add(bool(_MARKDOWN.search(t)))
+        cut = fragments(t)
+        report.fragments.add(bool(cut))
+        if cut:
+            report.failures.append(f"fragment {rnd.id}/{m.get('move')}: {cut[0]!r}")
+        if m.get("move") in FOLLOW_UPS:
+            report.you_said.add(opener(t) is not None)
     report.sessions += 1
 
 
@@ -225,6 +235,8 @@ def rows(report: Report) -> list[tuple[str, str]]:
         ("replies with more than one question", _pct(report.multi_question)),
         ("replies with markdown", _pct(report.markdown)),
         ("follow-ups that refer to the last answer", _pct(report.refers_to_answer)),
+        ("lines with a fragment (cut clause, no verb)", _pct(report.fragments)),
+        ("follow-ups opening \"You said\" / \"You mentioned\"", _pct(report.you_said)),
         ("reply latency p50 / p95", f"{statistics.median(lat):.1f} / {p95:.1f} ms"),
         ("sessions", str(report.sessions)),
     ]

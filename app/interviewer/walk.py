@@ -142,8 +142,9 @@ def ask_move(state: InterviewState, rnd: Round, q: Question, ask: Ask, lead: str
     """The prompt as a move; entering its phase is announced (leaving the intro needs no announcement)."""
     entering = ask.phase != state.phase
     first = state.phase not in {p.key for p in main_phases(rnd)}
-    said = announce if entering and not first else lead
-    return Move(MoveKind.PROBE, compose(said, ask.text, optional=(0,)), lead=said, prompt=ask.text,
+    said = compose(lead, announce) if entering and not first else lead
+    return Move(MoveKind.PROBE, compose(lead, announce, ask.text, optional=(0,)) if entering and not first
+                else compose(lead, ask.text, optional=(0,)), lead=said, prompt=ask.text,
                 question_id=q.id, dimension=ask.dimension, tag=ask.tag, phase=ask.phase,
                 transition=ask.phase if entering and not first else None,
                 extra={"points": list(ask.points), **({"twist": True} if ask.twist else {})})

@@ -22,6 +22,11 @@ async def test_offline_rates(catalog):
     assert min(report.dims_reached_20) >= 5
     # a follow-up restates what the candidate said (anchor.echo_lead) whenever the answer has something to pick up
     assert report.refers_to_answer.rate >= 0.8, report.failures
+    # ... as a person would: never a cut clause, and not "You said ..." every time (issue 19)
+    assert report.fragments.hits == 0, [f for f in report.failures if f.startswith("fragment")]
+    assert report.you_said.rate <= 1 / 3
+    # deep rounds stay on one problem and walk every phase of it
+    assert report.one_problem.rate >= 0.9 and report.problem_phases.rate == 1.0
 
 
 @pytest.mark.parametrize("typed", [True, False])
