@@ -3,6 +3,8 @@
 A round is two files with the same stem:
   rubrics/<round_id>.yaml        title, description, duration, phases, scored dimensions
   prompts/rounds/<round_id>.yaml persona, rules and question bank of the interviewer
+  prompts/keys/<round_id>.yaml   the answer key: what a strong answer to each question establishes
+                                 (app.answer_keys; optional while a round has none)
 
 Adding a round means adding those two files; no Python changes. Everything is validated at start-up
 and a bad file stops start-up with one message naming the file, the field and the problem.
@@ -18,8 +20,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from app import round_plan
-from app.round_plan import AnswerKeys, RoundPlan
+from app import answer_keys, round_plan
+from app.answer_keys import AnswerKey
+from app.round_plan import RoundPlan
 
 Level = Literal["mid", "senior", "staff"]
 LEVELS: tuple[str, ...] = ("mid", "senior", "staff")
@@ -95,7 +98,8 @@ class Misconception(Strict):
     claim: str = Field(min_length=10)  # the wrong claim in one sentence, for people reading the rubric
     forms: list[str] = Field(min_length=1)
     correction: str = Field(min_length=20)
-    truth: str | None = Field(default=None, min_length=10)  # what is true instead (the answer keys' catalogs)
+    # What is actually true, in one sentence: the meaning the hearing layer contrasts the claim with.
+    truth: str | None = Field(default=None, min_length=10)
     # What the interviewer asks when the claim is made (answers.py, MoveKind.CHALLENGE): one neutral spoken
     # question that puts the claim to a concrete test, without the correction or any verdict.
     challenge: str = Field(min_length=10)
@@ -241,8 +245,8 @@ class Round(BaseModel):
 
     rubric: Rubric
     prompt: RoundPrompt
+    keys: AnswerKey | None = None
     plan: RoundPlan | None = None  # phase prompts (prompts/phases/<round>.yaml), for deep rounds
-    keys: AnswerKeys | None = None  # answer keys (prompts/keys/<round>.yaml), when written
 
     @property
     def deep(self) -> bool:
@@ -351,6 +355,20 @@ def _check_pair(rubric: Rubric, prompt: RoundPrompt, rubric_path: Path, prompt_p
         raise CatalogError(f"{prompt_path}: field 'questions': no question for level '{level}'")
 
 
+def load_keys(path: Path, rubric: Rubric, prompt: RoundPrompt, require_all: bool = True) -> AnswerKey:
+    """A round's answer key, checked against its rubric and questions (file, field, reason on error)."""
+    key = _parse(AnswerKey, path)
+    if key.round != rubric.id:
+        raise CatalogError(f"{path}: field 'round': '{key.round}' must be '{rubric.id}'")
+    probes = {q.id: {p.dimension for p in q.probes} for q in prompt.questions}
+    found = answer_keys.problems(key, {d.key for d in rubric.dimensions}, probes, require_all)
+    if found:
+        field, reason = found[0]
+        more = f" (and {len(found) - 1} more problems)" if len(found) > 1 else ""
+        raise CatalogError(f"{path}: field '{field}': {reason}{more}")
+    return key
+
+
 def load_round(rubric_path: Path, prompts_dir: Path) -> Round:
     rubric = _parse(Rubric, rubric_path)
     prompt_path = prompts_dir / "rounds" / f"{rubric_path.stem}.yaml"
@@ -358,13 +376,15 @@ def load_round(rubric_path: Path, prompts_dir: Path) -> Round:
         raise CatalogError(f"{prompt_path}: missing prompt file for rubric {rubric_path.name}")
     prompt = _parse(RoundPrompt, prompt_path)
     _check_pair(rubric, prompt, rubric_path, prompt_path)
-    rnd = Round(rubric=rubric, prompt=prompt)
+    keys_path = prompts_dir / "keys" / f"{rubric_path.stem}.yaml"
+    keys = load_keys(keys_path, rubric, prompt) if keys_path.is_file() else None
+    rnd = Round(rubric=rubric, prompt=prompt, keys=keys)
     try:
-        plan, keys = round_plan.load(prompts_dir, rnd.id)
-        round_plan.validate(rnd, plan, keys, Path(prompts_dir))
+        plan = round_plan.load(prompts_dir, rnd.id)
+        round_plan.validate(rnd, plan, Path(prompts_dir))
     except round_plan.PlanError as exc:
         raise CatalogError(str(exc)) from exc
-    return Round(rubric=rubric, prompt=prompt, plan=plan, keys=keys)
+    return Round(rubric=rubric, prompt=prompt, keys=keys, plan=plan)
 
 
 def load_catalog(rubrics_dir: Path, prompts_dir: Path) -> Catalog:

@@ -21,7 +21,26 @@ def check_catalog(settings: Settings) -> Check:
         catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
     except CatalogError as exc:
         return ("catalog", False, str(exc))
-    return ("catalog", True, f"{len(catalog)} rounds: {', '.join(r.id for r in catalog)}")
+    keyed = [r for r in catalog if r.keys is not None]
+    points = sum(len(ps) for r in keyed for ps in r.keys.questions.values())
+    myths = [m for r in catalog for m in r.rubric.misconceptions]
+    without_truth = [f"{r.id}.{m.id}" for r in catalog for m in r.rubric.misconceptions if not m.truth]
+    detail = (f"{len(catalog)} rounds: {', '.join(r.id for r in catalog)}; answer keys for {len(keyed)} "
+              f"({points} key points); {len(myths) - len(without_truth)} of {len(myths)} misconceptions with a truth")
+    unkeyed = [r.id for r in catalog if r.keys is None]
+    if unkeyed:
+        detail += f"; no answer key: {', '.join(unkeyed)} (scored by signals only)"
+    return ("catalog", True, detail)
+
+
+def check_hearing(settings: Settings) -> Check:
+    from app.hearing.embedder import EmbedderError, MiniLM
+
+    try:
+        model = MiniLM(settings.embed_threads)
+    except EmbedderError as exc:
+        return ("hearing", False, str(exc))
+    return ("hearing", True, f"embedder {model.name} (sha256 verified), {settings.embed_threads} thread(s)")
 
 
 def check_stt(settings: Settings) -> Check:
@@ -64,5 +83,6 @@ def check_llm(settings: Settings) -> Check:
 def run_checks(settings: Settings) -> Iterator[Check]:
     yield check_catalog(settings)
     yield check_stt(settings)
+    yield check_hearing(settings)
     yield check_database(settings)
     yield check_llm(settings)

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     stt_max_pending_s: float = Field(default=180.0, description="audio s one session may have waiting for STT")
     stt_pause_ms: int = Field(default=200, description="pause that starts pre-transcription of a turn")
     stt_partial_s: float = Field(default=0.0, description="extra partials every N s of unpaused speech; 0=off")
+    embed_threads: int = Field(default=1, ge=1, le=2, description="CPU threads of the sentence embedder")
     stt_preload: bool = Field(default=True, description="load the whisper model at start-up (in the background)")
 
     # --- turn taking -------------------------------------------------------------------------

@@ -22,8 +22,8 @@ The phase prompts of a deep round live in prompts/phases/<round>.yaml:
             points: [expiry_and_alias_on_record]   # answer-key points (prompts/keys/<round>.yaml) it seeks
             hint: "Think about what an account changes for abuse and for custom aliases."
 
-Answer keys (prompts/keys/<round>.yaml, `questions: {<question_id>: [{id, dimension, point, plain, weight}]}`)
-are read here too when present, so a phase prompt's `points` are checked against them.
+A phase prompt's `points` are checked against the round's answer key (prompts/keys/<round>.yaml,
+app.answer_keys) when the question has one.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 KEY = r"^[a-z][a-z0-9_]*$"
 MAX_PROMPT_WORDS = 40
@@ -73,34 +73,10 @@ class PhasePrompt(_Strict):
 Phases = dict[str, list[PhasePrompt]]
 
 
-class KeyPoint(_Strict):
-    id: str = Field(pattern=KEY)
-    dimension: str = Field(pattern=KEY)
-    point: str = Field(min_length=10)
-    plain: list[str] = Field(default_factory=list)
-    weight: float = Field(default=1, gt=0)
-
-
 class RoundPlan(_Strict):
     round: str = Field(pattern=KEY)
     phases: Phases = Field(default_factory=dict)
     questions: dict[str, Phases] = Field(default_factory=dict)
-
-
-class AnswerKeys(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    round: str = Field(pattern=KEY)
-    questions: dict[str, list[KeyPoint]] = Field(default_factory=dict)
-
-    @field_validator("questions")
-    @classmethod
-    def _unique(cls, questions: dict[str, list[KeyPoint]]) -> dict[str, list[KeyPoint]]:
-        for qid, points in questions.items():
-            ids = [p.id for p in points]
-            if len(ids) != len(set(ids)):
-                raise ValueError(f"question '{qid}': duplicate key point ids")
-        return questions
 
 
 def _read(path: Path, model: type[BaseModel]):
@@ -115,19 +91,18 @@ def _read(path: Path, model: type[BaseModel]):
         raise PlanError(f"{path}: field '{where}': {err['msg']}") from exc
 
 
-def load(prompts_dir: Path, round_id: str) -> tuple[RoundPlan | None, AnswerKeys | None]:
-    """The round's phase plan and answer keys, each None when its file is absent."""
-    plan_path = Path(prompts_dir) / "phases" / f"{round_id}.yaml"
-    keys_path = Path(prompts_dir) / "keys" / f"{round_id}.yaml"
-    plan = _read(plan_path, RoundPlan) if plan_path.is_file() else None
-    keys = _read(keys_path, AnswerKeys) if keys_path.is_file() else None
-    for path, found in ((plan_path, plan), (keys_path, keys)):
-        if found is not None and found.round != round_id:
-            raise PlanError(f"{path}: field 'round': '{found.round}' must be '{round_id}'")
-    return plan, keys
+def load(prompts_dir: Path, round_id: str) -> RoundPlan | None:
+    """The round's phase plan, None when its file is absent."""
+    path = Path(prompts_dir) / "phases" / f"{round_id}.yaml"
+    if not path.is_file():
+        return None
+    plan = _read(path, RoundPlan)
+    if plan.round != round_id:
+        raise PlanError(f"{path}: field 'round': '{plan.round}' must be '{round_id}'")
+    return plan
 
 
-def validate(rnd, plan: RoundPlan | None, keys: AnswerKeys | None, where: Path) -> None:
+def validate(rnd, plan: RoundPlan | None, where: Path) -> None:
     """The structure fits the round: a deep round has a plan; every plan names real questions, main phases,
     probes, dimensions and key points; every main phase of an authored problem has something to ask; every
     level has a problem with a plan."""
@@ -136,13 +111,7 @@ def validate(rnd, plan: RoundPlan | None, keys: AnswerKeys | None, where: Path) 
     dims = {d.key for d in rnd.rubric.dimensions}
     main = [p.key for p in rnd.rubric.phases[1:] if not is_questions_phase(p)]
     questions = {q.id: q for q in rnd.prompt.questions}
-    if keys is not None:
-        for qid, points in keys.questions.items():
-            if qid not in questions:
-                raise PlanError(f"{where}/keys/{rnd.id}.yaml: question '{qid}' is not in the round")
-            bad = [p.id for p in points if p.dimension not in dims]
-            if bad:
-                raise PlanError(f"{where}/keys/{rnd.id}.yaml: {qid}: points {bad} name no dimension of the rubric")
+    keys = rnd.keys  # checked by the catalog (app.answer_keys)
     if rnd.prompt.structure == "series":
         return
     path = f"{where}/phases/{rnd.id}.yaml"

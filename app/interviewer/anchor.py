@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from app.interviewer.speech import AUXILIARIES, VERBS, can_be_verb, ends_badly, split_sentences
+from app.interviewer.speech import AUXILIARIES, VERBS, can_be_verb, ends_badly, split_sentences, words
 from app.interviewer.words import GENERIC, STOP, stem
 
 MAX_WORDS = 10
@@ -124,6 +124,7 @@ _ECHO_CLAUSES = re.compile(r"((?<=[.!?])\s+|[;:\u2014]|,\s+(?!\d)|\s(?:and|but|s
                            r"although|though|whereas|or)\s)", re.IGNORECASE)
 _SOFT = re.compile(r"^(,\s+|\s(?:and|or)\s)$", re.IGNORECASE)  # may join a list ("the timestamp and body")
 _OPENERS = ("So", "Okay, so", "Right,", "")
+_COURTESY = {"thank", "thanks", "sorry", "please", "everything", "nothing"}  # a closing remark is not an idea
 
 
 def _subject_start(tokens: list[str]) -> int | None:
@@ -187,7 +188,7 @@ def restatement(answer: str, asked: str = "", min_score: int = MIN_SCORE,
     avoid = {_clean(w) for w in unsure or []}
     best, best_score = None, 0
     for clause in _clauses(answer):
-        if not clause or "?" in clause or '"' in clause:
+        if not clause or "?" in clause or '"' in clause or _COURTESY & set(words(clause)):
             continue
         tokens = clause.split()
         while tokens and tokens[0].lower().strip(",") in _FILLERS:

@@ -25,6 +25,7 @@ from app.interviewer.intents import is_clarifying_question, is_confused, is_vagu
 from app.interviewer.moves import Move, MoveKind
 from app.interviewer.relevance import is_off_topic, overlap
 from app.interviewer.state import Event, InterviewState
+from app.interviewer.words import content_words
 
 MAX_CHALLENGES_PER_QUESTION = 2  # then the interview moves on, whatever else the candidate gets wrong
 
@@ -45,12 +46,20 @@ def classify(state: InterviewState, rnd: Round, event: Event) -> str:
     if is_clarifying_question(event.text):
         return "clarifying"
     q = PL.current_question(state, rnd)
-    if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals)):
+    if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals)) \
+            or (event.answers_other and _substantive(event.text)):
         return "off_topic"
     has_specifics = any(specificity(event.text).values())
     if is_vague(event.text) and not (event.new_signals and has_specifics):
         return "vague"
     return "ok"
+
+
+OTHER_MIN_WORDS = 12  # an answer to another problem is a real answer: a vague line is never redirected as one
+
+
+def _substantive(text: str) -> bool:
+    return len(content_words(text)) >= OTHER_MIN_WORDS
 
 
 def on_answer(state: InterviewState, rnd: Round, event: Event) -> Move:
@@ -91,7 +100,7 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
         if state.redirects == 0:
             return _redirect(state, rnd, q)
         return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
-    challenge = _challenge(state, rnd, q, event.text)  # kind is ok or vague here: an answer to the question
+    challenge = _challenge(state, rnd, q, event)  # kind is ok or vague here: an answer to the question
     if challenge is not None:
         return challenge
     if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
@@ -112,13 +121,15 @@ def _echo(state: InterviewState, q: Question, text: str, min_score: int = anchor
                             min_score, unsure)
 
 
-def _challenge(state: InterviewState, rnd: Round, q: Question, text: str) -> Move | None:
+def _challenge(state: InterviewState, rnd: Round, q: Question, event: Event) -> Move | None:
     """Put the first wrong claim of the answer not yet challenged to its test question (rubric
     `misconceptions[].challenge`), after a neutral lead: no verdict and no correction, the candidate
     finds the flaw or does not. It probes the claim's dimension."""
     if state.question_challenges >= MAX_CHALLENGES_PER_QUESTION:
         return None
-    claim = next((m for m in MC.stated(text, rnd) if m.id not in state.challenged), None)
+    by_id = {m.id: m for m in rnd.rubric.misconceptions}
+    said = [*MC.stated(event.text, rnd), *(by_id[i] for i in event.myths if i in by_id)]  # forms, then meaning
+    claim = next((m for m in said if m.id not in state.challenged), None)
     if claim is None:
         return None
     lead = P.pick(P.CHALLENGE_LEADS, state.interviewer_turns)
@@ -141,7 +152,7 @@ def _advance(state: InterviewState, rnd: Round, q: Question, ack: str, echo: str
     if pending and phase.new_question and state.question_answers >= 1:
         return PL.next_question(state, rnd, announce, transition=phase.key, prefer=dims)
     spent = state.elapsed_s - state.question_started_s
-    probe = PL.probe_for(state, q, dims)
+    probe = PL.probe_for(state, q, dims, rnd)
     before_wrap_up = T.remaining_s(rnd, state.elapsed_s) - T.WRAP_UP_S
     over = spent >= T.question_budget_s(rnd) or state.question_answers >= T.question_answer_budget(rnd)
     if probe is not None and before_wrap_up < T.MIN_QUESTION_S / 2:
@@ -201,7 +212,7 @@ def _other_probe_or_next(state: InterviewState, rnd: Round, q: Question | None, 
     """The candidate is stuck (or twice off the point): another angle on the question, else the next one."""
     if q is not None and walk.has_plan(rnd, q):
         return move_on(state, rnd, q, lead)
-    probe = PL.probe_for(state, q, T.phase_dimensions(rnd).get(PL.phase_now(state, rnd).key, [])) \
+    probe = PL.probe_for(state, q, T.phase_dimensions(rnd).get(PL.phase_now(state, rnd).key, []), rnd) \
         if q is not None else None
     over = q is not None and state.question_answers >= T.question_answer_budget(rnd)
     if q is None or probe is None or over:
@@ -221,9 +232,21 @@ def _in_play(state: InterviewState, rnd: Round, q: Question) -> str:
 def _redirect(state: InterviewState, rnd: Round, q: Question) -> Move:
     """Restate the part that was missed: the probe (or question) in play, not a request for specifics."""
     lead = P.pick(P.REDIRECT, state.interviewer_turns)
+    if state.event is not None and state.event.answers_other and _substantive(state.event.text):
+        lead = (f"That sounds like a different problem; we're on {problem_name(rnd, q)} here." if rnd.deep
+                else "That sounds like the answer to a different question.")  # name what was asked
     prompt = _in_play(state, rnd, q)
     return Move(MoveKind.REDIRECT, P.compose(lead, prompt, optional=(0,)), lead=lead, prompt=prompt,
                 question_id=q.id, dimension=_dimension_in_play(state, rnd, q))
+
+
+_SPOKEN = {"api": "API", "url": "URL", "grpc": "gRPC", "graphql": "GraphQL", "lru": "LRU", "cap": "CAP"}
+
+
+def problem_name(rnd: Round, q: Question) -> str:
+    """How the interviewer names the problem in play: "the rate limiter", "the LRU cache problem"."""
+    words = " ".join(_SPOKEN.get(w, w) for w in q.id.split("_"))
+    return f"the {words} problem" if rnd.id == "coding" else f"the {words}"
 
 
 def _dimension_in_play(state: InterviewState, rnd: Round, q: Question) -> str | None:

@@ -16,6 +16,7 @@ partial utterance is recorded.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -23,6 +24,8 @@ from contextlib import aclosing
 from typing import Any
 
 from app.catalog import Round
+from app.hearing import relevance as relevance_by_meaning
+from app.hearing.hearing import for_round
 from app.hearing.signals import SignalMatcher
 from app.interviewer import gaps, planner
 from app.interviewer import timekeeping as T
@@ -42,7 +45,7 @@ class Interviewer:
                  state: dict[str, Any] | InterviewState | None = None,
                  clock: Callable[[], float] = time.monotonic, points: gaps.PointHearing | None = None):
         self.round = rnd
-        self.points = points or gaps.LexicalHearing()  # who hears the answer key's points (gaps.py)
+        self.points = points or gaps.LexicalHearing()  # the answer key's points without the meaning layer
         self.brain = brain
         self._clock = clock
         if state:
@@ -144,13 +147,27 @@ class Interviewer:
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))
         q = planner.current_question(st, self.round)
-        heard = self.points.hear(self.round, q, text) if q is not None else {}
-        st.question_points = gaps.merge(st.question_points, heard)
+        myths, other, points = await self._hear(text, q) if intent is None else ([], None, None)
+        if points is None:  # no hearing by meaning (or a request, not an answer): the lexical fallback
+            points = self.points.hear(self.round, q, text) if q is not None and intent is None else {}
+        st.question_points = gaps.merge(st.question_points, points)
         event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
-                      points=heard)
+                      myths=myths, answers_other=other, points=points)
         async with aclosing(self._speak(event)) as chunks:
             async for chunk in chunks:
                 yield chunk
+
+    async def _hear(self, text: str, q) -> tuple[list[str], str | None, dict[str, str] | None]:
+        """Myths asserted by meaning, another question answered instead, and the answer-key points of the
+        question in play made (gaps.py), heard in a worker thread (the embedder blocks); no points when the
+        hearing layer cannot run (the caller's `points` hearing stands in)."""
+        question_id = q.id if q is not None else None
+        hearing = await asyncio.to_thread(for_round, self.round)
+        if hearing is None:
+            return [], None, None
+        heard = await asyncio.to_thread(hearing.hear, text, [question_id] if question_id else [])
+        points = {p.id: p.status for p in heard.points if p.question_id == question_id} if heard.points else None
+        return [c.item.id for c in heard.myths], relevance_by_meaning.answers_other(heard, question_id), points
 
     async def on_silence(self, silence_s: float) -> AsyncIterator[str]:
         """Called about once a second while nobody speaks; usually yields nothing."""

@@ -15,6 +15,7 @@ slow one is moved on by the clock. A phase is announced only together with a que
 from __future__ import annotations
 
 from app.catalog import Question, Round
+from app.interviewer import gaps
 from app.interviewer import phrases as P
 from app.interviewer import timekeeping as T
 from app.interviewer.intents import asks_question, is_no_questions, is_yes
@@ -87,12 +88,20 @@ def _level_distance(q: Question, level: str) -> float:
     return abs(sum(idx) / len(idx) - target)
 
 
-def probe_for(state: InterviewState, q: Question, prefer: list[str]) -> tuple[int, str] | None:
+def _points_made(state: InterviewState, rnd: Round | None, q: Question, dimension: str) -> bool:
+    """Every answer-key point of `dimension` for this question already made: nothing left to probe there."""
+    ids = gaps.points_of(rnd, q, dimension) if rnd is not None else []
+    return bool(ids) and all(state.question_points.get(p) == gaps.ESTABLISHED for p in ids)
+
+
+def probe_for(state: InterviewState, q: Question, prefer: list[str], rnd: Round | None = None
+              ) -> tuple[int, str] | None:
     """An unasked probe of `q` on a dimension not yet covered: dimensions not yet probed in this interview
     first (coverage), then the phase's dimensions, then bank order."""
     options = [(i, p) for i, p in enumerate(q.probes)
                if f"{q.id}:{i}" not in state.asked_probes
-               and len(state.question_coverage.get(p.dimension, ())) < COVERED]
+               and len(state.question_coverage.get(p.dimension, ())) < COVERED
+               and not _points_made(state, rnd, q, p.dimension)]
     if not options:
         return None
     probed = set(state.probed)

@@ -24,7 +24,7 @@ ARTICLES = frozenset({"a", "an", "the"})
 DETERMINERS = frozenset("""my your our their his her its each every either neither some any no another such
 what which whose several many few""".split())
 # auxiliaries a clause cannot end on ("what you did" and "where it is" can)
-MODALS = frozenset("""be been being will would shall should can could may might must i'd you'd we'd they'd i'll
+MODALS = frozenset("""will would shall should can could may might must i'd you'd we'd they'd i'll
 you'll we'll they'll i'm you're we're they're i've you've we've they've""".split())
 AUXILIARIES = MODALS | frozenset("""am is are was were do does did have has had isn't aren't wasn't weren't
 don't doesn't didn't won't wouldn't can't couldn't shouldn't""".split())

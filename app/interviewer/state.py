@@ -39,6 +39,11 @@ class Event(BaseModel):
     silence_s: float = 0.0
     new_signals: dict[str, list[str]] = Field(default_factory=dict)  # dimension -> signals first heard now
     unsure: list[str] = Field(default_factory=list)  # words the recogniser was unsure of: never said back
+    # heard by meaning (app.hearing, in a worker thread before the reply): myths the answer asserts in
+    # words of its own (misconception ids, in the order said), and another question of the round it
+    # answers instead of the one in play
+    myths: list[str] = Field(default_factory=list)
+    answers_other: str | None = None
     points: dict[str, str] = Field(default_factory=dict)  # key point id -> status heard in this answer (gaps.py)
 
 

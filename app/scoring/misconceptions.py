@@ -18,8 +18,8 @@ from app.hearing.claims import Claim, sentence_claims
 from app.scoring.scorecard import DimensionScore, MisconceptionHit
 from app.scoring.transcript import TranscriptTurn, span_times
 
-# claims heard in one turn's text beyond the lexical forms (the meaning pass), given the ids already seen
-ExtraClaims = Callable[[str, set[str]], Iterable[Claim]]
+# claims heard in one candidate turn beyond the lexical forms (the meaning pass), given the ids already seen
+ExtraClaims = Callable[[TranscriptTurn, set[str]], Iterable[Claim]]
 
 
 def find(turns: list[TranscriptTurn], rnd: Round, extra: ExtraClaims | None = None) -> list[MisconceptionHit]:
@@ -34,7 +34,7 @@ def find(turns: list[TranscriptTurn], rnd: Round, extra: ExtraClaims | None = No
             continue
         claims = list(sentence_claims(turn.text, rnd, seen))
         if extra is not None:
-            claims += list(extra(turn.text, seen))
+            claims += list(extra(turn, seen))
         for c in sorted(claims, key=lambda c: c.span_start):
             a, b, cut_before, cut_after = depth.clause_window(turn.text, c.start, c.end, c.span_start, c.span_end)
             start_ms, end_ms = span_times(turn, a, b)

@@ -41,8 +41,10 @@ from dataclasses import dataclass
 
 from app.catalog import Dimension, Round
 from app.hearing import depth
+from app.hearing.hearing import for_round
 from app.hearing.signals import SignalHit, SignalMatcher
-from app.scoring import misconceptions
+from app.scoring import by_meaning, misconceptions
+from app.scoring.keypoints import KeyPointReport, hear_transcript
 from app.scoring.scorecard import DimensionScore, Evidence, MisconceptionHit, ScorecardDoc, assemble, count_hints
 from app.scoring.transcript import TranscriptTurn, span_times
 
@@ -213,13 +215,15 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def score_dimensions(rnd: Round, turns: list[TranscriptTurn],
-                     wrong: list[MisconceptionHit] | None = None) -> tuple[list[DimensionScore], list[str]]:
+def score_dimensions(rnd: Round, turns: list[TranscriptTurn], wrong: list[MisconceptionHit] | None = None,
+                     report: KeyPointReport | None = None) -> tuple[list[DimensionScore], list[str]]:
     """Dimension scores (misconception caps applied) and notes (e.g. sentences set aside) for a transcript."""
     wrong = misconceptions.find(turns, rnd) if wrong is None else wrong
     sentences, ignored = read_candidate(rnd, turns, wrong)
     _, hints = count_hints(turns)
     dims = [score_dimension(d, sentences, hints.get(d.key, 0)) for d in rnd.rubric.dimensions]
+    if report is not None:
+        dims = by_meaning.rescore(dims, report, rnd, turns)
     dims = misconceptions.apply_caps(dims, wrong, rnd)
     notes = []
     if ignored:
@@ -230,10 +234,29 @@ def score_dimensions(rnd: Round, turns: list[TranscriptTurn],
     return dims, notes
 
 
+def meaning_claims(report: KeyPointReport) -> misconceptions.ExtraClaims:
+    """The myths the hearing layer heard by meaning in each candidate turn, each id once."""
+    def extra(turn: TranscriptTurn, seen: set[str]):
+        heard = report.heard.get(turn.seq)
+        for claim in heard.myths if heard is not None else ():
+            if claim.item.id not in seen:
+                seen.add(claim.item.id)
+                yield claim
+    return extra
+
+
 class OfflineScorer:
+    """Signals and reasoning (above), then, where the hearing layer can run (app.hearing), scores from the
+    key points established by meaning (app.scoring.by_meaning) and myths heard in any wording."""
+
     name = "offline"
 
+    def __init__(self, meaning: bool = True):
+        self.meaning = meaning
+
     def score(self, rnd: Round, level: str, turns: list[TranscriptTurn]) -> ScorecardDoc:
-        wrong = misconceptions.find(turns, rnd)
-        dims, notes = score_dimensions(rnd, turns, wrong)
+        hearing = for_round(rnd) if self.meaning else None
+        report = hear_transcript(turns, hearing) if hearing is not None else None
+        wrong = misconceptions.find(turns, rnd, meaning_claims(report) if report else None)
+        dims, notes = score_dimensions(rnd, turns, wrong, report)
         return assemble(rnd, level, turns, dims, scorer=self.name, notes=notes, misconceptions=wrong)

@@ -179,3 +179,18 @@ async def test_i_dont_know_after_a_challenge_moves_on_without_a_hint(catalog):
     clock.advance(60)
     await say(iv.respond("I don't know."))
     assert iv.last_meta["move"] != "hint" and not iv.last_meta.get("hint_used")
+
+
+FLOAT_IN_OWN_WORDS = "I keep prices as floats, the rounding errors are so small that nobody will notice them."
+
+
+async def test_a_myth_in_words_not_in_the_catalog_is_challenged_typed(catalog):
+    """The hearing layer hears the myth by meaning (no form of the catalog matches these words)."""
+    rnd = catalog.get("database")
+    assert MC.stated(FLOAT_IN_OWN_WORDS, rnd) == []
+    iv, clock, _ = await opened(rnd)
+    clock.advance(60)
+    reply = await say(iv.respond(FLOAT_IN_OWN_WORDS, typed=True))
+    assert iv.last_meta["move"] == "challenge", iv.state.question_id
+    assert iv.state.challenged == ["float_money"]
+    assert reply.endswith(next(m.challenge for m in rnd.rubric.misconceptions if m.id == "float_money"))

@@ -1,0 +1,173 @@
+"""A round's hearing by meaning: key points established, myths asserted, which question an answer answers.
+
+`RoundHearing(rnd, embedder)` embeds the round's catalog once (key points and their plain forms, each
+myth's claim, forms and truth, the questions with their probes); `hear(text, question_id)` embeds the
+text's windows once (app.hearing.meaning) and returns a `Heard`:
+  points     each key point of the question in play (all questions when none is known): established,
+             partial, missing or contradicted, with the window that came closest
+  myths      the round's misconceptions the text asserts by meaning (app.hearing.claims.Claim, by="meaning")
+  relevance  the similarity of the text to each question of the round
+
+Blocking (the embedder): call from a worker thread. `for_round()` keeps one per round per process;
+`preload()` builds them before serving (app.main's lifespan).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.catalog import Catalog, Round
+from app.hearing import meaning as M
+from app.hearing.claims import Claim
+from app.hearing.embedder import Embedder, EmbedderError, get_embedder
+
+log = logging.getLogger("viva.hearing")
+
+ESTABLISHED, PARTIAL, MISSING, CONTRADICTED = "established", "partial", "missing", "contradicted"
+
+
+@dataclass(frozen=True)
+class PointHeard:
+    question_id: str
+    id: str
+    dimension: str
+    weight: int
+    status: str
+    similarity: float
+    start: int = 0  # the closest window's span in the text (when not missing)
+    end: int = 0
+
+
+@dataclass
+class Heard:
+    text: str
+    points: list[PointHeard] = field(default_factory=list)
+    myths: list[Claim] = field(default_factory=list)
+    relevance: dict[str, float] = field(default_factory=dict)  # question id -> similarity
+
+    def best_question(self) -> str | None:
+        return max(self.relevance, key=self.relevance.get) if self.relevance else None
+
+
+def _myth_wordings(m) -> tuple[str, ...]:
+    """The claim, and the spoken forms that read as a sentence (no gap, five words or more): a form with
+    gaps is a lexical pattern, too few words to carry the claim's meaning."""
+    forms = tuple(f for f in m.forms if "..." not in f and len(f.split()) >= 5)
+    return (m.claim, *forms)
+
+
+class RoundHearing:
+    def __init__(self, rnd: Round, embedder: Embedder):
+        self.round = rnd
+        self.embedder = embedder
+        self.points: dict[str, M.StatementSet] = {}
+        self._kp: dict[str, list] = {}
+        if rnd.keys is not None:
+            for q in rnd.prompt.questions:
+                kps = rnd.keys.points(q.id)
+                self._kp[q.id] = kps
+                self.points[q.id] = M.StatementSet(
+                    [M.Statement(k.id, k.wordings, k.dimension, k.weight) for k in kps], embedder)
+        items = list(rnd.rubric.misconceptions)
+        self._myths = items
+        self.myths = M.StatementSet([M.Statement(m.id, _myth_wordings(m), m.dimension) for m in items], embedder)
+        self.truths = M.StatementSet(
+            [M.Statement(m.id, tuple(filter(None, (m.truth, m.correction))), m.dimension) for m in items], embedder)
+        self.questions = M.StatementSet(
+            [M.Statement(q.id, (q.text, *(p.text for p in q.probes),
+                                *(k.point for k in (rnd.keys.points(q.id) if rnd.keys else ()))))
+             for q in rnd.prompt.questions], embedder)
+
+    @property
+    def has_keys(self) -> bool:
+        return bool(self.points)
+
+    def hear(self, text: str, question_ids: Iterable[str] | None = None) -> Heard:
+        """What `text` (one answer, or one turn) establishes of the key points of `question_ids` (every
+        question of the round when None), which myths it asserts, and how close it is to each question."""
+        heard = Heard(text)
+        wins = M.windows(text)
+        if not wins:
+            return heard
+        vecs = self.embedder.embed([w.text for w in wins])
+        rel, _ = self.questions.similarity(vecs)
+        for col, st in enumerate(self.questions.statements):
+            top = np.sort(rel[:, col])[-3:]
+            heard.relevance[st.id] = float(top.mean())
+        qids = list(question_ids) if question_ids is not None else list(self.points)
+        for qid in qids:
+            if qid in self.points:
+                heard.points += self._points(qid, wins, vecs)
+        heard.myths = self._myth_claims(wins, vecs)
+        return heard
+
+    def _points(self, qid: str, wins: list[M.Window], vecs: np.ndarray) -> list[PointHeard]:
+        sset = self.points[qid]
+        best, which = sset.similarity(vecs)
+        out = []
+        for col, st in enumerate(sset.statements):
+            order = np.argsort(-best[:, col])
+            status, sim, span = MISSING, float(best[order[0], col]), (0, 0)
+            for row in order:
+                s = float(best[row, col])
+                if s < M.PARTIAL:
+                    break
+                w = wins[row]
+                if not M.polarity(w.text, sset.texts[which[row, col]]):
+                    if status == MISSING:
+                        status, sim, span = CONTRADICTED, s, (w.start, w.end)
+                    continue
+                status, sim, span = (ESTABLISHED if s >= M.ESTABLISHED else PARTIAL), s, (w.start, w.end)
+                break
+            out.append(PointHeard(qid, st.id, st.dimension, int(st.weight), status, sim, *span))
+        return out
+
+    def _myth_claims(self, wins: list[M.Window], vecs: np.ndarray) -> list[Claim]:
+        if not len(self.myths):
+            return []
+        claim_sim, which = self.myths.similarity(vecs)
+        truth_sim, _ = self.truths.similarity(vecs)
+        found: dict[str, Claim] = {}
+        for row, w in enumerate(wins):
+            if len(w.text.split()) < M.MYTH_MIN_WORDS:
+                continue
+            for col in np.argsort(-claim_sim[row]):
+                c = float(claim_sim[row, col])
+                if c < M.MYTH:
+                    break
+                m = self._myths[col]
+                if m.id in found or c - float(truth_sim[row, col]) < M.MYTH_MARGIN:
+                    continue
+                if not M.polarity(w.text, self.myths.texts[which[row, col]]):
+                    continue
+                found[m.id] = Claim(m, w.start, w.end, w.start, w.end, by="meaning")
+                break  # one myth per window: the closest
+        return sorted(found.values(), key=lambda c: c.span_start)
+
+
+_LOCK = threading.Lock()
+_HEARINGS: dict[int, RoundHearing | None] = {}
+
+
+def for_round(rnd: Round, threads: int = 1) -> RoundHearing | None:
+    """The round's hearing (built on first use; None when the embedder cannot load: signals only)."""
+    key = id(rnd)
+    with _LOCK:
+        if key not in _HEARINGS:
+            try:
+                _HEARINGS[key] = RoundHearing(rnd, get_embedder(threads))
+            except EmbedderError as exc:
+                log.error("hearing by meaning off (signals only): %s", exc)
+                _HEARINGS[key] = None
+        return _HEARINGS[key]
+
+
+def preload(catalog: Catalog, threads: int = 1) -> None:
+    """Embed every round's catalog now (blocking: run it in a worker thread before serving)."""
+    for rnd in catalog:
+        for_round(rnd, threads)

@@ -1,0 +1,28 @@
+"""Does an answer address the question in play, or another question of the round? By meaning.
+
+`Heard.relevance` holds the text's similarity to each question of the round (the question, its probes
+and its key points; the mean of the three closest windows). An answer addresses another question when
+that question is clearly closer than the one in play: by OTHER_MARGIN or more, while the one in play is
+below IN_PLAY_LOW. The interviewer redirects (once) as for an off-topic answer; the lexical check
+(app.interviewer.relevance) still catches answers about nothing in the round.
+"""
+
+from __future__ import annotations
+
+from app.hearing.hearing import Heard
+
+OTHER_MARGIN = 0.15
+IN_PLAY_LOW = 0.55
+
+
+def answers_other(heard: Heard, question_id: str | None) -> str | None:
+    """The id of another question of the round the text answers instead of `question_id`, or None."""
+    if question_id is None or question_id not in heard.relevance:
+        return None
+    own = heard.relevance[question_id]
+    best = heard.best_question()
+    if best is None or best == question_id:
+        return None
+    if own < IN_PLAY_LOW and heard.relevance[best] - own >= OTHER_MARGIN:
+        return best
+    return None
