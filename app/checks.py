@@ -9,9 +9,10 @@ from sqlalchemy import text
 from app.catalog import CatalogError, load_catalog
 from app.config import Settings
 from app.db import make_engine
+from app.runner.check import check_exercises
 from app.schema import known_revisions
 from app.schema import status as schema_status
-from app.voice.model_path import ModelNotFound, resolve_stt_model
+from app.voice.stt.model_path import ModelNotFound, resolve_stt_model
 
 Check = tuple[str, bool, str]
 
@@ -44,7 +45,9 @@ def check_hearing(settings: Settings) -> Check:
 
 
 def check_stt(settings: Settings) -> Check:
-    if settings.stt_base_url:
+    if settings.stt == "remote" and not settings.stt_base_url:
+        return ("stt", False, "VIVA_STT=remote needs VIVA_STT_BASE_URL")
+    if settings.stt_base_url and settings.stt != "local":
         return ("stt", True, f"remote transcription at {settings.stt_base_url}")
     try:
         return ("stt", True, f"faster-whisper model {resolve_stt_model(settings.stt_model, settings.data_dir)}")
@@ -86,3 +89,4 @@ def run_checks(settings: Settings) -> Iterator[Check]:
     yield check_hearing(settings)
     yield check_database(settings)
     yield check_llm(settings)
+    yield check_exercises(settings.prompts_dir)

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     stt_beam_size: int = 1
     stt_pad_s: float = Field(default=3.0, description="silence after a clip in its encoder window; >= 30: full")
     stt_batch: int = Field(default=4, ge=1, le=16, description="clips of several sessions decoded in one call")
+    stt: Literal["auto", "local", "remote"] = Field(
+        default="auto", description="speech to text: local faster-whisper, remote server, auto = remote when "
+        "VIVA_STT_BASE_URL is set")
     stt_base_url: str | None = Field(
         default=None, description="OpenAI-compatible server for /audio/transcriptions"
     )
@@ -59,6 +62,19 @@ class Settings(BaseSettings):
     turn_silence_ms: int = 700
     turn_word_wait_ms: int = Field(default=300, description="extra silence to wait for a pause's words")
     max_turn_s: float = 90.0
+    turn_model: Literal["auto", "smart-turn", "off"] = Field(
+        default="off", description="turn model that may end a turn sooner: smart-turn (pipecat-ai wheel), "
+        "auto = when installed, off (the default: measured, it started more replies inside thinking pauses)")
+    keep_audio: bool = Field(default=False, description="keep each spoken turn's audio with the interview "
+                             "(replay on the review page); deleted with it")
+    tts: Literal["auto", "piper", "browser"] = Field(
+        default="auto", description="interviewer voice: piper (server, `viva[voice]`), browser (speechSynthesis), "
+        "auto = piper when installed")
+    echo_guard: bool = Field(default=True, description="take the server voice's own echo out of the microphone "
+                             "stream (barge-in without headphones)")
+    tts_workers: int = Field(default=1, description="concurrent speech syntheses (one thread each)")
+    turn_complete_at: float = Field(default=0.9, description="turn model P(complete) that ends a turn at "
+                                    "the first short pause (with words that do not dangle)")
 
     # --- durability ---------------------------------------------------------------------------
     stream_lease_s: float = Field(default=30.0, description="a live stream heartbeats 6x per lease; a stream "
@@ -99,6 +115,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     ws_max_message_bytes: int = 131_072
     max_typed_chars: int = 20_000
+    # --- code and SQL runs (app/runner): sandboxed with bubblewrap ------------------------------
+    run_workers: int = Field(default=2, description="sandboxed runs at once, shared by every session")
+    run_wall_s: float = Field(default=6.0, description="wall-clock limit of one run (all its cases)")
     error_echo_chars: int = 80
     max_live_interviews: int = 10
     max_interviews_per_day: int = 50

@@ -21,6 +21,8 @@ from starlette.requests import HTTPConnection
 
 from app import models  # noqa: F401  (registers the tables)
 from app.auth import tables as _auth_tables  # noqa: F401  (accounts, sessions, API tokens)
+from app.board import tables as _board_tables  # noqa: F401  (the whiteboard's versions)
+from app.runner import tables as _code_tables  # noqa: F401  (code drafts and runs)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from app import __version__, repository
-from app.api import auth, health, interviews, rounds, scorecards, stream
+from app.api import auth, board, code, health, interviews, replay, rounds, scorecards, stream
 from app.api.errors import install_error_handlers
 from app.api.openapi import install_openapi
 from app.catalog import load_catalog
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.login_limiter = WindowCounter(settings.login_max_failures, settings.login_window_s)
     app.state.creation_counter = WindowCounter(settings.max_interviews_per_day, 86_400)
-    for module in (health, auth, rounds, interviews, scorecards, stream):
+    for module in (health, auth, rounds, interviews, replay, scorecards, stream, board, code):
         app.include_router(module.router)
     install_error_handlers(app, settings.error_echo_chars)
     install_openapi(app)

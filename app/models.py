@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -126,6 +126,21 @@ class Turn(SQLModel, table=True):
     meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # The id the client gave the message this turn came from (typed answers): a resent message is stored once.
     client_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TurnAudio(SQLModel, table=True):
+    """A spoken candidate turn's audio, kept only with VIVA_KEEP_AUDIO (app/replay.py): PCM16 mono 16 kHz,
+    starting at `start_ms` on the interview's stream time line (like the turn's words)."""
+
+    __tablename__ = "turn_audio"
+    __table_args__ = (UniqueConstraint("interview_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(sa_column=_fk("interview.id"))
+    seq: int
+    start_ms: int
+    pcm: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
 
 

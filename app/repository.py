@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, update
 from sqlmodel import Session, col, select
 
-from app.models import Interview, InterviewStatus, Scorecard, Speaker, Turn, User, utcnow
+from app.board import store as board_store
+from app.models import Interview, InterviewStatus, Scorecard, Speaker, Turn, TurnAudio, User, utcnow
+from app.runner.tables import CodeDraft, CodeRun
 from app.turn_writer import TakenOver, insert_turn  # noqa: F401  (TakenOver is raised through here)
 
 S = InterviewStatus
@@ -190,7 +192,11 @@ def overall_scores(session: Session, interview_ids: list[int]) -> dict[int, floa
 
 def delete_interview(session: Session, interview: Interview) -> None:
     """Delete an interview with its turns and scorecard (explicitly, whatever the backend's FK support)."""
+    session.exec(delete(TurnAudio).where(col(TurnAudio.interview_id) == interview.id))
     session.exec(delete(Turn).where(col(Turn.interview_id) == interview.id))
     session.exec(delete(Scorecard).where(col(Scorecard.interview_id) == interview.id))
+    for table in (CodeDraft, CodeRun):
+        session.exec(delete(table).where(col(table.interview_id) == interview.id))
+    board_store.delete_all(session, interview.id)
     session.delete(interview)
     session.commit()

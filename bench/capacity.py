@@ -1,7 +1,11 @@
 """Capacity: N concurrent spoken sessions with natural gaps against one server.
 
 Each session speaks `answers` answers of 4-5 s at real time, with 2-5 s of silence after each
-(seeded, so every run speaks the same), starting 0-3 s apart, pinging every 100 ms. Per N: the lags,
+(seeded, so every run speaks the same), starting 0-3 s apart, pinging every 100 ms. That shape waits for
+each transcript before its gap starts (closed loop: a slow server slows its clients down). The
+`continuous` shape (`python bench/capacity.py --shape continuous`) is the independent probe's: sessions
+that talk on with 0.5-1.5 s gaps counted from the end of speech, transcript or not (open loop), 10 answers
+each; its speech end -> transcript is not attributed (a late transcript lands on the next answer). Per N: the lags,
 server CPU (share of one core; 200 % = both cores), peak resident memory, the event loop's longest
 stall (server-side monitor) and ping -> pong.
 """
@@ -22,13 +26,16 @@ from stats import summary
 from texts import CAPACITY
 
 
-def _sessions(speech_dir: Path, n: int, answers: int, seed: int) -> list[tuple[float, list[Answer]]]:
+def _sessions(speech_dir: Path, n: int, answers: int, seed: int, shape: str = "answers"
+              ) -> list[tuple[float, list[Answer]]]:
     rng = random.Random(seed)
     clips = [(text, say(text, speech_dir)) for text in CAPACITY]
+    gaps, open_loop = ((0.5, 1.5), True) if shape == "continuous" else ((2, 5), False)
     out = []
     for _ in range(n):
         picked = [clips[rng.randrange(len(clips))] for _ in range(answers)]
-        out.append((rng.uniform(0, 3), [Answer(pcm, text, gap_s=rng.uniform(2, 5)) for text, pcm in picked]))
+        out.append((rng.uniform(0, 3), [Answer(pcm, text, gap_s=rng.uniform(*gaps), open_loop=open_loop)
+                                        for text, pcm in picked]))
     return out
 
 
@@ -38,8 +45,9 @@ async def _run_all(server: VivaServer, plan) -> list:
                                   for i, (delay, answers) in zip(ids, plan, strict=True)))
 
 
-def run_one(server: VivaServer, speech_dir: Path, n: int, answers: int = 3, seed: int = 13) -> dict:
-    plan = _sessions(speech_dir, n, answers, seed)
+def run_one(server: VivaServer, speech_dir: Path, n: int, answers: int = 3, seed: int = 13,
+            shape: str = "answers") -> dict:
+    plan = _sessions(speech_dir, n, answers, seed, shape)
     rss = [server.rss_mib()]
     done = threading.Event()
 
@@ -80,3 +88,25 @@ def run(server: VivaServer, speech_dir: Path, ns: list[int], answers: int = 3, t
     ok = [r["sessions"] for r in rows if r["eot_to_final_ms"]["p95"] is not None
           and r["eot_to_final_ms"]["p95"] <= target_ms and not r["missing_transcripts"]]
     return {"rows": rows, "max_sessions_within_target": max(ok, default=0), "target_ms": target_ms}
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+    import sys
+    import tempfile
+
+    from stats import machine
+
+    parser = argparse.ArgumentParser(description="capacity under one workload shape")
+    parser.add_argument("--shape", choices=("answers", "continuous"), default="continuous")
+    parser.add_argument("--ns", default="8,16")
+    parser.add_argument("--answers", type=int, default=10)
+    parser.add_argument("--set", action="append", default=[], help="a server setting, e.g. tts=piper")
+    args = parser.parse_args()
+    settings = dict(kv.split("=", 1) for kv in args.set)
+    with tempfile.TemporaryDirectory() as tmp, VivaServer(Path(tmp), settings) as server:
+        rows = [run_one(server, Path(tempfile.gettempdir()) / "viva-bench-speech", int(n), args.answers,
+                        shape=args.shape) for n in args.ns.split(",")]
+    json.dump({"machine": machine(), "shape": args.shape, "settings": settings, "rows": rows}, sys.stdout, indent=1)
+    print()

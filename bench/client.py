@@ -25,6 +25,7 @@ class Answer:
     text: str = ""  # what was said (for WER)
     gap_s: float = 3.0  # silence after it, at least
     pauses: list[tuple[int, int]] = field(default_factory=list)  # pauses inside (sample spans)
+    open_loop: bool = False  # the gap runs from the end of speech, whether the transcript came or not
 
 
 @dataclass
@@ -35,6 +36,19 @@ class AnswerResult:
     transcripts: list[tuple[float, dict]] = field(default_factory=list)
     first_delta_at: float | None = None
     withdrawn: int = 0  # replies taken back because the answer went on (app/voice/conversation.py)
+    audio_at: list[float] = field(default_factory=list)  # server voice frames received (perf_counter)
+    pauses_at: list[tuple[float, float]] = field(default_factory=list)  # thinking pauses sent (start, end)
+
+    @property
+    def first_audio_ms(self) -> float | None:
+        """End of speech → the interviewer's first audio (server voice), after the whole answer."""
+        after = [t for t in self.audio_at if t >= self.speech_end_at]
+        return None if not after else (after[0] - self.speech_end_at) * 1000
+
+    @property
+    def spoke_in_pause(self) -> bool:
+        """The interviewer's voice arrived while the candidate was only pausing."""
+        return any(a <= t <= b for a, b in self.pauses_at for t in self.audio_at)
 
     @property
     def speech_to_event_ms(self) -> float | None:
@@ -85,6 +99,10 @@ async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wa
     async def reader() -> None:
         async for message in ws:
             now = time.perf_counter()
+            if isinstance(message, bytes):  # the server's voice (docs/protocol.md, "Server voice")
+                if current:
+                    current[-1].audio_at.append(now)
+                continue
             ev = json.loads(message)
             kind = ev.get("type")
             if kind == "pong" and ev.get("t") in pings:
@@ -131,18 +149,28 @@ async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wa
             end_frame = (speech_end(pcm) - 1) // FRAME
             result = AnswerResult(answer, 0.0, time.perf_counter())
             current.append(result)
+            marks = {a // FRAME: ("start", k) for k, (a, _) in enumerate(answer.pauses)}
+            marks.update({b // FRAME: ("end", k) for k, (_, b) in enumerate(answer.pauses)})
+            opened: dict[int, float] = {}
             for i in range(0, (len(pcm) + FRAME - 1) // FRAME):
                 frame = pcm[i * FRAME : (i + 1) * FRAME]
                 await send(frame.tobytes() + bytes((FRAME - len(frame)) * 2))
+                if i in marks:
+                    kind, k = marks[i]
+                    if kind == "start":
+                        opened[k] = time.perf_counter()
+                    elif k in opened:
+                        result.pauses_at.append((opened.pop(k), time.perf_counter()))
                 if i == end_frame:
                     result.speech_end_at = time.perf_counter()
             quiet_from = time.perf_counter()
             while True:  # silence until the transcript is in (and the gap is over)
                 waited = time.perf_counter() - quiet_from
-                if (result.transcripts and waited >= answer.gap_s) or waited >= wait_s or finished.is_set():
+                heard = result.transcripts or answer.open_loop
+                if (heard and waited >= answer.gap_s) or waited >= wait_s or finished.is_set():
                     break
                 await send(quiet)
-            if not result.transcripts:
+            if not result.transcripts and not answer.open_loop:
                 out.errors.append("no_transcript")
             out.answers.append(result)
         if not finished.is_set():

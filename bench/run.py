@@ -39,7 +39,7 @@ SECTIONS = ("latency", "capacity", "backlog", "turns", "accuracy", "api")
 
 
 def _model_path(name: str) -> str:
-    from app.voice.model_path import resolve_stt_model
+    from app.voice.stt.model_path import resolve_stt_model
 
     return resolve_stt_model(name, ROOT / "data")
 
@@ -134,7 +134,7 @@ def _accuracy(model: str, lat: dict, speech_dir: Path) -> dict:
 
 
 def _turns(model: str, speech_dir: Path, extra: dict) -> dict:
-    from app.voice.transcriber import WhisperTranscriber
+    from app.voice.stt import WhisperTranscriber
 
     stt = WhisperTranscriber(_model_path(model), threads=1, workers=1)
     stt.load()

@@ -1,4 +1,4 @@
-"""Batched Whisper calls (app/voice/whisper_batch.py) against one call per clip, in-process.
+"""Batched Whisper calls (app/voice/stt/whisper_batch.py) against one call per clip, in-process.
 
     .venv/bin/python bench/stt_batch.py [--model tiny.en] [--threads 1] [--sizes 1,2,4,8]
 
@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1,2,4,8")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    from app.voice.model_path import resolve_stt_model
-    from app.voice.transcriber import WhisperTranscriber
+    from app.voice.stt import WhisperTranscriber
+    from app.voice.stt.model_path import resolve_stt_model
 
     sizes = [int(s) for s in args.sizes.split(",")]
     stt = WhisperTranscriber(resolve_stt_model(args.model, Path("data")), threads=args.threads, batch_size=max(sizes))

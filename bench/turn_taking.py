@@ -50,8 +50,11 @@ def cases(speech_dir: Path) -> list[Case]:
     return out
 
 
-def simulate(case: Case, cfg, transcriber, context: dict | None = None) -> list[int]:
-    """Samples at which the endpointer decided turn ends (reason silence)."""
+def simulate(case: Case, cfg, transcriber, context: dict | None = None, model=None,
+             scores: list[float] | None = None) -> list[int]:
+    """Samples at which the endpointer decided turn ends (reason silence). With a turn `model`, each
+    pause's score reaches the endpointer as late as it would live (after the measured inference time);
+    the scores are appended to `scores`."""
     from app.voice.endpointing import Chunk, ChunkCancelled, Endpointer, TurnEnd
     from app.voice.vad import SileroVad
 
@@ -60,6 +63,7 @@ def simulate(case: Case, cfg, transcriber, context: dict | None = None) -> list[
         ep.set_context(**context)
     texts: dict[tuple[int, int], str] = {}
     hints: list[tuple[int, int, int]] = []  # (apply at sample, turn, index)
+    rated: list[tuple[int, int, int, float]] = []  # (apply at sample, turn, index, score)
     ends = []
     audio = case.pcm.astype(np.float32) / 32768
     for pos in range(0, len(audio), FRAME):
@@ -69,13 +73,23 @@ def simulate(case: Case, cfg, transcriber, context: dict | None = None) -> list[
             parts = [texts.get((turn, i)) for i in range(index + 1)]
             if None not in parts:
                 ep.set_hint(turn, index, " ".join(p for p in parts if p))
+        for due in [r for r in rated if r[0] <= pos]:
+            rated.remove(due)
+            ep.set_turn_score(*due[1:])
         for ev in ep.feed(audio[pos : pos + FRAME]):
             if isinstance(ev, Chunk) and transcriber is not None:
                 t = time.perf_counter()
                 texts[(ev.turn, ev.index)] = transcriber.transcribe(ev.audio).text
-                took = time.perf_counter() - t
+                took = getattr(transcriber, "took_s", None) or time.perf_counter() - t  # (a replayed time)
                 if ev.speculative:
                     hints.append((pos + FRAME + int(took * RATE), ev.turn, ev.index))
+                if ev.speculative and model is not None:
+                    t = time.perf_counter()
+                    p = model.complete(audio[max(ep.turn_start, ev.end_ms * RATE // 1000 - 8 * RATE):
+                                             ev.end_ms * RATE // 1000])
+                    rated.append((pos + FRAME + int((time.perf_counter() - t) * RATE), ev.turn, ev.index, p))
+                    if scores is not None:
+                        scores.append(p)
             elif isinstance(ev, ChunkCancelled):
                 texts.pop((ev.turn, ev.index), None)
             elif isinstance(ev, TurnEnd) and ev.reason == "silence":

@@ -26,8 +26,8 @@ def main() -> int:
     parser.add_argument("--model", default="tiny.en")
     parser.add_argument("--pads", default="3,2,1")
     args = parser.parse_args()
-    from app.voice.model_path import resolve_stt_model
-    from app.voice.transcriber import WhisperTranscriber
+    from app.voice.stt import WhisperTranscriber
+    from app.voice.stt.model_path import resolve_stt_model
 
     texts = list(ANSWERS.values()) + [t for pair in PAUSED for t in pair] + ENDINGS + CAPACITY
     with tempfile.TemporaryDirectory() as tmp:

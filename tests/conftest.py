@@ -25,7 +25,8 @@ POSTGRES_URL = os.environ.get("VIVA_TEST_POSTGRES_URL")
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(_env_file=None, data_dir=tmp_path, database_url=None, brain="offline", scorer="offline",
-                    llm_base_url=None, llm_api_key=None, stt_base_url=None, allowed_hosts="testserver")
+                    llm_base_url=None, llm_api_key=None, stt_base_url=None, allowed_hosts="testserver",
+                    tts="browser")  # the server voice is tested on its own (tests/voice/test_speaker.py)
 
 
 @pytest.fixture

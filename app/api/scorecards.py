@@ -27,6 +27,8 @@ from starlette.concurrency import run_in_threadpool
 from app import repository
 from app.api.deps import CatalogDep, CurrentUser, OwnedInterview
 from app.api.errors import invalid
+from app.board import store as board_store
+from app.board.svg import render_svg
 from app.db import SessionDep
 from app.models import Interview, InterviewPublic, InterviewStatus, TurnPublic
 from app.scoring.jobs import schedule_scoring
@@ -81,7 +83,9 @@ def report_markdown(interview: OwnedInterview, session: SessionDep) -> Response:
     doc = _scorecard(session, interview)
     turns = from_rows(repository.list_turns(session, interview.id))
     info = {"id": interview.id, "created_at": interview.created_at}
-    return Response(render_markdown(doc, info, turns), media_type="text/markdown; charset=utf-8",
+    board = board_store.latest(session, interview.id)
+    svg = render_svg(board.graph, f"Whiteboard of interview {interview.id}") if board.version else None
+    return Response(render_markdown(doc, info, turns, board_svg=svg), media_type="text/markdown; charset=utf-8",
                     headers=_attachment(interview, "md"))
 
 

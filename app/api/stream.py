@@ -21,6 +21,7 @@ from app.auth.deps import StreamUser
 from app.db import SessionDep
 from app.interviewer import Interviewer
 from app.models import Interview, Speaker, Turn
+from app.runner.wiring import attach_desk
 from app.voice import protocol
 from app.voice.conversation import Unanswered
 from app.voice.session import StreamSession
@@ -134,8 +135,13 @@ def _session(ws: WebSocket, app, interview: Interview, rnd, token: str, replay: 
 
     info = {"interview_id": interview_id, "round": rnd.id, "level": interview.level,
             "stt": app.state.stt_name, "brain": getattr(app.state, "brain_name", None),
-            "resumed": bool(interview.state)}
-    return StreamSession(ws, interview_id=interview_id, rnd=rnd, iv=iv, pool=app.state.stt_pool,
-                         store=StreamStore(app.state.engine, interview_id, token), settings=app.state.settings,
-                         info=info, on_finished=finished, replay=replay, unanswered=unanswered,
-                         state_seq=interview.state_seq)
+            "resumed": bool(interview.state),
+            "voice": pool.name if (pool := getattr(app.state, "speaker_pool", None)) else "browser"}
+    session = StreamSession(ws, interview_id=interview_id, rnd=rnd, iv=iv, pool=app.state.stt_pool,
+                            store=StreamStore(app.state.engine, interview_id, token), settings=app.state.settings,
+                            info=info, on_finished=finished, replay=replay, unanswered=unanswered,
+                            state_seq=interview.state_seq,
+                            turn_scorer=getattr(app.state, "turn_scorer", None),
+                            voice=getattr(app.state, "speaker_pool", None))
+    attach_desk(app, session, iv)
+    return session

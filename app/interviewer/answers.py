@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from app.board import followup as board
 from app.catalog import Fact, Question, Round
 from app.hearing import claims as MC
 from app.interviewer import anchor, walk
@@ -64,7 +65,7 @@ def _substantive(text: str) -> bool:
 
 def on_answer(state: InterviewState, rnd: Round, event: Event) -> Move:
     kind = classify(state, rnd, event)
-    move = _decide(state, rnd, event, kind)
+    move = board.refer(_decide(state, rnd, event, kind), state, rnd)  # a follow-up points at the board
     move.answer_kind = kind
     return move
 
@@ -96,6 +97,10 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
         return move_on(state, rnd, q, ack, leave_phase=True)
     if kind == "clarifying":
         return clarify(state, rnd, q, event.text)
+    if kind == "off_topic" and event.answers_other:  # heard by meaning only: a drawing that contradicts the
+        drawn = board.board_move(state, rnd, q, event.text)  # words is the more concrete thing to raise
+        if drawn is not None and drawn.extra.get("board") == "contradiction":
+            return drawn
     if kind == "off_topic":
         if state.redirects == 0:
             return _redirect(state, rnd, q)
@@ -103,6 +108,9 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
     challenge = _challenge(state, rnd, q, event)  # kind is ok or vague here: an answer to the question
     if challenge is not None:
         return challenge
+    drawn = board.board_move(state, rnd, q, event.text)  # the board contradicts the words, or lacks a part
+    if drawn is not None:
+        return drawn
     if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
             and state.question_specifics < PL.MAX_SPECIFICS_PER_QUESTION:
         missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]

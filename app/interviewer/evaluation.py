@@ -16,6 +16,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
+from app.board.persona import drawing
 from app.catalog import Catalog, Round
 from app.interviewer import gaps
 from app.interviewer import personas as PS
@@ -73,6 +74,9 @@ class Report:
     markdown: Tally = field(default_factory=Tally)
     refers_to_answer: Tally = field(default_factory=Tally)
     latencies_ms: list[float] = field(default_factory=list)
+    board_follow_ups: Tally = field(default_factory=Tally)  # follow-ups naming a drawn component (board drawn)
+    board_undrawn: int = 0  # follow-ups naming a component that is not drawn (or not saying the label named)
+    board_contradiction: Tally = field(default_factory=Tally)  # contradicting lines raised at once
     sessions: int = 0
     key_gap: Tally = field(default_factory=Tally)  # follow-ups seeking a key point not yet made (gaps.py)
     fragments: Tally = field(default_factory=Tally)  # interviewer lines with a sentence no one would say (speech.py)
@@ -125,6 +129,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
             if label == "other_question":
                 answer = PS.other_answer(rnd.id, iv.state.question_id, i // 2)
         last_move, hint = iv.state.last_move, _hint_in_play(iv)
+        if persona == "drawer":
+            iv.board = drawing(rnd.id, i)
         await _settle(brain)
         prompt_before = iv.state.last_prompt
         reply, ms = await _say(iv.respond(answer, typed=typed))
@@ -161,6 +167,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
             if not shared:
                 why = meta.get("fallback_reason") or ("planned" if not meta.get("llm") else "no_shared_word")
                 report.failures.append(f"refers {rnd.id}/{persona}/{move}: {why}: {answer[:50]!r} -> {reply[:60]!r}")
+        if iv.board and not in_wrap:
+            _board_tally(report, iv.board, label, move, reply, meta, f"{rnd.id}/{level}")
         if move == "wrap_up_questions" and wrap_dims is None:
             wrap_dims = _probed(iv)
             wrap_covered = {d for d, heard in iv.state.coverage.items() if len(heard) >= COVERED}
@@ -216,6 +224,19 @@ def _deep_walk(rnd: Round, said: list[tuple[str, dict]], report: Report, where: 
         report.failures.append(f"deep {where}: problems {problems}, phases missing {sorted(main - walked)}")
 
 
+def _board_tally(report: Report, board: dict, label: str, move: str | None, reply: str, meta: dict,
+                 where: str) -> None:
+    drawn = {n["label"] for n in board["nodes"]}
+    refs = meta.get("board_refs") or []
+    report.board_undrawn += sum(r not in drawn or r not in reply for r in refs)
+    if move in ("probe", "specifics", "challenge") and label not in ("clarifying", "wrap"):
+        report.board_follow_ups.add(bool(refs))
+    if label == "contradiction":
+        report.board_contradiction.add(meta.get("board") == "contradiction")
+        if meta.get("board") != "contradiction":
+            report.failures.append(f"board contradiction {where}: -> {move} {reply[:60]!r}")
+
+
 def _probed(iv: Interviewer) -> set[str]:
     """Dimensions an interviewer turn targeted (probe, hint, specifics, redirect)."""
     return set(iv.state.probed)
@@ -265,6 +286,9 @@ def rows(report: Report) -> list[tuple[str, str]]:
         ("follow-ups seeking a key point not yet made", _pct(report.key_gap)),
         ("lines with a fragment (cut clause, no verb)", _pct(report.fragments)),
         ("follow-ups opening \"You said\" / \"You mentioned\"", _pct(report.you_said)),
+        ("follow-ups naming a drawn component (a board drawn)", _pct(report.board_follow_ups)),
+        ("references to components not drawn", str(report.board_undrawn)),
+        ("drawing contradicted by the words: raised", _pct(report.board_contradiction)),
         ("reply latency p50 / p95", f"{statistics.median(lat):.1f} / {p95:.1f} ms"),
         ("sessions", str(report.sessions)),
     ]

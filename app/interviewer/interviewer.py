@@ -57,6 +57,7 @@ class Interviewer:
         self.matcher = SignalMatcher(rnd)
         self._t0: float | None = None  # clock reading when the clock was (re)started; None while paused
         self._base = self.state.elapsed_s
+        self.board: dict[str, Any] | None = None  # the whiteboard as last saved (app/board/), read by each reply
 
     # --- clock ----------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -152,7 +153,7 @@ class Interviewer:
             points = self.points.hear(self.round, q, text) if q is not None and intent is None else {}
         st.question_points = gaps.merge(st.question_points, points)
         event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
-                      myths=myths, answers_other=other, points=points)
+                      myths=myths, answers_other=other, points=points, board=self.board)
         async with aclosing(self._speak(event)) as chunks:
             async for chunk in chunks:
                 yield chunk
@@ -168,6 +169,23 @@ class Interviewer:
         heard = await asyncio.to_thread(hearing.hear, text, [question_id] if question_id else [])
         points = {p.id: p.status for p in heard.points if p.question_id == question_id} if heard.points else None
         return [c.item.id for c in heard.myths], relevance_by_meaning.answers_other(heard, question_id), points
+
+    def code_changed(self, language: str, code: str) -> None:
+        """The room's editor content (debounced): the LLM brain reads it; typing is not a turn."""
+        self.state.code, self.state.code_language = code, language
+
+    async def on_run(self, run: dict[str, Any], code: str = "") -> AsyncIterator[str]:
+        """React to a code or SQL run (app/interviewer/run_moves.py); `run` is a RunResult dump."""
+        if self.state.finished:
+            return
+        self._sync()
+        if code:
+            self.state.code = code
+        self.state.runs += 1
+        self.state.nudges = 0
+        async with aclosing(self._speak(Event(kind="run", run=run))) as chunks:
+            async for chunk in chunks:
+                yield chunk
 
     async def on_silence(self, silence_s: float) -> AsyncIterator[str]:
         """Called about once a second while nobody speaks; usually yields nothing."""

@@ -48,7 +48,7 @@ log = logging.getLogger("viva.interviewer.llm")
 # the LLM writes the follow-ups (their lead, see llm_prompt.LEAD_MOVES) and the answers to the candidate's
 # own questions at the wrap-up; a clarification, a hint and an encouragement are spoken as planned, because
 # their words are data (facts and hints) that must reach the candidate unchanged
-LLM_MOVES = {"probe", "specifics", "challenge", "redirect", "answer_question"}
+LLM_MOVES = {"probe", "specifics", "challenge", "redirect", "answer_question", "run_result"}
 MAX_SENTENCES = 3
 MAX_REPLY_TOKENS = 90  # two short spoken sentences; Settings.llm_max_tokens caps it further
 MAX_WORDS = {"answer_question": 70, "close": 70}
@@ -147,7 +147,8 @@ class LLMBrain:
             return
         lead_only = kind in LEAD_MOVES and bool(move.prompt)
         answer = state.history[-1].text if state.history and state.history[-1].speaker == "candidate" else ""
-        guard = ReplyGuard(earlier, echo_of=answer if lead_only else None,
+        echoes = lead_only and kind != "run_result"  # a run's lead reacts to the run, not to spoken words
+        guard = ReplyGuard(earlier, echo_of=answer if echoes else None,
                            max_words=LEAD_WORDS if lead_only else MAX_WORDS.get(kind, DEFAULT_MAX_WORDS),
                            max_questions=0 if lead_only else 1)
         sent, asked, started = 0, False, time.perf_counter()

@@ -29,6 +29,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from app.board.reading import board_text
 from app.catalog import Round
 from app.interviewer import planner
 from app.interviewer.anchor import RECENT_TURNS, anchor
@@ -55,7 +56,7 @@ INSTRUCTIONS = {
 # the planner's question is spoken after it (a small model asked for the whole turn mostly paraphrases the
 # question, or answers it itself). The notes are short because the system prompt explains them (cached).
 ECHO = "Echo: \"{anchor}\""
-LEAD_MOVES = {"probe", "specifics", "challenge", "redirect"}
+LEAD_MOVES = {"probe", "specifics", "challenge", "redirect", "run_result"}
 ANCHORED = {"probe", "specifics", "challenge"}  # follow-ups that start from the candidate's words
 QUESTION_MOVES = {"probe", "specifics", "challenge", "redirect", "encourage", "answer_question"}
 
@@ -110,11 +111,16 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
                        unsure=state.event.unsure if state.event is not None else None)  # never misheard words
         if found is None:
             return None
+    if kind == "run_result":  # the model sees the code and the run; the planned words (the failing input) follow
+        return [*prefix_messages(templates, state, rnd), {"role": "user", "content": run_turn(templates, state)}]
     lead = ECHO.format(anchor=sanitize(found or ""))
     instruction = INSTRUCTIONS.get(kind, "Continue the interview.").format(lead=lead)
     if kind not in LEAD_MOVES:
         instruction += (" Reply with one or two short spoken sentences"
                         + (" ending with one question." if kind in QUESTION_MOVES else "."))
+    board = board_text(state.event.board if state.event is not None else None)
+    if board:  # what is drawn, by its labels (candidate data, like their words)
+        instruction = f"Their whiteboard:\n{sanitize(board)}\n{instruction}"
     turn = templates.turn.render(candidate=sanitize(_tail(candidate)), instruction=instruction)
     return [*prefix_messages(templates, state, rnd), {"role": "user", "content": turn.strip()}]
 
@@ -126,3 +132,20 @@ def prefix_messages(templates: Templates, state: InterviewState, rnd: Round) -> 
     if q is not None:
         out.append({"role": "system", "content": f'The problem in play: "{q.text}"'})
     return out
+
+
+RUN_NOTE = ("The candidate ran their code: {summary}. Write one short neutral sentence about the run; never "
+            "point at a line and never give the fix.")
+CODE_LINES = 60  # the code's last lines the model sees
+
+
+def run_turn(templates: Templates, state: InterviewState) -> str:
+    """The user message for a run: the code (numbered, its tail) and the run's one-line summary."""
+    from app.runner.results import RunResult
+
+    run = RunResult.model_validate(state.event.run) if state.event is not None and state.event.run else None
+    lines = state.code.splitlines()[-CODE_LINES:]
+    first = max(1, len(state.code.splitlines()) - CODE_LINES + 1)
+    code = "\n".join(f"{first + i}: {line}" for i, line in enumerate(lines))
+    summary = sanitize(run.summary()) if run is not None else "no result"
+    return templates.turn.render(candidate=sanitize(code), instruction=RUN_NOTE.format(summary=summary)).strip()

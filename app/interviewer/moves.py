@@ -29,6 +29,7 @@ class MoveKind(StrEnum):
     WRAP_UP_QUESTIONS = "wrap_up_questions"
     ANSWER_QUESTION = "answer_question"
     CLOSE = "close"
+    RUN_RESULT = "run_result"  # reacts to a code or SQL run (app/interviewer/run_moves.py)
     NONE = "none"
 
 

@@ -245,7 +245,7 @@ RAMBLING_TAIL = (" And, um, I mean there are lots of ways to do it, it's one of 
                  "and what people prefer, I'd say.")
 WRAP_UP = ["What does a typical day look like on the team?", "No, that's all from me, thanks."]
 
-PERSONAS = ("thorough", "vague", "off_topic", "clarifier", "dont_know", "terse", "rambling", "confused",
+PERSONAS = ("thorough", "vague", "off_topic", "clarifier", "dont_know", "terse", "rambling", "confused", "drawer",
             "other_question")
 
 
@@ -266,6 +266,11 @@ def line(persona: str, round_id: str, i: int) -> tuple[str, str]:
     with another kind of line take the strong ones in turn (i // 2), so no two of their 'ok' lines repeat."""
     if persona == "thorough":
         return thorough(round_id, i), "ok"
+    if persona == "drawer":  # draws while it talks (app/board/persona.py), once contradicting its drawing
+        from app.board.persona import says
+
+        contradiction = says(round_id, i)
+        return (contradiction, "contradiction") if contradiction else (thorough(round_id, i), "ok")
     if persona == "vague":
         return VAGUE[i % len(VAGUE)], "vague"
     strong = thorough(round_id, i // 2)

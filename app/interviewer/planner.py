@@ -141,6 +141,10 @@ def plan(state: InterviewState, rnd: Round) -> Move:
         move = close(P.CLOSE_OUT_OF_TIME if state.wrap_up == "none" else P.CLOSE)
     elif event.kind == "silence":
         move = _on_silence(state, rnd)
+    elif event.kind == "run":
+        from app.interviewer.run_moves import on_run
+
+        move = on_run(state, rnd, event.run or {})
     elif state.wrap_up == "asked":
         move = _in_wrap_up(state, rnd, event.text, event.intent)
     else:
@@ -213,7 +217,9 @@ def _on_silence(state: InterviewState, rnd: Round) -> Move:
         from app.interviewer.answers import move_on
 
         return move_on(state, rnd, current_question(state, rnd), P.pick(P.MOVE_ON, state.interviewer_turns))
-    text = P.pick(P.NUDGES, state.nudges)
+    from app.interviewer.run_moves import check_in
+
+    text = check_in(state) or P.pick(P.NUDGES, state.nudges)
     return Move(MoveKind.NUDGE, text, question_id=state.question_id, phase=state.phase)
 
 
@@ -298,6 +304,8 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         state.redirects += 1
     for fact_id in move.fact_ids:
         state.facts_given.append(fact_id)
+    if move.extra.get("board"):
+        state.board_turn = state.interviewer_turns
     if move.prompt and move.kind not in (MoveKind.REPEAT, MoveKind.RESUME, MoveKind.REDIRECT, MoveKind.CLARIFY):
         state.last_prompt = move.prompt
         state.prompt_move = move.kind.value
@@ -308,6 +316,8 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
     state.waiting = move.kind == MoveKind.THINK_ACK or (state.waiting and move.kind == MoveKind.NUDGE)
     if move.kind == MoveKind.NUDGE:
         state.nudges += 1
+    if move.kind == MoveKind.RUN_RESULT and move.extra.get("run_asked"):
+        state.run_asked.append(f"{state.question_id}:{move.extra['run_asked']}")
     if move.kind == MoveKind.ANSWER_QUESTION or move.extra.get("answered_question"):
         state.candidate_questions += 1
     if move.kind == MoveKind.WRAP_UP_QUESTIONS:

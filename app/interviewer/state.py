@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 STATE_VERSION = 1
 MAX_HISTORY = 40  # turns kept for context (LLM prompt, repeats); the store keeps the full transcript
 
-EventKind = Literal["open", "resume", "answer", "silence"]
+EventKind = Literal["open", "resume", "answer", "silence", "run"]
 WrapUp = Literal["none", "asked", "closed"]
 
 
@@ -45,6 +45,8 @@ class Event(BaseModel):
     myths: list[str] = Field(default_factory=list)
     answers_other: str | None = None
     points: dict[str, str] = Field(default_factory=dict)  # key point id -> status heard in this answer (gaps.py)
+    run: dict[str, Any] | None = None  # kind "run": the run's result (app/runner/results.RunResult dump)
+    board: dict[str, Any] | None = None  # the whiteboard's graph as drawn now (app/board/graph.py), if any
 
 
 class InterviewState(BaseModel):
@@ -74,6 +76,7 @@ class InterviewState(BaseModel):
     challenged: list[str] = Field(default_factory=list)  # misconception ids challenged (each once), in order
     question_challenges: int = 0  # challenges while the question in play was in play
     question_points: dict[str, str] = Field(default_factory=dict)  # key point id -> status, problem in play
+    board_turn: int = -1  # interviewer_turns when a turn last spoke about the whiteboard (app/board/followup.py)
 
     # evidence: dimension -> rubric signal names heard (whole interview / the question in play)
     coverage: dict[str, list[str]] = Field(default_factory=dict)
@@ -93,6 +96,12 @@ class InterviewState(BaseModel):
     candidate_questions: int = 0  # questions the candidate asked in the wrap-up
     finished: bool = False
     fallbacks: int = 0  # LLM turns that fell back to the offline move
+
+    # the room's editor (app/runner): the latest code, and what was asked after runs (each once a question)
+    code: str = ""
+    code_language: str = ""
+    run_asked: list[str] = Field(default_factory=list)  # "<question_id>:complexity" / ":testing"
+    runs: int = 0
 
     event: Event | None = None  # the event being answered (set by the Interviewer before each reply)
     last_meta: dict[str, Any] = Field(default_factory=dict)

@@ -7,7 +7,11 @@ interview in the database (status -> "scoring" with a claim token, in one condit
 across processes sharing one database exactly one scores it; a claim older than SCORING_STALE_S (its
 process died) may be taken over. It runs the scorer in a worker thread (DB reads and writes too, so the
 event loop never blocks), stores the scorecard (one per interview, replaced on re-scoring) and sets
-"scored"; any error sets "failed" (it can be retried on demand). At shutdown `drain(app)` waits a
+"scored"; any error sets "failed" (it can be retried on demand). A scorer that refines an offline card
+with a model (scorer.RefiningScorer: the LLM scorer, when its measured trust lets the model move scores)
+gets two stores: the offline card at once, marked `refining_with` (the claim stays, renewed), then the
+refined card, marked `refined_by`, which replaces it and sets "scored". A refinement that raises leaves
+the offline card as the final one. At shutdown `drain(app)` waits a
 little for running tasks, then cancels them (their interviews are marked "failed").
 Logs carry the interview id, the scorer, sizes and durations, never transcript text.
 """
@@ -28,8 +32,9 @@ from app import repository
 from app.catalog import Round
 from app.lifecycle import cutoff
 from app.models import Interview, InterviewStatus, utcnow
+from app.scoring.code_runs import RunRecord, apply_runs
 from app.scoring.scorecard import ScorecardDoc
-from app.scoring.scorer import Scorer, build_scorer
+from app.scoring.scorer import RefiningScorer, Scorer, build_scorer
 from app.scoring.transcript import TranscriptTurn, from_rows
 
 log = logging.getLogger("viva.scoring")
@@ -87,7 +92,7 @@ def _claim(session: Session, interview_id: int, token: str, on_demand: bool) -> 
 
 
 def _begin(app: Any, interview_id: int, token: str,
-           on_demand: bool) -> tuple[Round, str, list[TranscriptTurn]] | None:
+           on_demand: bool) -> tuple[Round, str, list[TranscriptTurn], list[RunRecord]] | None:
     with Session(app.state.engine) as session:
         if not _claim(session, interview_id, token, on_demand):
             log.info("scoring interview %d: not claimed (gone, already scored, or scored elsewhere)", interview_id)
@@ -96,18 +101,31 @@ def _begin(app: Any, interview_id: int, token: str,
         rnd = app.state.catalog.get(interview.round_id)
         if rnd is None:
             raise LookupError(f"round {interview.round_id!r} is not in the catalog")
-        return rnd, interview.level, from_rows(repository.list_turns(session, interview_id))
+        return (rnd, interview.level, from_rows(repository.list_turns(session, interview_id)),
+                run_records(session, interview_id))
 
 
-def _store(app: Any, interview_id: int, token: str, doc: ScorecardDoc) -> bool:
+def _store(app: Any, interview_id: int, token: str, doc: ScorecardDoc, final: bool = True) -> bool:
+    """Save the card while this process still holds the claim; `final` sets "scored", else the claim stays
+    (an interim offline card shown while an LLM refines it) and its time is renewed."""
     with Session(app.state.engine) as session:
-        if not repository.transition(session, interview_id, S.scored, commit=False,
-                                     where=(col(Interview.scoring_owner) == token,)):
+        to, renew = (S.scored, {}) if final else (S.scoring, {"scoring_claimed_at": utcnow()})
+        if not repository.transition(session, interview_id, to, commit=False,
+                                     where=(col(Interview.scoring_owner) == token,), **renew):
             session.rollback()  # deleted while it was scored, or the claim was taken over
             return False
         repository.save_scorecard(session, interview_id, scorer=doc.scorer, overall=doc.overall,
                                   hire_signal=doc.hire_signal, data=doc.model_dump(mode="json"))
         return True
+
+
+def _with_board(app: Any, interview_id: int, rnd: Any, turns: list, doc: ScorecardDoc) -> ScorecardDoc:
+    """The drawing as evidence beside the dimensions it shows (app/board/evidence.py)."""
+    from app.board import evidence, store
+
+    with Session(app.state.engine) as session:
+        versions = store.history(session, interview_id)
+    return evidence.attach(doc, rnd, versions, evidence.question_ids(turns)) if versions else doc
 
 
 def _mark_failed(app: Any, interview_id: int, token: str) -> None:
@@ -118,6 +136,17 @@ def _mark_failed(app: Any, interview_id: int, token: str) -> None:
         log.error("could not mark interview %d as failed: %s", interview_id, type(exc).__name__)
 
 
+def _refined(scorer: RefiningScorer, offline: ScorecardDoc, rnd: Round, level: str,
+             turns: list[TranscriptTurn]) -> ScorecardDoc:
+    """The refinement, or the offline card (as the final one) when the refinement itself fails."""
+    try:
+        return scorer.score(rnd, level, turns)
+    except Exception as exc:  # the LLM scorer falls back by itself; this is a bug or a broken store
+        log.error("LLM refinement failed (%s): the offline scorecard stands", type(exc).__name__)
+        return offline.model_copy(update={"notes": [
+            *offline.notes, f"The LLM refinement failed ({type(exc).__name__}); this is the offline scorecard."]})
+
+
 async def score_interview(app: Any, interview_id: int, on_demand: bool = False) -> bool:
     """Score one interview now (if this process wins the claim); True when a scorecard was stored."""
     started = time.perf_counter()
@@ -126,9 +155,26 @@ async def score_interview(app: Any, interview_id: int, on_demand: bool = False) 
         job = await run_in_threadpool(_begin, app, interview_id, token, on_demand)
         if job is None:
             return False
-        rnd, level, turns = job
-        doc = await run_in_threadpool(get_scorer(app).score, rnd, level, turns)
-        doc = doc.model_copy(update={"interview_id": interview_id})
+        rnd, level, turns, runs = job
+        scorer = get_scorer(app)
+
+        async def finished(doc: ScorecardDoc) -> ScorecardDoc:  # whichever scorer: runs, id, the drawing
+            doc = apply_runs(doc, rnd, runs)  # hidden-test results weigh on correctness
+            doc = doc.model_copy(update={"interview_id": interview_id})
+            return await run_in_threadpool(_with_board, app, interview_id, rnd, turns, doc)
+
+        model = await run_in_threadpool(scorer.refinement) if isinstance(scorer, RefiningScorer) else None
+        if model:  # the offline card at once; the model's refinement replaces it when ready
+            offline = await run_in_threadpool(scorer.offline.score, rnd, level, turns)
+            interim = await finished(offline.model_copy(update={"refining_with": model}))
+            if not await run_in_threadpool(_store, app, interview_id, token, interim, False):
+                return False
+            log.info("interview %d: offline scorecard stored in %.0f ms; refining with the LLM", interview_id,
+                     (time.perf_counter() - started) * 1000)
+            doc = await run_in_threadpool(_refined, scorer, offline, rnd, level, turns)
+        else:
+            doc = await run_in_threadpool(scorer.score, rnd, level, turns)
+        doc = await finished(doc)
         if not await run_in_threadpool(_store, app, interview_id, token, doc):
             return False
     except asyncio.CancelledError:
@@ -175,3 +221,11 @@ async def resume_unscored(app: Any) -> list[int]:
     if ids:
         log.info("resuming scoring of %d interview(s) left unscored", len(ids))
     return ids
+
+
+def run_records(session: Session, interview_id: int) -> list[RunRecord]:
+    from app.runner.store import runs_of
+
+    return [RunRecord(question_id=r.question_id, language=r.language, mode=r.mode, status=r.status,
+                      passed=r.passed, total=r.total, code=r.code, result=r.result, at_ms=r.at_ms)
+            for r in runs_of(session, interview_id)]

@@ -11,9 +11,13 @@
    - quotes are the chosen excerpts, verbatim spans of candidate turns (checked again here);
    - a score above the offline one needs at least one quote, else it drops to the offline score
      (flag "llm-evidence-unverified");
-   - the model moves a dimension at most Settings.llm_scorer_max_shift levels from the offline score
-     (default 1: a 1.5B model judges, the evidence anchors; 3 lets a strong model decide alone), flag
-     "llm-shift-limited";
+   - trust follows measurement (app.scoring.trust, from bench/judge.py): a model unmeasured or failing
+     the judge bench moves nothing (no calls; the offline card with the reason); "limited" trust may
+     lower a dimension by 1 and never raise one; "full" trust moves it up to
+     Settings.llm_scorer_max_shift levels (default 1; 3 lets a strong model decide alone). At every
+     level a dimension with an asserted misconception, and every dimension of an interview with one,
+     is never raised (flag "llm-raise-withheld"): a wrong answer never ranks above its offline score.
+     A move beyond the allowed range is clamped, flag "llm-shift-limited";
    - excerpts the model calls false are never quoted as evidence; if the offline pass had quoted one,
      the dimension is flagged "offline-evidence-disputed";
    - then the caps of the offline pass: hints on the dimension (1 -> at most 3, 2+ -> at most 2) and
@@ -24,6 +28,9 @@
    once the budget is spent, or the server is unreachable, the remaining dimensions stay offline.
    The card's `scorer` is "llm" when at least one dimension was scored by the model, else
    "offline-fallback" with the reason.
+5. Then, within the budget, the judge's narrow question on each misconception the offline pass heard
+   (app.scoring.llm_checks: its correction beside the candidate's sentence), shown as a flag on the
+   dimension, never scored.
 Logs carry round ids, dimension keys, counts, durations and reasons - never excerpts, prompts or replies.
 """
 
@@ -33,26 +40,22 @@ import logging
 import time
 
 import openai
-from pydantic import ValidationError
 
 from app.catalog import Round
 from app.config import Settings
-from app.scoring import misconceptions
+from app.scoring import misconceptions, trust
+from app.scoring.judge import Judge
+from app.scoring.llm_checks import check_misconceptions
 from app.scoring.llm_prompt import Excerpt, build_messages, parse_reply, reply_schema, select_excerpts
 from app.scoring.rubric import OfflineScorer, read_candidate
 from app.scoring.scorecard import DimensionScore, Evidence, ScorecardDoc, assemble
-from app.scoring.structured import StructuredChat
+from app.scoring.structured import CallFailed, StructuredChat, call_errors
 from app.scoring.transcript import TranscriptTurn, span_times
 
 log = logging.getLogger("viva.scoring")
 
 
-class DimensionFailed(Exception):
-    """One dimension's call gave nothing usable; the message is the reason shown in the notes."""
-
-    def __init__(self, reason: str, stop: bool = False):
-        super().__init__(reason)
-        self.stop = stop  # no point calling again for this scorecard (server unreachable)
+DimensionFailed = CallFailed  # one dimension's call gave nothing usable
 
 
 def misconception_caps(doc: ScorecardDoc) -> dict[str, int]:
@@ -81,34 +84,25 @@ class LlmScorer:
         client = client or openai.OpenAI(base_url=settings.llm_base_url, api_key=key,
                                          timeout=settings.llm_scorer_timeout_s, max_retries=0)
         self.chat = StructuredChat(client, settings.llm_model)
+        self.judge = Judge(settings, self.chat)  # the narrow question, on the same client and shape
         self.offline = OfflineScorer()
+
+    def refinement(self) -> str | None:
+        """The model, when scoring would consult it (its measured trust is above "none"); else None."""
+        return self.settings.llm_model if trust.trust_of(self.settings).level != "none" else None
 
     # --- one dimension ----------------------------------------------------------------------------
     def _ask(self, rnd: Round, level: str, off: DimensionScore, excerpts: list[Excerpt], timeout: float):
         rdim = rnd.dimension(off.key)
-        try:
+        with call_errors():
             content = self.chat.complete(build_messages(self.settings, rnd, level, rdim, excerpts),
                                          reply_schema(len(excerpts)), timeout=timeout,
                                          max_tokens=self.settings.llm_scorer_max_tokens)
             return parse_reply(content, len(excerpts))
-        except openai.APITimeoutError:
-            raise DimensionFailed("timeout") from None
-        except openai.APIConnectionError as exc:
-            raise DimensionFailed(f"LLM unreachable ({type(exc).__name__})", stop=True) from None
-        except openai.OpenAIError as exc:
-            raise DimensionFailed(f"LLM error ({type(exc).__name__})") from None
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "reply"
-            raise DimensionFailed(f"invalid output ({where}: {first['msg']})") from None
-        except ValueError as exc:
-            raise DimensionFailed(f"invalid output ({exc})") from None
-        except Exception as exc:  # e.g. a missing template: this dimension keeps its offline score
-            raise DimensionFailed(f"LLM scorer error ({type(exc).__name__})") from None
 
     @staticmethod
     def _judged(rnd: Round, off: DimensionScore, excerpts: list[Excerpt], reply, turns_by_seq,
-                caps: dict[str, int], max_shift: int) -> DimensionScore:
+                caps: dict[str, int], allowed: tuple[int, int]) -> DimensionScore:
         by_number = {x.number: x for x in excerpts}
         false = set(reply.false_claims)
         evidence = [_evidence(by_number[k], turns_by_seq) for k in reply.quotes if k not in false][:4]
@@ -116,8 +110,12 @@ class LlmScorer:
         if not evidence and score > off.score:
             score = off.score
             flags.append("llm-evidence-unverified")
-        if abs(score - off.score) > max_shift:
-            score = off.score + max_shift * (1 if score > off.score else -1)
+        lo, hi = allowed
+        if score > hi and hi == off.score:
+            score = off.score
+            flags.append("llm-raise-withheld")  # trust "limited", or a misconception asserted (trust.py)
+        if not lo <= score <= hi:
+            score = min(max(score, lo), hi)
             flags.append("llm-shift-limited")
         if any(by_number[k].offline_evidence for k in false):
             flags.append("offline-evidence-disputed")
@@ -138,6 +136,11 @@ class LlmScorer:
         started = time.monotonic()
         deadline = started + self.settings.llm_scorer_budget_s
         offline = self.offline.score(rnd, level, turns)
+        level_of_trust = trust.trust_of(self.settings)
+        if level_of_trust.level == "none":  # the model failed the judge bench, or was never measured
+            log.info("LLM scorer %s: the model is not trusted to move scores; offline card", rnd.id)
+            return offline.model_copy(update={"scorer": "offline-fallback",
+                                              "fallback_reason": level_of_trust.reason})
         sentences, _ = read_candidate(rnd, turns)
         turns_by_seq = {t.seq: t for t in turns}
         meta = {t.seq: t.meta for t in turns if not t.is_candidate}
@@ -158,8 +161,10 @@ class LlmScorer:
                 t0 = time.monotonic()
                 try:
                     reply = self._ask(rnd, level, off, excerpts, min(self.settings.llm_scorer_timeout_s, remaining))
-                    dims.append(self._judged(rnd, off, excerpts, reply, turns_by_seq, caps,
-                                                self.settings.llm_scorer_max_shift))
+                    allowed = trust.allowed_range(level_of_trust.level, off.score,
+                                                  self.settings.llm_scorer_max_shift,
+                                                  carries_myth=off.key in caps, wrong_answer=bool(caps))
+                    dims.append(self._judged(rnd, off, excerpts, reply, turns_by_seq, caps, allowed))
                     log.info("LLM scored %s/%s in %.1fs (%d excerpts)", rnd.id, off.key,
                              time.monotonic() - t0, len(excerpts))
                     continue
@@ -170,11 +175,18 @@ class LlmScorer:
             failed[off.key] = reason
             dims.append(off.model_copy(update={"scored_by": "offline-fallback",
                                                "flags": list(dict.fromkeys([*off.flags, "llm-fallback"]))}))
-        return self._card(rnd, level, turns, offline, dims, failed, time.monotonic() - started)
+        if stop is None:
+            checked = check_misconceptions(self.judge, offline.misconceptions, deadline,
+                                           self.settings.llm_scorer_timeout_s)
+            dims = [d.model_copy(update={"flags": list(dict.fromkeys([*d.flags, *checked[d.key]]))})
+                    if d.key in checked else d for d in dims]
+        return self._card(rnd, level, turns, offline, dims, failed, time.monotonic() - started,
+                          level_of_trust)
 
     def _card(self, rnd: Round, level: str, turns: list[TranscriptTurn], offline: ScorecardDoc,
-              dims: list[DimensionScore], failed: dict[str, str], took: float) -> ScorecardDoc:
-        notes = list(offline.notes)
+              dims: list[DimensionScore], failed: dict[str, str], took: float,
+              trusted: trust.Trust) -> ScorecardDoc:
+        notes = [*offline.notes, f"LLM scorer: {trusted.reason}."]
         by_llm = sum(d.scored_by == "llm" for d in dims)
         if failed:
             reasons = sorted(set(failed.values()))
@@ -184,6 +196,7 @@ class LlmScorer:
         common = {"notes": notes, "misconceptions": offline.misconceptions}
         if by_llm:
             doc = assemble(rnd, level, turns, dims, scorer=self.name, **common)
+            doc.refined_by = self.settings.llm_model
         else:
             reason = "; ".join(sorted(set(failed.values()))) or "nothing for the model to judge"
             doc = assemble(rnd, level, turns, dims, scorer="offline-fallback", fallback_reason=reason, **common)

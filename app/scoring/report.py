@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from app.scoring.scorecard import ScorecardDoc
@@ -17,8 +18,14 @@ def clock(ms: int | None) -> str:
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
+def _md_text(text: str) -> str:
+    """Candidate (or model) text on one line, HTML-escaped: Markdown passes raw HTML through, so an answer
+    like `<img src=x onerror=...>` must arrive as text, never as markup."""
+    return escape(" ".join(str(text).split()), quote=False)
+
+
 def _md_cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return _md_text(text).replace("|", "\\|")
 
 
 def _speech_lines(doc: ScorecardDoc) -> list[str]:
@@ -55,7 +62,7 @@ _MOMENT_TITLES = {"misconception": "Wrong claim", "vague": "Vague answer", "off_
 
 
 def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
-                    turns: list[TranscriptTurn] | None = None) -> str:
+                    turns: list[TranscriptTurn] | None = None, board_svg: str | None = None) -> str:
     out = [f"# {doc.round_title} interview: scorecard", ""]
     meta = [f"Level: {doc.level}", f"scorer: {doc.scorer}"]
     if interview and interview.get("id") is not None:
@@ -74,31 +81,47 @@ def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
     if doc.misconceptions:
         out += ["## Corrections", ""]
         for m in doc.misconceptions:
-            out += [f"- “{' '.join(m.quote.split())}” (turn {m.seq}, {clock(m.start_ms)}): {m.correction}"]
+            out += [f"- “{_md_text(m.quote)}” (turn {m.seq}, {clock(m.start_ms)}): {_md_text(m.correction)}"]
         out.append("")
     others = [m for m in doc.moments if m.kind != "misconception"]
     if others:
         out += ["## What happened", ""]
         for m in others:
-            out += [f"- {_MOMENT_TITLES.get(m.kind, m.kind)}, turn {m.seq}: “{' '.join(m.quote.split())}”"]
+            out += [f"- {_MOMENT_TITLES.get(m.kind, m.kind)}, turn {m.seq}: “{_md_text(m.quote)}”"]
         out.append("")
     for title, items in (("Strengths", doc.strengths), ("To improve", doc.improvements),
                          ("Practise next", doc.practice)):
         if items:
-            out += [f"## {title}", ""] + [f"- {i}" for i in items] + [""]
+            out += [f"## {title}", ""] + [f"- {_md_text(i)}" for i in items] + [""]
     out += ["## Dimensions", ""]
     for d in doc.dimensions:
         if not d.assessed:
-            out += [f"### {d.name}: not assessed", "", "_Not assessed in this interview._", "", d.rationale, ""]
+            out += [f"### {d.name}: not assessed", "", "_Not assessed in this interview._", "", _md_text(d.rationale),
+                    ""]
             continue
-        out += [f"### {d.name}: {d.score}/4", "", f"_{d.anchor}_", "", d.rationale, ""]
+        out += [f"### {d.name}: {d.score}/4", "", f"_{d.anchor}_", "", _md_text(d.rationale), ""]
         for ev in d.evidence:
-            quote = " ".join(ev.quote.split())  # the ellipses mark the rest of the sentence, outside the quote
+            quote = _md_text(ev.quote)  # the ellipses mark the rest of the sentence, outside the quote
             before, after = ("… " if ev.cut_before else ""), (" …" if ev.cut_after else "")
             out.append(f"> {before}“{quote}”{after} — turn {ev.seq}, {clock(ev.start_ms)}–{clock(ev.end_ms)}")
             out.append("")
+        for q in d.code_evidence:
+            out += [f"Code ({q.question_id}, {q.language}), {q.note}:", ""]
+            out += _code_block(q.lines, q.first_line) + [""]
+        if d.drawn:
+            drawn = "; ".join(f"{_md_text(f['text'])} at {clock(f['at_ms'])}" for f in d.drawn)
+            out += [f"Drawn on the whiteboard: {drawn}.", ""]
+        out += [f"On the whiteboard: {_md_text(g)}" for g in d.drawn_gaps] + ([""] if d.drawn_gaps else [])
         if d.missing:
             out += [f"A strong answer would also cover: {', '.join(d.missing)}.", ""]
+    if doc.code:
+        out += ["## Code", ""]
+        for w in doc.code:
+            result = (f"hidden tests {w.passed}/{w.total} {w.status}" if w.status else "never submitted")
+            failure = f", first failure on {w.first_failure}" if w.first_failure else ""
+            out += [f"### {_md_cell(w.question_id)} ({w.language}): {result}{_md_cell(failure)}", "",
+                    f"{w.runs} example run(s), {w.submits} submit(s). Final code:", ""]
+            out += _code_block(w.code.splitlines() or [""], 1) + [""]
     out += ["## Speech", "", "_Measured from the audio; never part of the scores above._", ""]
     out += _speech_lines(doc) + [""]
     if doc.pacing.measured:
@@ -109,13 +132,20 @@ def render_markdown(doc: ScorecardDoc, interview: dict[str, Any] | None = None,
             out.append(f"| {_md_cell(p.name)} | {target} | {p.actual_min:.1f} | {state} |")
         out.append("")
     if doc.notes:
-        out += ["## Notes", ""] + [f"- {n}" for n in doc.notes] + [""]
+        out += ["## Notes", ""] + [f"- {_md_text(n)}" for n in doc.notes] + [""]
+    if board_svg:  # built by app/board/svg.py, every label escaped
+        out += ["## Whiteboard", "", "_The diagram as it was at the end of the interview._", "", board_svg, ""]
     if turns:
         out += ["## Transcript", ""]
         for t in turns:
             who = "Candidate" if t.is_candidate else "Interviewer"
-            out += [f"**{who}** ({clock(t.start_ms)}, turn {t.seq}): {' '.join(t.text.split())}", ""]
+            out += [f"**{who}** ({clock(t.start_ms)}, turn {t.seq}): {_md_text(t.text)}", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _code_block(lines: list[str], first: int) -> list[str]:
+    """An indented Markdown code block with line numbers: nothing in it is read as markup."""
+    return [f"    {first + i} | {line.expandtabs(4)}".rstrip() for i, line in enumerate(lines)]
 
 
 def render_table(doc: ScorecardDoc) -> str:

@@ -19,6 +19,8 @@ answers for the level reach "lean hire" or better, medium ones "lean no hire", w
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from app.catalog import Round
@@ -77,6 +79,30 @@ class Moment(BaseModel):
 NOT_ASSESSED = "Not assessed in this interview."
 
 
+class CodeQuote(BaseModel):
+    """Lines of the candidate's final code quoted as evidence (app/scoring/code_runs.py)."""
+
+    question_id: str
+    language: str
+    first_line: int  # 1-based number of lines[0]
+    lines: list[str]
+    note: str = ""
+
+
+class CodeWork(BaseModel):
+    """What was written and run for one question: the final code and the last run of each kind."""
+
+    question_id: str
+    language: str
+    code: str
+    runs: int = 0  # Run (examples) presses
+    submits: int = 0  # Submit (hidden tests) presses
+    status: str | None = None  # of the last submit: passed | failed | error | None (never submitted)
+    passed: int = 0
+    total: int = 0
+    first_failure: str | None = None  # the failing input (or dataset) of the last submit
+
+
 class DimensionScore(BaseModel):
     key: str
     name: str
@@ -92,6 +118,9 @@ class DimensionScore(BaseModel):
     flags: list[str] = []  # e.g. "list-like", "llm-evidence-unverified", "misconception"
     assessed: bool = True  # False: never probed and no evidence; left out of the overall and hire signal
     scored_by: str = "offline"  # "offline" | "llm" | "offline-fallback"
+    code_evidence: list[CodeQuote] = []  # the code quoted with its line numbers (correctness dimensions)
+    drawn: list[dict[str, Any]] = []  # the whiteboard as evidence: {text, version, at_ms} (app/board/evidence.py)
+    drawn_gaps: list[str] = []  # what the question's design needs and the final drawing lacks
 
 
 class Narrative(BaseModel):
@@ -109,6 +138,8 @@ class ScorecardDoc(BaseModel):
     level: str
     scorer: str  # "offline" | "llm" | "offline-fallback"
     fallback_reason: str | None = None
+    refining_with: str | None = None  # this is the offline card; this model's refinement will replace it
+    refined_by: str | None = None  # the model that refined this card (scorer "llm")
     overall: float
     hire_signal: str
     dimensions: list[DimensionScore]
@@ -123,6 +154,7 @@ class ScorecardDoc(BaseModel):
     notes: list[str] = []
     speech: SpeechMetrics
     pacing: Pacing
+    code: list[CodeWork] = []  # per question with code runs (app/scoring/code_runs.py)
 
 
 def weighted_overall(dimensions: list[DimensionScore]) -> float:

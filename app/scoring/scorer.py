@@ -11,7 +11,7 @@ one is configured through VIVA_LLM_BASE_URL / VIVA_LLM_API_KEY, else offline).
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from app.catalog import Round
 from app.config import Settings
@@ -24,6 +24,21 @@ log = logging.getLogger("viva.scoring")
 
 class Scorer(Protocol):
     name: str
+
+    def score(self, rnd: Round, level: str, turns: list[TranscriptTurn]) -> ScorecardDoc: ...
+
+
+@runtime_checkable
+class RefiningScorer(Protocol):
+    """A scorer whose card refines an offline one (LlmScorer): app.scoring.jobs stores `offline`'s card
+    at once, marked `refining_with`, and replaces it with score()'s when that is ready."""
+
+    name: str
+    offline: Scorer
+
+    def refinement(self) -> str | None:
+        """The model that would refine the offline card now, or None when it would not be consulted."""
+        ...
 
     def score(self, rnd: Round, level: str, turns: list[TranscriptTurn]) -> ScorecardDoc: ...
 

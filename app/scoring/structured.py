@@ -16,8 +16,11 @@ a server may also ignore the schema silently.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import openai
+from pydantic import ValidationError
 
 log = logging.getLogger("viva.scoring")
 SHAPES = ("json_schema", "json_object_schema", "json_object")
@@ -58,3 +61,32 @@ class StructuredChat:
                 self.shape = SHAPES[at + 1]
                 continue
             return reply.choices[0].message.content if reply.choices else None
+
+
+class CallFailed(Exception):
+    """One structured call gave nothing usable; the message is the reason (shown in notes, never the text)."""
+
+    def __init__(self, reason: str, stop: bool = False):
+        super().__init__(reason)
+        self.stop = stop  # no point calling again for this piece of work (server unreachable)
+
+
+@contextmanager
+def call_errors() -> Iterator[None]:
+    """Turn whatever a call and the parsing of its reply raise into CallFailed with a short reason."""
+    try:
+        yield
+    except openai.APITimeoutError:
+        raise CallFailed("timeout") from None
+    except openai.APIConnectionError as exc:
+        raise CallFailed(f"LLM unreachable ({type(exc).__name__})", stop=True) from None
+    except openai.OpenAIError as exc:
+        raise CallFailed(f"LLM error ({type(exc).__name__})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "reply"
+        raise CallFailed(f"invalid output ({where}: {first['msg']})") from None
+    except ValueError as exc:
+        raise CallFailed(f"invalid output ({exc})") from None
+    except Exception as exc:  # e.g. a missing template
+        raise CallFailed(f"LLM scorer error ({type(exc).__name__})") from None

@@ -63,6 +63,17 @@ class Outbox:
                 log.debug("send failed (%s): stream closed", type(exc).__name__)
                 self.closed = True
 
+    async def send_bytes(self, data: bytes) -> None:
+        """A binary frame (the server voice's audio), in order with the JSON events."""
+        if self.closed:
+            return
+        async with self._lock:
+            try:
+                await self.ws.send_bytes(data)
+            except Exception as exc:  # noqa: BLE001 - the client went away mid-send
+                log.debug("send failed (%s): stream closed", type(exc).__name__)
+                self.closed = True
+
     def send_soon(self, event: ServerEvent | dict[str, Any]) -> None:
         """Send from synchronous code (callbacks); order among send_soon calls is kept by the lock."""
         task = asyncio.get_running_loop().create_task(self.send(event))

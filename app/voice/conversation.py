@@ -16,10 +16,13 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from app.models import Speaker, Word
 from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.endpointing import TurnEnd
+from app.voice.speaker.stream import ReplyVoice, SpeakerPool
 from app.voice.store import StreamStore, TakenOver
 from app.voice.turns import TurnAssembler
 
@@ -43,6 +46,7 @@ def unsure(words: list[Word]) -> list[str]:
 class SpokenTurn:
     end: TurnEnd
     decided_at: float  # perf_counter() when the endpointer closed the turn
+    audio: tuple[int, np.ndarray] | None = None  # (start ms on the stream, PCM16) when audio is kept
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,13 @@ class TypedTurn:
     text: str
     at_ms: int
     client_id: str | None = None  # the message's id: a resent message is stored (and answered) once
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Something other than a turn the interviewer answers, in order with the turns (a code run's result)."""
+
+    make: Callable[[], AsyncIterator[str]]
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,15 @@ class Conversation:
         self._sent = 0  # chunks of the reply being spoken sent so far
         self._phase: tuple[str, float] | None = None
         self._phase_sent = 0.0
+        self.voice: SpeakerPool | None = None  # the server's voice (None: the browser speaks the text)
+        self.on_voice_sent: Callable[[np.ndarray, int], None] | None = None  # what leaves to be played
+        self.on_voice_stopped: Callable[[], None] | None = None  # the client stopped playing it
+        self.keep_audio: Callable[[int, int, np.ndarray], Awaitable[None]] | None = None  # (seq, start ms, pcm)
+        self._replies = 0
+        self._voice: ReplyVoice | None = None  # the last reply's audio while it is still being synthesized
+        self._voicing: asyncio.Task | None = None  # sends it, then its interviewer_done
+        self._audio: tuple[int, np.ndarray] | None = None  # the spoken turn in hand's audio, to keep
+        self.after_reply: Callable[[], Awaitable[None]] | None = None  # e.g. the code desk: question changed?
 
     async def put(self, item: object) -> None:
         if self.queue.full():
@@ -130,6 +150,9 @@ class Conversation:
     def interrupt(self) -> None:
         self.iv.interrupted()
         self._interrupt = self.replying
+        self._stop_voice()
+        if self.on_voice_stopped is not None:
+            self.on_voice_stopped()
 
     def activity(self, at_ms: int) -> None:
         self.last_activity_ms = max(self.last_activity_ms, at_ms)
@@ -199,12 +222,19 @@ class Conversation:
                 await self._speak(self.iv.on_silence(item.seconds))
         elif isinstance(item, Finish):
             await self._finish(item.reason)
+        elif isinstance(item, Reply):
+            if self.respond:
+                await self._speak(item.make())
 
     async def _withdraw(self, answered: Answered) -> None:
         self.iv.rewind(answered.before)
         self.seen_seq = answered.seen_before
         await self.store.withdraw_reply(answered.reply_seq, self.iv.snapshot(), self.seen_seq)
         self._continuing = answered
+        self._stop_voice()
+        await self._voiced()  # its interviewer_done goes out before it is withdrawn
+        if self.on_voice_stopped is not None:
+            self.on_voice_stopped()  # the client stops playing the withdrawn reply
         if answered.reply_seq is not None:
             await self.out.send(events.ReplyWithdrawn(answered.reply_seq, answered.seq))
         log.info("interview %s: turn %d goes on: reply %s withdrawn", self.store.interview_id, answered.seq,
@@ -236,17 +266,22 @@ class Conversation:
                  self.store.interview_id, final.turn, final.end_ms - final.start_ms, len(words),
                  final.meta["chunks"], final.reason, final.lag_ms)
         meta = {**final.meta, "end_reason": final.reason}
-        if self._continuing is not None:
-            await self._join(self._continuing, final.text, final.end_ms + off, words, meta, timing,
-                             final.decided_ms)
-            return
-        await self._candidate(final.text, final.start_ms + off, final.end_ms + off, words, typed=False,
-                              meta=meta, timing=timing, decided_ms=final.decided_ms)
+        self._audio = (item.audio[0] + off, item.audio[1]) if item.audio is not None else None
+        try:
+            if self._continuing is not None:
+                await self._join(self._continuing, final.text, final.end_ms + off, words, meta, timing,
+                                 final.decided_ms)
+                return
+            await self._candidate(final.text, final.start_ms + off, final.end_ms + off, words, typed=False,
+                                  meta=meta, timing=timing, decided_ms=final.decided_ms)
+        finally:
+            self._audio = None
 
     async def _join(self, answered: Answered, text: str, end_ms: int, words: list[Word], meta: dict,
                     timing: dict, decided_ms: int) -> None:
         """The continuation joins the stored turn: one turn with all its words, answered whole."""
         self._continuing = None
+        await self._keep(answered.seq)
         text, words = f"{answered.text} {text}", [*answered.words, *words]
         meta = {**answered.meta, **meta, "chunks": answered.meta.get("chunks", 0) + meta.get("chunks", 0),
                 "continued": answered.meta.get("continued", 0) + 1}
@@ -274,6 +309,7 @@ class Conversation:
             return
         await self.out.send(event)
         self.activity(end_ms)
+        await self._keep(seq)
         if not self.respond:
             return
         if typed or decided_ms is None:
@@ -296,12 +332,27 @@ class Conversation:
         self._answered = answered
         answered.reply_seq = await self._speak(self.iv.respond(text, unsure=unsure(words)))
 
+    async def _keep(self, seq: int) -> None:
+        """The spoken turn being handled keeps its audio (VIVA_KEEP_AUDIO), once it has its seq."""
+        audio, self._audio = self._audio, None
+        if audio is None or self.keep_audio is None:
+            return
+        try:
+            await self.keep_audio(seq, *audio)
+        except Exception as exc:  # noqa: BLE001 - the transcript is what matters; the replay is a bonus
+            log.error("interview %s: turn %d audio not kept (%s)", self.store.interview_id, seq, type(exc).__name__)
+
     async def _speak(self, chunks: AsyncIterator[str]) -> int | None:
         """Stream one interviewer reply to the client, then store it (even if cut short by barge-in);
         returns its seq (None: nothing was said)."""
+        await self._voiced()  # the previous reply's audio and interviewer_done go out first
         start_ms = self.clock.now_ms()
         said: list[str] = []
         self.replying, self._interrupt, self._sent = True, False, 0
+        voice = None
+        if self.voice is not None and self.respond:
+            self._replies += 1
+            voice = ReplyVoice(self.voice, self.out.send_bytes, self._replies, self.on_voice_sent)
         try:
             async with aclosing(chunks) as stream:
                 async for chunk in stream:
@@ -310,10 +361,16 @@ class Conversation:
                     said.append(chunk)
                     self._sent += 1
                     await self.out.send(events.InterviewerDelta(chunk))
+                    if voice is not None:
+                        voice.feed(chunk)
                     if self._interrupt:
                         break
+            if voice is not None and not self._interrupt:
+                self._voice, voice = voice, None  # still synthesizing: finished by _voice_then (no waiting here)
         finally:
             self.replying = False
+            if voice is not None:
+                voice.cancel()  # barged in (or failed): nothing more of it is sent
         self.working = False  # the worker is on an item
         text = "".join(said).strip()
         if text:
@@ -325,16 +382,49 @@ class Conversation:
             seq, _ = await self.store.add_turn(Speaker.interviewer, text, start_ms=start_ms, end_ms=end_ms,
                                                meta=meta, state=self.iv.snapshot())
             self.seen_seq = max(self.seen_seq, seq)
-            await self.out.send(events.InterviewerDone(text, seq, start_ms, end_ms, meta.get("move")))
+            done = events.InterviewerDone(text, seq, start_ms, end_ms, meta.get("move"))
+            if self._voice is not None:  # after the last of its audio, which the worker does not wait for
+                self._voicing = asyncio.create_task(self._voice_then(self._voice, done))
+            else:
+                await self.out.send(done)
             self.activity(end_ms)
         await self.send_phase(force=False)
+        if text and self.after_reply is not None:
+            await self.after_reply()
         if self.iv.finished and self.respond:
             await self._finish("interviewer")
         return seq if text else None
 
+    async def _voice_then(self, voice: ReplyVoice, done: events.InterviewerDone) -> None:
+        """Every sentence's audio of a reply precedes its interviewer_done (docs/protocol.md)."""
+        try:
+            await voice.finish()
+            log.info("interview %s: reply %d voiced: first audio %.0f ms, %d pieces, %.1f s",
+                     self.store.interview_id, voice.reply, (voice.first_audio_s or 0) * 1000, voice.sent,
+                     voice.audio_s)
+        except asyncio.CancelledError:
+            if not voice.stopped:  # this task itself was cancelled (shutdown), not the audio
+                raise
+        finally:
+            if self._voice is voice:
+                self._voice = None
+        await self.out.send(done)
+
+    async def _voiced(self) -> None:
+        """Wait until the reply being voiced has been sent whole (or stopped)."""
+        if self._voicing is not None:
+            task, self._voicing = self._voicing, None
+            await task
+
+    def _stop_voice(self) -> None:
+        """The client stopped playing: what is still being synthesized of the last reply is not sent."""
+        if self._voice is not None:
+            self._voice.cancel()
+
     async def _finish(self, reason: str) -> None:
         if self.finished:
             return
+        await self._voiced()
         self.finished, self.respond = True, False
         await self.store.finish(self.iv.snapshot(), self.seen_seq, reason)
         log.info("interview %s finished (%s)", self.store.interview_id, reason)

@@ -14,6 +14,8 @@ Vocabulary of the events:
   The words come from the pause's own pre-transcription (`set_hint`); until they arrive the turn is
   held up to `word_wait_ms` past the base silence, so the decision is made with the words in hand
   and the final transcript is (almost always) ready the moment the turn ends;
+- a turn model's P(complete) for the pause's audio (`set_turn_score`, app/voice/smart_turn.py) only
+  shortens that wait: at or above `complete_at`, with words that do not dangle, the turn ends at once;
 - or the turn ends immediately on `force_end()`, or by splitting at `max_turn_s` (never dropping audio).
 """
 
@@ -54,6 +56,27 @@ def _list_open(lowered: str) -> bool:
     return bool(marks) and len(_WORDS.findall(lowered[marks[-1]:])) <= LIST_TAIL_WORDS
 
 
+def dangling(text: str) -> bool:
+    """The words stop mid-thought: a conjunction, a filler, an article, a comma, a list just announced,
+    a modal before its verb's object ("... I would use")."""
+    stripped = text.strip()
+    match = _LAST_WORD.search(stripped)
+    last = match.group(1).lower().rstrip(".") if match else ""
+    if last in CONTINUATIONS or stripped.endswith((",", "...", "…", "-", ":", ";")):
+        return True
+    if _list_open(stripped.lower()):
+        return True
+    words = _WORDS.findall(stripped.lower())
+    return len(words) >= 2 and words[-2] in MODALS
+
+
+def finished(text: str) -> bool:
+    """The words end a sentence (the recogniser's punctuation) and do not dangle: what the turn model must
+    agree with before it may end a turn early."""
+    stripped = text.strip()
+    return stripped.endswith((".", "?", "!")) and not dangling(stripped)
+
+
 def hold_ms(text: str | None, base_ms: int, patient: bool = False) -> int:
     """Silence that ends a turn, given the words transcribed so far (None: not known yet).
 
@@ -64,15 +87,8 @@ def hold_ms(text: str | None, base_ms: int, patient: bool = False) -> int:
     if text is None or not text.strip():
         return base_ms
     stripped = text.strip()
-    match = _LAST_WORD.search(stripped)
-    last = match.group(1).lower().rstrip(".") if match else ""
-    if last in CONTINUATIONS or stripped.endswith((",", "...", "…", "-", ":", ";")):
+    if dangling(stripped):
         return base_ms * 2  # mid-thought: give them time to go on
-    if _list_open(stripped.lower()):
-        return base_ms * 2
-    words = _WORDS.findall(stripped.lower())
-    if len(words) >= 2 and words[-2] in MODALS:  # "... I would use", "we'd pick": the object is coming
-        return base_ms * 2
     if stripped.endswith((".", "?", "!")):
         if patient and len(_WORDS.findall(stripped.lower())) < PATIENT_WORDS:
             return base_ms
@@ -135,6 +151,10 @@ class EndpointConfig:
     threshold: float = 0.5
     neg_threshold: float = 0.35
     start_windows: int = 3  # consecutive speech windows that start speech (96 ms)
+    # The turn model's P(complete) at or above which (with words that do not dangle) the turn ends at the
+    # first short pause instead of after the hold; above 1 = never (the model only ever shortens the wait).
+    complete_at: float = 0.9
+    complete_hold_ms: int = 200  # the silence that then ends it (at most the words' own hold)
 
 
 class AudioBuffer:
@@ -180,6 +200,7 @@ class Endpointer:
         self._chunk_index = 0
         self._spec: tuple[int, int] | None = None  # (index, end sample) of the speculative chunk
         self._hint: str | None = None
+        self._score: float | None = None  # the turn model's P(complete) at the pause, once known
         self._probs: deque[tuple[int, float]] = deque(maxlen=64)  # (window end, prob), ~2 s
         self.patient = False  # an open question is in play: wait longer after short "complete" answers
 
@@ -212,6 +233,16 @@ class Endpointer:
         if self.turn == turn and self._spec is not None and self._spec[0] == index:
             self._hint = text
 
+    def set_turn_score(self, turn: int, index: int, score: float) -> None:
+        """The turn model's P(complete) for the audio up to speculative chunk `index` (the open pause)."""
+        if self.turn == turn and self._spec is not None and self._spec[0] == index:
+            self._score = score
+
+    @property
+    def turn_start(self) -> int | None:
+        """Stream sample of the open turn's first audio (None: no turn open)."""
+        return None if self.turn is None else self._turn_start
+
     def set_context(self, patient: bool) -> None:
         """What the question in play invites (set by the session before each turn)."""
         self.patient = patient
@@ -242,7 +273,7 @@ class Endpointer:
                 self._speech_end = pos - self._silence
                 events.append(SpeechEnd(self.turn, samples_to_ms(self._speech_end)))
                 self._spec = (self._chunk_index, pos)
-                self._hint = None
+                self._hint = self._score = None
                 self._emit_chunk(pos, events, speculative=True)
             elif pos - self._turn_start >= int(cfg.max_turn_s * 16_000):
                 self._split_turn(pos, events)
@@ -263,7 +294,10 @@ class Endpointer:
         (usually ready ~0.5 s after speech ends), the decision waits for them a little."""
         if self._hint is None:
             return self.cfg.turn_silence_ms + self.cfg.word_wait_ms
-        return hold_ms(self._hint, self.cfg.turn_silence_ms, self.patient)
+        hold = hold_ms(self._hint, self.cfg.turn_silence_ms, self.patient)
+        if self._score is not None and self._score >= self.cfg.complete_at and finished(self._hint):
+            return min(hold, max(self.cfg.complete_hold_ms, self.cfg.pause_ms))  # sounds finished, words agree
+        return hold
 
     def _start_speech(self, onset: int, events: list[Event]) -> None:
         self.speaking, self._silence, self._speech_run = True, 0, 0
@@ -291,7 +325,7 @@ class Endpointer:
     def _close_turn(self, reason: str, decided: int, events: list[Event]) -> None:
         events.append(TurnEnd(self.turn, samples_to_ms(self._speech_start), samples_to_ms(self._speech_end),
                               self._chunk_index + 1, reason, samples_to_ms(decided)))
-        self.turn, self.speaking, self._spec, self._hint = None, False, None, None
+        self.turn, self.speaking, self._spec, self._hint, self._score = None, False, None, None, None
 
     def _split_turn(self, pos: int, events: list[Event]) -> None:
         """The turn reached max_turn_s while speaking: close it at a quiet point, go on in a new one."""

@@ -135,3 +135,45 @@ class Error(ServerEvent):
     type: ClassVar[str] = "error"
     code: str
     message: str
+
+
+@dataclass(frozen=True)
+class ExerciseShown(ServerEvent):
+    """The runnable exercise of the question in play (None: talk only) and the editor's saved content."""
+
+    type: ClassVar[str] = "exercise"
+    exercise: dict[str, Any] | None
+    draft: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RunResultEvent(ServerEvent):
+    """A code or SQL run's result (app/runner/results.RunResult), stored with the interview as `id`."""
+
+    type: ClassVar[str] = "run_result"
+    id: int | None
+    at_ms: int
+    result: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Board(ServerEvent):
+    """The board as stored (app/board/): sent on connect, and after every accepted write (`board_saved`)
+    or refused one (`board_conflict`: this is the newest version; the client reloads it)."""
+
+    type: ClassVar[str] = "board"
+    _optional: ClassVar[tuple[str, ...]] = ("id", "graph")
+    version: int
+    at_ms: int
+    graph: dict[str, Any] | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class BoardSaved(Board):
+    type: ClassVar[str] = "board_saved"
+
+
+@dataclass(frozen=True)
+class BoardConflict(Board):
+    type: ClassVar[str] = "board_conflict"

@@ -8,7 +8,7 @@
 - A queued job can be promoted (its turn ended) or cancelled (speech resumed after a short pause).
 - A free worker takes the first job and, when the transcriber can batch (`batch_size` > 1), up to
   batch_size - 1 more queued turn jobs of a similar length: one call for a burst of several sessions'
-  clips (app/voice/whisper_batch.py). Two chunks of one turn (one `group`) never share a call: the later
+  clips (app/voice/stt/whisper_batch.py). Two chunks of one turn (one `group`) never share a call: the later
   one's prompt carries the earlier one's words (measured: batching them raised espeak WER 16 % -> 25 %).
 
 All methods are called from the event loop; completion callbacks come back to it.
@@ -27,7 +27,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from app.voice.transcriber import Transcriber, Transcript
+from app.voice.stt import Transcriber, Transcript
 
 log = logging.getLogger("viva.stt")
 

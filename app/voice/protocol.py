@@ -12,7 +12,9 @@ from typing import Any
 
 from app.voice.frames import FrameError, decode_frame
 
-CLIENT_TYPES = ("text", "end_turn", "interrupt", "finish", "ping", "playback_done")
+CLIENT_TYPES = ("text", "end_turn", "interrupt", "finish", "ping", "playback_done", "board", "code", "run")
+CODE_LANGUAGES = ("python", "javascript", "sql")
+RUN_MODES = ("run", "submit")  # run: the visible examples; submit: the hidden tests
 MAX_TEXT_MESSAGE_BYTES = 64 * 1024
 MAX_TYPED_CHARS = 20_000
 MAX_CLIENT_ID_CHARS = 64
@@ -27,6 +29,8 @@ NOT_FOUND = "not_found"  # close code 4404
 FINISHED = "finished"  # the interview is already over; close code 4409
 INTERNAL = "internal"
 TAKEN_OVER = "taken_over"  # a newer connection took the interview over; close code 4410
+BOARD_INVALID = "board_invalid"  # a board write over a limit or malformed (nothing stored, session goes on)
+BOARD_FAILED = "board_failed"  # a valid board write the store could not take now (the client sends it again)
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FINISHED = 4409
@@ -86,11 +90,33 @@ def parse_client_text(raw: str, max_typed_chars: int = MAX_TYPED_CHARS) -> Clien
             raise ProtocolError(BAD_MESSAGE, "a 'text' message needs a non-empty string 'text'")
         if len(text) > max_typed_chars:
             raise ProtocolError(BAD_MESSAGE, f"typed answers are limited to {max_typed_chars} characters")
+    if kind in ("code", "run"):
+        _check_code(data, kind, max_typed_chars)
     if kind == "playback_done":
         seq = data.get("seq")
         if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= MAX_SEQ:
             raise ProtocolError(BAD_MESSAGE, "playback_done needs an integer 'seq' (a turn's seq)")
+    if kind == "board":
+        base = data.get("base")
+        if not isinstance(base, int) or isinstance(base, bool) or not 0 <= base <= MAX_SEQ:
+            raise ProtocolError(BOARD_INVALID, "a 'board' message needs an integer 'base' (the version it was "
+                                               "drawn on; 0 for the first)")
+        if not isinstance(data.get("graph"), dict):
+            raise ProtocolError(BOARD_INVALID, "a 'board' message needs a 'graph' object")
     return ClientMessage(kind, data)
+
+
+def _check_code(data: dict[str, Any], kind: str, max_chars: int) -> None:
+    """`code` (the editor's content, debounced) and `run` (Run / Submit) carry a language and the code."""
+    if data.get("language") not in CODE_LANGUAGES:
+        raise ProtocolError(BAD_MESSAGE, f"a '{kind}' message needs 'language': one of {', '.join(CODE_LANGUAGES)}")
+    code = data.get("code")
+    if not isinstance(code, str):
+        raise ProtocolError(BAD_MESSAGE, f"a '{kind}' message needs a string 'code'")
+    if len(code) > max_chars:
+        raise ProtocolError(BAD_MESSAGE, f"code is limited to {max_chars} characters; this is {len(code)}")
+    if kind == "run" and data.get("mode") not in RUN_MODES:
+        raise ProtocolError(BAD_MESSAGE, "a 'run' message needs 'mode': run (the examples) or submit (hidden tests)")
 
 
 def error(code: str, message: str) -> dict[str, Any]:

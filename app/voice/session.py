@@ -18,11 +18,14 @@ from typing import Any
 
 from starlette.websockets import WebSocketDisconnect
 
+from app.board.channel import BoardChannel
 from app.config import Settings
 from app.interviewer.moves import MoveKind
+from app.replay import TurnAudioCollector
 from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
 from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn, Unanswered
+from app.voice.echo_guard import EchoGuard
 from app.voice.endpointing import (
     Chunk,
     ChunkCancelled,
@@ -36,8 +39,10 @@ from app.voice.endpointing import (
 from app.voice.frames import ms_to_samples, samples_to_ms
 from app.voice.inbox import AudioInbox
 from app.voice.pool import TranscriptionPool
+from app.voice.smart_turn import PauseScoring, TurnScorer
+from app.voice.speaker.stream import SpeakerPool
 from app.voice.store import StreamStore
-from app.voice.transcriber import vocabulary_prompt
+from app.voice.stt import vocabulary_prompt
 from app.voice.turns import TurnAssembler
 from app.voice.vad import SileroVad, SpeechDetector
 
@@ -56,7 +61,8 @@ class StreamSession:
                  store: StreamStore, settings: Settings, info: dict[str, Any],
                  on_finished: Callable[[], Awaitable[None]], detector: SpeechDetector | None = None,
                  replay: list[dict[str, Any]] | None = None, unanswered: Unanswered | None = None,
-                 state_seq: int = 0) -> None:
+                 state_seq: int = 0, turn_scorer: TurnScorer | None = None,
+                 voice: SpeakerPool | None = None) -> None:
         self.ws = ws
         self.interview_id = interview_id
         self.iv = iv
@@ -66,10 +72,21 @@ class StreamSession:
         self.clock = StreamClock()
         self.endpointer = Endpointer(detector or SileroVad(), EndpointConfig(
             turn_silence_ms=settings.turn_silence_ms, max_turn_s=settings.max_turn_s,
-            pause_ms=settings.stt_pause_ms, word_wait_ms=settings.turn_word_wait_ms))
+            pause_ms=settings.stt_pause_ms, word_wait_ms=settings.turn_word_wait_ms,
+            complete_at=settings.turn_complete_at))
+        # the turn model hears each pause (app/voice/smart_turn.py); it may end the turn sooner
+        self.pauses = PauseScoring(turn_scorer, self.endpointer, interview_id) if turn_scorer else None
         self.turns = TurnAssembler(pool, vocabulary_prompt(rnd.vocabulary), self._busy,
                                    settings.stt_max_pending_s)
         self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
+        self.talk.voice = voice
+        self.kept = TurnAudioCollector() if settings.keep_audio else None  # VIVA_KEEP_AUDIO: for replay
+        if self.kept is not None:
+            self.talk.keep_audio = store.keep_audio
+        self.echo = EchoGuard() if voice is not None and settings.echo_guard else None
+        if self.echo is not None:
+            self.talk.on_voice_sent = self.echo.add_reference
+            self.talk.on_voice_stopped = self.echo.stop
         self.store = store
         self.replay = replay or []  # stored events the client missed (it reconnected with last_seq)
         self.unanswered = unanswered
@@ -79,6 +96,9 @@ class StreamSession:
         self._finishing = False
         self._partial_from = 0  # sample index from which the next partial is due
         self.inbox = AudioInbox(self._feed_audio, INBOX_MAX_S)
+        self.desk: Any = None  # the code desk (app/runner/desk.py), attached by app/api/stream.py
+        self.board = BoardChannel(store.engine, interview_id, store.owner, self.out, self.clock.now_ms,
+                                  self._board_changed)
 
     async def run(self) -> None:
         """The connection has claimed the interview (app/api/stream.py); talk until it ends or is taken over."""
@@ -88,6 +108,9 @@ class StreamSession:
         await self.out.send(events.Ready(self.info, self.clock.offset_ms, phase, remaining))
         for event in self.replay:
             await self.out.send(event)
+        if self.desk is not None:
+            await self.desk.start()
+        await self.board.start()
         worker = asyncio.create_task(self.talk.run())
         ticker = asyncio.create_task(self.talk.tick())
         heart = asyncio.create_task(self._heartbeat())
@@ -184,6 +207,8 @@ class StreamSession:
             except (TimeoutError, asyncio.CancelledError):
                 worker.cancel()
         self.turns.close()
+        if self.desk is not None:
+            self.desk.close()
         if not self.talk.finished and not self.talk.taken_over:
             self.iv.pause()  # dropped without `finish`: paused, to be resumed (or abandoned after the grace)
             try:
@@ -211,6 +236,10 @@ class StreamSession:
         await self.turns.wait_for_room()
         self.clock.audio_started()
         self.clock.audio_ms += samples_to_ms(len(samples))
+        if self.echo is not None:
+            samples = self.echo.clean(samples)
+        if self.pauses is not None:
+            self.pauses.hear(samples)
         await self._handle(self.endpointer.feed(samples))
         self._maybe_partial()
 
@@ -224,11 +253,22 @@ class StreamSession:
             await self.out.send(events.Pong(msg.data.get("t")))
         elif self._finishing:
             await self.out.send(protocol.error(protocol.FINISHED, "the interview is finishing"))
+        elif msg.type == "board":  # not a turn: stored on the timeline, read by the next reply
+            await self.board.handle(msg.data)
+            if self.board.taken_over:
+                await self.take_over()
         elif msg.type == "text":
             text, client_id = msg.data["text"].strip(), msg.data.get("id")
             await self.inbox.mark(lambda: self.talk.put(TypedTurn(text, self.clock.now_ms(), client_id)))
         elif msg.type == "end_turn":  # after the audio read before it (no backlog: at once)
             await self.inbox.mark(lambda: self._handle(self.endpointer.force_end("end_turn")))
+        elif msg.type in ("code", "run"):
+            if self.desk is None:
+                await self.out.send(protocol.error(protocol.BAD_MESSAGE, "code runs are not available here"))
+            elif msg.type == "code":
+                await self.desk.on_code(msg.data)
+            else:
+                await self.desk.on_run(msg.data)
         elif msg.type == "interrupt":
             self.talk.interrupt()
         elif msg.type == "playback_done":
@@ -242,6 +282,10 @@ class StreamSession:
                 await self.talk.put(Finish("client"))
 
             await self.inbox.mark(finish)
+
+    def _board_changed(self, graph: dict[str, Any], at_ms: int) -> None:
+        self.iv.board = graph
+        self.talk.activity(at_ms)
 
     async def _playback_done(self, seq: Any) -> None:
         if not isinstance(seq, int) or isinstance(seq, bool):
@@ -263,12 +307,19 @@ class StreamSession:
                 await self.out.send(events.SpeechEnded(self._ms(ev.at_ms)))
             elif isinstance(ev, Chunk):
                 self.turns.add_chunk(ev, on_done=self._chunk_done)
+                if self.kept is not None:
+                    self.kept.add(ev)
+                if ev.speculative and self.pauses is not None:
+                    self.pauses.score(ev)
             elif isinstance(ev, ChunkCancelled):
                 self.turns.cancel_chunk(ev.turn, ev.index)
+                if self.kept is not None:
+                    self.kept.cancel(ev.turn, ev.index)
             elif isinstance(ev, TurnEnd):
                 self.talk.candidate_speaking(self.endpointer.turn is not None)
                 self.turns.promote_turn(ev.turn)
-                await self.talk.put(SpokenTurn(ev, time.perf_counter()))
+                audio = self.kept.take(ev) if self.kept is not None else None
+                await self.talk.put(SpokenTurn(ev, time.perf_counter(), audio))
 
     def _patient(self) -> bool:
         """An open question is in play (a design question invites long answers with pauses)."""

@@ -42,6 +42,12 @@ class StreamStore:
         """Where this session's stream time starts: after the last stored turn (0 for a new interview)."""
         return await self._run(self._last_end_ms)
 
+    async def keep_audio(self, seq: int, start_ms: int, pcm) -> None:
+        """A spoken turn's audio for replay (VIVA_KEEP_AUDIO), beside the stored turn."""
+        from app import replay
+
+        await self._run(replay.save, self.engine, self.interview_id, seq, start_ms, pcm)
+
     async def heartbeat(self) -> bool:
         """False once another connection owns the interview."""
         return await self._run(self._in_session, lifecycle.heartbeat, self.owner)

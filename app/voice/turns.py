@@ -21,7 +21,7 @@ import numpy as np
 from app.models import Word
 from app.voice.endpointing import Chunk, TurnEnd
 from app.voice.pool import Job, PoolFull, Priority, TranscriptionPool
-from app.voice.transcriber import Transcript, build_prompt
+from app.voice.stt import Transcript, build_prompt
 
 log = logging.getLogger("viva.voice")
 

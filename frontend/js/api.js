@@ -74,6 +74,9 @@ export const api = {
   },
   interview: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}`),
   deleteInterview: (interviewId) => request('DELETE', `/api/interviews/${id(interviewId)}`),
+  /** Turns whose audio was kept (VIVA_KEEP_AUDIO): [{seq, start_ms, end_ms}]. */
+  turnAudio: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}/audio`),
+  turnAudioUrl: (interviewId, seq) => `/api/interviews/${id(interviewId)}/turns/${id(seq)}/audio`,
   /** The scorecard, or null while there is none yet (404). */
   scorecard: async (interviewId) => {
     try {
@@ -83,9 +86,12 @@ export const api = {
       throw err;
     }
   },
+  code: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}/code`),
   score: (interviewId) => request('POST', `/api/interviews/${id(interviewId)}/score`),
   progress: (roundId) => request('GET', `/api/progress?round=${id(roundId)}`),
   progressOverview: () => request('GET', '/api/progress/overview'),
+  board: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}/board`),
+  boardVersions: (interviewId) => request('GET', `/api/interviews/${id(interviewId)}/board/versions`),
   reportUrl: (interviewId, ext) => `/api/interviews/${id(interviewId)}/report.${ext}`,
   streamUrl: (interviewId) => {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -4,6 +4,8 @@ import { api } from './api.js';
 import { responsive, scoreBars } from './charts.js';
 import { $, clear, clock, dateTime, el, levelLabel, notice, param, score, STATUS_LABELS } from './dom.js';
 import { renderPacing, renderSpeech } from './review-metrics.js';
+import { decorateTranscript, loadReplay, playButton } from './replay.js';
+import { placeRuns, renderCodeEvidence, renderCodeWork } from './review-code.js';
 import { turnNode } from './transcript-view.js';
 
 const POLL_MS = 1500;
@@ -11,6 +13,7 @@ const KICK_AFTER_MS = 6000; // "finished" for this long with no scoring: ask for
 const interviewId = param('id');
 let pollStarted = 0;
 let kicked = false;
+let shownKey = ''; // the card on the page (an offline card being refined is replaced when the refinement lands)
 
 // --- transcript and evidence links ---------------------------------------------------------------
 function renderTranscript(turns) {
@@ -20,6 +23,7 @@ function renderTranscript(turns) {
     return;
   }
   clear(list, ...turns.map((t) => turnNode(t)));
+  decorateTranscript(list);
 }
 
 function markQuote(node, quote) {
@@ -69,6 +73,7 @@ function evidenceLink(ev) {
       `${ev.cut_before ? '… ' : ''}“${ev.quote}”${ev.cut_after ? ' …' : ''}`,
     ),
     el('span', { class: 'at muted' }, ` at ${clock(ev.start_ms)}`),
+    playButton(ev.seq, ev.start_ms, 'Listen'),
   );
 }
 
@@ -166,6 +171,20 @@ function dimensionBlock(d) {
           el('ul', { class: 'evidence-list' }, ...d.evidence.map(evidenceLink)),
         )
       : el('p', { class: 'muted small' }, 'No quote from your answers supported this dimension.'),
+    d.code_evidence?.length ? renderCodeEvidence(d.code_evidence) : null,
+    d.drawn?.length || d.drawn_gaps?.length
+      ? el(
+          'div',
+          { class: 'drawn' },
+          el('h4', {}, 'From your whiteboard'),
+          el(
+            'ul',
+            { class: 'evidence-list' },
+            ...(d.drawn || []).map((f) => el('li', {}, `${f.text} — drawn at ${clock(f.at_ms)}`)),
+            ...(d.drawn_gaps || []).map((g) => el('li', { class: 'muted' }, g)),
+          ),
+        )
+      : null,
     d.missing?.length
       ? el(
           'div',
@@ -276,16 +295,49 @@ function showStatus(interview) {
   return true;
 }
 
+// Which card is shown: the offline one while a model refines it (polled until replaced), or the refined one.
+function renderSource(card) {
+  const box = $('#card-source');
+  if (card.refining_with) {
+    clear(
+      box,
+      el('span', { class: 'spinner', 'aria-hidden': 'true' }),
+      ` Offline scorecard — refining with ${card.refining_with}… This page updates by itself.`,
+    );
+  } else if (card.refined_by) {
+    box.textContent = `Refined by ${card.refined_by}.`;
+  } else {
+    box.textContent = 'Offline scorecard.';
+  }
+}
+
+function cardKey(card) {
+  return `${card.scorer}|${card.refining_with || ''}|${card.refined_by || ''}|${card.overall}`;
+}
+
 async function poll() {
   let card;
   let interview;
   try {
     card = await api.scorecard(interviewId);
     if (card) {
-      interview = await api.interview(interviewId);
-      renderTranscript(interview.turns);
-      renderScorecard(card);
-      if (location.hash.startsWith('#turn-')) showTurn(Number(location.hash.slice(6)));
+      if (cardKey(card) !== shownKey) {
+        interview = await api.interview(interviewId);
+        if (!shownKey) await loadReplay(interviewId);
+        renderTranscript(interview.turns);
+        api
+          .code(interviewId)
+          .then((work) => {
+            renderCodeWork($('#code-review'), $('#code-work'), work);
+            placeRuns($('#transcript'), interview.turns, work.runs);
+          })
+          .catch(() => {});
+        renderScorecard(card);
+        renderSource(card);
+        if (!shownKey && location.hash.startsWith('#turn-')) showTurn(Number(location.hash.slice(6)));
+        shownKey = cardKey(card);
+      }
+      if (card.refining_with) setTimeout(poll, POLL_MS * 2);
       return;
     }
     interview = await api.interview(interviewId);

@@ -3,7 +3,9 @@ import { api, loginUrl } from './api.js';
 import { MIC_MESSAGES, MicCapture, micSupported } from './audio-capture.js';
 import { $, el, levelLabel, notice, param } from './dom.js';
 import { announce, Banners, Countdown, LevelMeter, renderSpeaking, setConn } from './room-status.js';
-import { SpeechOut } from './speech-out.js';
+import { mountBoard } from './board-room.js';
+import { RoomVoice } from './server-voice.js';
+import { CodePanel } from './code-panel.js';
 import { CLOSE_TAKEN_OVER, StreamClient } from './stream-client.js';
 import { TranscriptView } from './transcript-view.js';
 import { VoiceActivity } from './voice-activity.js';
@@ -14,13 +16,17 @@ const LEAVE_AFTER_MS = 20000; // after the server ends the interview, wait at mo
 
 const interviewId = param('id');
 const view = new TranscriptView($('#transcript'));
-const speech = new SpeechOut();
+const speech = new RoomVoice(); // the server's voice when it has one, else the browser's
 const mic = new MicCapture({ frameMs: 20 });
 const vad = new VoiceActivity({ frameMs: 20 });
 const banners = new Banners($('#banners'));
 const countdown = new Countdown();
 const meter = new LevelMeter($('#meter'));
 let stream = null;
+const code = new CodePanel($('#code-panel'), (msg) => stream?.send(msg));
+const board = mountBoard($('#board'), interviewId, () => stream, (text) =>
+  banners.flash('board', notice('warning', text), 10000),
+);
 
 const state = {
   joined: false,
@@ -57,7 +63,9 @@ function onFrame(e) {
   const { pcm, rms } = e.detail;
   stream?.sendAudio(pcm);
   meter.update(rms, mic.muted);
-  if (vad.update(rms, { voicePlaying: speech.speaking, muted: mic.muted })) bargeIn();
+  // with the server's voice, the server (which takes its own voice out of the microphone) says when the
+  // candidate speaks over it: the local level would mistake the echo for them without headphones
+  if (vad.update(rms, { voicePlaying: speech.speaking, muted: mic.muted }) && !speech.server) bargeIn();
 }
 
 async function startMic() {
@@ -125,9 +133,11 @@ function onMessage(msg) {
     else if (msg.type === 'interviewer_done') view.interviewerDone(msg);
     return;
   }
+  if (board.onMessage(msg)) return; // the whiteboard's own events (not turns)
   switch (msg.type) {
     case 'ready':
       setConn('ok', 'Connected');
+      speech.useServer(msg.voice && msg.voice !== 'browser');
       countdown.set(msg.phase, msg.remaining_s);
       break;
     case 'speech_start':
@@ -170,8 +180,16 @@ function onMessage(msg) {
     case 'phase':
       countdown.set(msg.phase, msg.remaining_s);
       break;
+    case 'exercise': // the question in play can be run: code goes in the editor, the box keeps typed talk
+      code.show(msg.exercise, msg.draft);
+      $('#typed-hint-what').textContent = msg.exercise ? '(when you can\'t speak; code goes in the editor)' : '(code, SQL, or when you can\'t speak)';
+      break;
+    case 'run_result':
+      code.result(msg);
+      break;
     case 'error':
-      onServerError(msg);
+      if (code.running && (msg.code === 'busy' || msg.code === 'bad_message')) code.refused(msg.message);
+      else onServerError(msg);
       break;
     case 'finished':
       onFinished();
@@ -203,6 +221,7 @@ function onServerError(msg) {
 function onFinished() {
   if (state.over) return;
   state.over = true;
+  board.setEnabled(false);
   setConn('idle', 'Finished');
   for (const b of ['#end-turn', '#mute', '#finish', '#typed', '#send-typed']) $(b).disabled = true;
   mic.stop();
@@ -228,6 +247,7 @@ function onTakenOver() {
   mic.stop();
   speech.stop();
   state.joined = false;
+  board.setEnabled(false);
   setConn('bad', 'Open elsewhere');
   for (const b of ['#end-turn', '#mute', '#finish', '#typed', '#send-typed']) $(b).disabled = true;
   banners.set(
@@ -247,8 +267,10 @@ function connect() {
   stream.lastSeq = Math.max(0, view.lastSeq());
   window.vivaRoom.stream = stream;
   stream.addEventListener('message', (e) => onMessage(e.detail));
+  stream.addEventListener('audio', (e) => speech.audio(e.detail));
   stream.addEventListener('open', async (e) => {
     setConn('ok', 'Connected');
+    board.connected();
     if (e.detail.reconnect) {
       await reloadTurns();
       banners.flash('conn', notice('ok', 'Reconnected — carrying on where you left off.'), 4000);
@@ -312,13 +334,14 @@ async function join() {
   button.disabled = true;
   $('#lobby-status').textContent = 'Starting the microphone…';
   // speechSynthesis needs a user gesture before it may speak: prime it inside the click
-  if (speech.available) speech.synth.speak(new SpeechSynthesisUtterance(''));
+  speech.prime();
   await startMic();
   state.joined = true;
   $('#lobby').hidden = true;
   $('#finish').disabled = false;
   $('#typed').disabled = false;
   $('#send-typed').disabled = false;
+  board.setEnabled(true);
   connect();
   showSpeaking();
   // the Join button is gone: put focus where the candidate acts next
@@ -341,6 +364,7 @@ function finish() {
   speech.stop();
   setConn('idle', 'Finishing…');
   for (const b of ['#end-turn', '#mute', '#finish', '#typed', '#send-typed']) $(b).disabled = true;
+  code.disable();
   stream?.send({ type: 'finish' });
   setTimeout(goToReview, 15000); // the server normally answers "finished" long before
 }
@@ -373,7 +397,7 @@ function setupControls() {
 }
 
 async function init() {
-  window.vivaRoom = { view, speech, mic, state, stream: null };
+  window.vivaRoom = { view, speech, mic, state, stream: null, board, code };
   setupControls();
   setupVoiceSettings(speech, (on) => {
     state.bargeIn = on;

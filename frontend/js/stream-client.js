@@ -60,7 +60,10 @@ export class StreamClient extends EventTarget {
     };
     ws.onmessage = (e) => {
       this.lastMessageAt = Date.now();
-      if (typeof e.data !== 'string') return;
+      if (typeof e.data !== 'string') {
+        this.dispatchEvent(new CustomEvent('audio', { detail: e.data })); // the server voice's frames
+        return;
+      }
       let msg;
       try {
         msg = JSON.parse(e.data);

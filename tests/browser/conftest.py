@@ -85,7 +85,8 @@ def _free_port() -> int:
 def browser_settings(data: Path, **overrides: Any) -> Settings:
     # One server serves the whole browser package, whose tests together start more interviews than one
     # user may keep in progress (tests/security covers those caps).
-    caps = {"max_live_interviews": 1000, "max_interviews_per_day": 1000}
+    # The browser's speechSynthesis speaks unless a test asks for the server voice (test_server_voice.py).
+    caps = {"max_live_interviews": 1000, "max_interviews_per_day": 1000, "tts": "browser"}
     return Settings(_env_file=None, data_dir=data, database_url=None, brain="offline", scorer="offline",
                     llm_base_url=None, llm_api_key=None, stt_base_url=None, **{**caps, **overrides})
 

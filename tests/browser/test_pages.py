@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlmodel import Session
 
+from app import repository
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.seed import DATABASE_SHORT, get_json, score_now, seed_interview
 
@@ -262,3 +264,26 @@ def test_progress_opens_on_the_round_practised_last_with_an_overview(live_server
     page.wait_for_function("document.querySelector('#round').value === 'system_design'")
     assert page.url.endswith("?round=system_design")
     shot(page, "progress-overview")
+
+
+def test_review_shows_the_offline_card_while_a_model_refines_it_then_the_refined_one(live_server, launch, shot):
+    """The offline card is shown at once, marked as being refined; the refined card replaces it, no reload."""
+    interview_id = seed_interview(live_server)
+    card = score_now(live_server, interview_id)
+
+    def store(**changes):
+        with Session(live_server.engine) as session:
+            doc = {**card, **changes}
+            repository.save_scorecard(session, interview_id, scorer=doc["scorer"], overall=doc["overall"],
+                                      hire_signal=doc["hire_signal"], data=doc)
+
+    store(refining_with="qwen")
+    page = launch(fake_mic=False).new_page(viewport=DESKTOP)
+    page.goto(f"{live_server.url}/review.html?id={interview_id}")
+    source = page.locator("#card-source")
+    source.filter(has_text="refining with qwen").wait_for()
+    assert "Offline scorecard" in source.inner_text()
+    shot(page, "review-refining")
+    store(scorer="llm", refined_by="qwen", overall=1.25)
+    source.filter(has_text="Refined by qwen").wait_for(timeout=15_000)
+    assert page.locator("#overall").inner_text() == "1.25"

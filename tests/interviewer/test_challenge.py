@@ -163,7 +163,8 @@ def test_every_misconception_has_a_neutral_spoken_challenge(catalog, round_id):
 
 def test_the_catalog_rejects_a_challenge_that_is_not_one_question():
     base = {"id": "x_claim", "dimension": "consistency", "claim": "A claim that is wrong.",
-            "forms": ["two words"], "correction": "A correction of twenty characters or more."}
+            "forms": ["two words"], "correction": "A correction of twenty characters or more.",
+            "truth": "What is actually true, in a sentence."}
     assert Misconception(**base, challenge="What happens when the node dies?").challenge
     for bad in ("", "What happens? And then?", "Tell me what happens when the node dies."):
         with pytest.raises(ValidationError):

@@ -34,3 +34,18 @@ def candidate_text(turns: list[TranscriptTurn], seq: int) -> str:
     turn = next(t for t in turns if t.seq == seq)
     assert turn.is_candidate, f"evidence from turn {seq}, which is not the candidate's"
     return turn.text
+
+
+def write_measurement(data_dir: Path, base_url: str, model: str = "qwen", accuracy: float = 0.95,
+                      recall: dict[str, float] | None = None, items: int = 108):
+    """A judge-bench measurement of `model` at `base_url`, where the LLM scorer reads it (trust.py)."""
+    from app.scoring import trust
+
+    recall = recall or {"agrees": accuracy, "contradicts": accuracy}
+    m = trust.Measurement(base_url=base_url.rstrip("/"), model=model, measured_at="2026-12-03T08:00:00+00:00",
+                          items=items, accuracy=accuracy, recall=recall, answers={"agrees": items},
+                          same_label_share=0.5, pairs_told_apart=accuracy, errors=0, seconds_per_item=1.0,
+                          load=[0.0, 0.0, 0.0], set_sha256="0" * 64,
+                          level=trust.level_for(accuracy, recall, items))
+    trust.save(data_dir, m)
+    return m

@@ -17,7 +17,7 @@ from app.scoring.scorecard import MisconceptionHit
 from app.scoring.scorer import build_scorer
 from app.scoring.transcript import TranscriptTurn
 from tests.fake_llm import FakeLLMServer, Reply
-from tests.scoring.conftest import TRANSCRIPTS, candidate_text, hint_turn, load_transcript
+from tests.scoring.conftest import TRANSCRIPTS, candidate_text, hint_turn, load_transcript, write_measurement
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +27,21 @@ def llm_server():
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def judge_dir(tmp_path_factory, llm_server):
+    """A data dir where the fake model is measured at full trust (these tests are about today's rules;
+    tests/scoring/test_trust.py covers the other levels)."""
+    path = tmp_path_factory.mktemp("judge")
+    write_measurement(path, llm_server.base_url, accuracy=0.95)
+    return path
+
+
 @pytest.fixture
-def llm(llm_server):
+def llm(llm_server, judge_dir):
     llm_server.script.clear()
     llm_server.requests.clear()
     llm_server.default = Reply(text=verdict(3, [1]))
+    llm_server.data_dir = judge_dir
     return llm_server
 
 
@@ -42,7 +52,7 @@ def verdict(score, quotes, false_claims=(), rationale="Reasoned and correct.", *
 
 def llm_settings(llm: FakeLLMServer, **kw) -> Settings:
     return Settings(_env_file=None, scorer="llm", llm_base_url=llm.base_url, llm_api_key=None, llm_model="qwen",
-                    llm_scorer_timeout_s=kw.pop("timeout", 5.0), **kw)
+                    llm_scorer_timeout_s=kw.pop("timeout", 5.0), data_dir=kw.pop("data_dir", llm.data_dir), **kw)
 
 
 @pytest.fixture
@@ -174,9 +184,11 @@ def test_the_budget_bounds_the_whole_scorecard(llm, sd, monkeypatch):
     assert any("scorecard time budget spent" in n for n in doc.notes)
 
 
-def test_unreachable_server_gives_the_offline_card_after_one_attempt(sd):
+def test_unreachable_server_gives_the_offline_card_after_one_attempt(sd, tmp_path):
     rnd, turns = sd
-    settings = Settings(_env_file=None, scorer="llm", llm_base_url="http://127.0.0.1:9/v1", llm_scorer_timeout_s=1)
+    write_measurement(tmp_path, "http://127.0.0.1:9/v1", model="qwen")
+    settings = Settings(_env_file=None, scorer="llm", llm_base_url="http://127.0.0.1:9/v1", llm_model="qwen",
+                        llm_scorer_timeout_s=1, data_dir=tmp_path)
     doc = LlmScorer(settings).score(rnd, "senior", turns)
     base = offline(rnd, turns)
     assert doc.scorer == "offline-fallback" and doc.fallback_reason.startswith("LLM unreachable")
@@ -314,7 +326,8 @@ def test_build_scorer_follows_settings(llm):
 
 def test_cli_scores_with_the_llm(llm, monkeypatch, capsys):
     monkeypatch.setenv("VIVA_LLM_BASE_URL", llm.base_url)
-    monkeypatch.setattr("app.cli.get_settings", lambda: Settings(_env_file=None))
+    monkeypatch.setattr("app.cli.get_settings", lambda: Settings(_env_file=None, llm_model="qwen",
+                                                                   data_dir=llm.data_dir))
     assert main(["score", str(TRANSCRIPTS / "coding_strong.txt"), "--round", "coding", "--json",
                  "--scorer", "llm"]) == 0
     doc = json.loads(capsys.readouterr().out)

@@ -3,7 +3,8 @@
 Runs where VIVA_TEST_LLM_URL names an OpenAI-compatible server (e.g. http://127.0.0.1:8091/v1, model
 VIVA_TEST_LLM_MODEL, default "qwen"); skips elsewhere, and is mandatory under VIVA_TEST_REQUIRE_LLM=1
 (CI). A small slice, since each scorecard takes a minute or two on 2 cores: strong, weak and (where the
-fixture exists) wrong answers in two rounds. bench/llm_scorer.py runs the whole table.
+fixture exists) wrong answers in two rounds. bench/llm_scorer.py runs the whole table. The judge's narrow
+question on the real model: tests/scoring/test_judge_real.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from app.config import Settings
 from app.scoring.llm import LlmScorer
 from tests.real_llm import MODEL, real_llm_base_url
-from tests.scoring.conftest import TRANSCRIPTS, load_transcript
+from tests.scoring.conftest import TRANSCRIPTS, load_transcript, write_measurement
 
 pytestmark = pytest.mark.llm
 ROUNDS = ["database", "distributed_systems"]
@@ -21,9 +22,14 @@ _cards: dict[tuple[str, str], object] = {}
 
 
 @pytest.fixture(scope="module")
-def real_settings() -> Settings:
-    return Settings(_env_file=None, scorer="llm", llm_base_url=real_llm_base_url(), llm_api_key=None,
-                    llm_model=MODEL)
+def real_settings(tmp_path_factory) -> Settings:
+    """The real model with full trust granted here (not measured): these tests are about the scorer's
+    plumbing under today's rules; what the model earns is bench/judge.py's business."""
+    data_dir = tmp_path_factory.mktemp("granted")
+    base = real_llm_base_url()
+    write_measurement(data_dir, base, model=MODEL, accuracy=0.95)
+    return Settings(_env_file=None, scorer="llm", llm_base_url=base, llm_api_key=None, llm_model=MODEL,
+                    data_dir=data_dir)
 
 
 def card(settings, catalog, rid: str, kind: str):

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.websockets import WebSocketDisconnect
 
 from app.api.routes import effective_routes
-from app.models import Interview, InterviewStatus
+from app.models import Interview, InterviewStatus, TurnAudio
 from tests.factories import add_turns
 
 MISSING = 987_654
@@ -39,8 +39,12 @@ def _scored_interview(client, app) -> int:
 
 
 def _owned_rows(client, app) -> dict[str, int]:
-    return {"interview_id": _scored_interview(client, app),
-            "token_id": client.post("/api/auth/tokens", json={"name": "script"}).json()["id"]}
+    iid = _scored_interview(client, app)
+    with Session(app.state.engine) as db:  # a kept answer (VIVA_KEEP_AUDIO) for the replay routes: turn 4
+        db.add(TurnAudio(interview_id=iid, seq=4, start_ms=0, pcm=b"\0\0" * 160))
+        db.commit()
+    return {"interview_id": iid, "token_id": client.post("/api/auth/tokens", json={"name": "script"}).json()["id"],
+            "seq": 4}
 
 
 def _id_routes(app) -> list[tuple[str, str, list[str]]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.voice.model_path import bundled_model_path
+from app.voice.stt.model_path import bundled_model_path
 from tests.serve.harness import ROOT, Client, free_port, serving, stored_turns
 from tests.voice.fakes import frames, read_wav
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.voice.transcriber import Transcript, TranscriptionError, WordTiming
+from app.voice.stt import Transcript, TranscriptionError, WordTiming
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 RATE = 16_000

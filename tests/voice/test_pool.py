@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from app.voice.pool import PoolFull, Priority, TranscriptionPool
-from app.voice.transcriber import TranscriptionError
+from app.voice.stt import TranscriptionError
 from tests.voice.fakes import BatchingFake, FakeTranscriber, silence
 
 

@@ -56,5 +56,18 @@ def test_bad_messages_are_refused(raw, code):
 
 @pytest.mark.parametrize("kind", protocol.CLIENT_TYPES)
 def test_every_known_message_parses(kind):
-    data = {"type": kind, "text": "SELECT 1", "seq": 1}
+    data = {"type": kind, "text": "SELECT 1", "seq": 1, "language": "sql", "code": "SELECT 1", "mode": "run",
+            "base": 0, "graph": {"nodes": [], "edges": []}}
     assert parse_client_text(json.dumps(data)).type == kind
+
+
+@pytest.mark.parametrize("data, says", [
+    ({"type": "code", "language": "cobol", "code": "x"}, "'language'"),
+    ({"type": "code", "language": "python"}, "string 'code'"),
+    ({"type": "code", "language": "python", "code": "x" * 20_001}, "limited to 20000"),
+    ({"type": "run", "language": "python", "code": "x", "mode": "all"}, "'mode'"),
+])
+def test_bad_code_messages_are_refused_with_a_clear_message(data, says):
+    with pytest.raises(ProtocolError) as err:
+        parse_client_text(json.dumps(data))
+    assert err.value.code == protocol.BAD_MESSAGE and says in err.value.message

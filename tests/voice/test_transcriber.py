@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 
 from app.config import Settings
-from app.voice.model_path import resolve_stt_model
-from app.voice.transcriber import (
+from app.voice.stt import (
     PROMPT_BUDGET_CHARS,
     RemoteTranscriber,
     Transcript,
@@ -22,6 +21,7 @@ from app.voice.transcriber import (
     build_transcriber,
     vocabulary_prompt,
 )
+from app.voice.stt.model_path import resolve_stt_model
 from tests.voice.fakes import read_wav, tone
 
 
@@ -104,7 +104,7 @@ def test_whisper_transcribes_the_fixture_with_word_times():
 
 
 def test_encoder_window_is_the_clip_plus_padding_at_most_30_s():
-    from app.voice.transcriber import window_frames
+    from app.voice.stt import window_frames
 
     assert window_frames(16_000 * 4, 3.0) == 702  # 4 s of audio + 3 s of silence, in 10 ms frames, even
     assert window_frames(16_000 * 29, 3.0) == 3000
@@ -112,7 +112,7 @@ def test_encoder_window_is_the_clip_plus_padding_at_most_30_s():
 
 
 def test_base_model_is_joined_from_its_packages_and_verified(tmp_path):
-    from app.voice import model_path
+    from app.voice.stt import model_path
 
     try:
         model_path._base_parts()
@@ -150,7 +150,7 @@ def test_a_batch_hears_what_single_calls_hear():
 def test_decoding_is_capped_by_the_length_of_the_audio():
     """A loop cannot run to whisper's 448 tokens: a clip decodes to at most ~8 tokens a second (fast
     speech is ~5), within one window's room."""
-    from app.voice.transcriber import WINDOW_TOKENS, max_tokens
+    from app.voice.stt import WINDOW_TOKENS, max_tokens
 
     assert max_tokens(16_000 * 5) == 56
     assert max_tokens(16_000 * 4) > 4 * 5 * 1.5  # room for fast speech

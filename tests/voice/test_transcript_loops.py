@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.voice.transcriber import Transcript, WordTiming, without_loops
+from app.voice.stt import Transcript, WordTiming, without_loops
 
 
 def transcript(text: str) -> Transcript:

@@ -1,0 +1,168 @@
+"""Barge-in without headphones: take the interviewer's own voice out of the microphone stream.
+
+The server knows what it plays and when (app/voice/speaker/stream.py sends each piece; `add_reference`
+places it on the microphone's sample timeline at the moment it leaves). What comes back through the
+candidate's speakers and microphone (what the browser's echo cancellation leaves) arrives later by an
+unknown delay (network both ways, output and input buffering: ~50-600 ms) and attenuated. While a reference
+is in play, the guard finds that delay and gain by cross-correlating the last second of microphone audio
+with the reference (every `REESTIMATE_MS`), subtracts the scaled, delayed reference, and mutes what is
+left when it is no louder than a fraction of the expected echo. The endpointer (VAD, transcription) sees the
+residual: the interviewer's voice does not start a turn; a candidate talking over it still does.
+
+Pure and synchronous, like the endpointer: samples in, samples out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.voice.smart_turn import RecentAudio
+
+RATE = 16_000
+MAX_DELAY_S = 0.8  # echo later than this after the piece left is not looked for
+WINDOW_S = 0.5  # microphone audio correlated with the reference to find the delay
+REESTIMATE_MS = 200  # while no echo path is known
+TRACK_MS = 1000  # once known: re-checked this often, within TRACK_LAGS of it (cheap)
+TRACK_LAGS = RATE * 10 // 1000
+SEARCH_TRIES = 5  # fast searches a reply gets; then (no echo found: headphones, or none came back) every TRACK_MS
+DECIMATE = 4  # the search runs at 4 kHz, then is refined at 16 kHz around what it found
+MIN_CORRELATION = 0.3  # below: no echo found (the piece was not played, or the candidate is far louder)
+RESIDUAL_FLOOR = 0.5  # residual at most this fraction of the expected echo (rms) is leftover echo: muted
+TAIL = RATE * 150 // 1000  # reverberation allowed for after the direct echo
+BLOCK = 320  # 20 ms: the envelope's resolution
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if len(x) else 0.0
+
+
+def _peak_rms(x: np.ndarray) -> float:
+    """The loudest 20 ms of `x` (rms)."""
+    if not len(x):
+        return 0.0
+    usable = len(x) // BLOCK * BLOCK
+    if not usable:
+        return _rms(x)
+    return float(np.sqrt(np.max(np.mean(np.square(x[:usable].reshape(-1, BLOCK), dtype=np.float64), axis=1))))
+
+
+def resample(pcm: np.ndarray, rate: int, to: int = RATE) -> np.ndarray:
+    """float32 audio from `rate` to `to` (band-limited, by FFT: pieces are whole sentences)."""
+    x = np.asarray(pcm, dtype=np.float32)
+    if rate == to or not len(x):
+        return x
+    n = max(1, round(len(x) * to / rate))
+    spectrum = np.fft.rfft(x)
+    kept = np.zeros(n // 2 + 1, dtype=spectrum.dtype)
+    m = min(len(kept), len(spectrum))
+    kept[:m] = spectrum[:m]
+    return (np.fft.irfft(kept, n) * (n / len(x))).astype(np.float32)
+
+
+class EchoGuard:
+    def __init__(self) -> None:
+        self.ref = np.zeros(0, dtype=np.float32)  # reference audio from stream sample `ref_start`
+        self.ref_start = 0
+        self.pos = 0  # stream sample index of the next microphone sample
+        self._mic = RecentAudio(WINDOW_S)  # the last second of microphone audio
+        self._since = REESTIMATE_MS * RATE // 1000  # samples since the last estimate
+        self.delay = 0  # samples
+        self.gain = 0.0
+        self.guarded = 0  # frames cleaned (for logs and benches)
+        self._misses = 0  # searches of this reply that found no echo
+
+    @property
+    def active(self) -> bool:
+        return len(self.ref) > 0 and self.pos < self.ref_start + len(self.ref) + int(MAX_DELAY_S * RATE)
+
+    def add_reference(self, pcm: np.ndarray, rate: int) -> None:
+        """A piece of the interviewer's voice left for the client now: it plays after what is queued."""
+        piece = resample(np.asarray(pcm, dtype=np.float32) / 32768.0, rate)
+        end = self.ref_start + len(self.ref)
+        if not self.active or end < self.pos:  # nothing queued before it: it starts now
+            self.ref, self.ref_start = piece, self.pos
+            self._misses = 0
+            self._since = REESTIMATE_MS * RATE // 1000  # the echo path of the last reply is kept as a start
+        else:
+            self.ref = np.concatenate([self.ref, piece])
+        horizon = self.pos - int((WINDOW_S + MAX_DELAY_S) * RATE)  # older reference is never needed again
+        if horizon > self.ref_start:
+            self.ref, self.ref_start = self.ref[horizon - self.ref_start:], horizon
+
+    def stop(self) -> None:
+        """The client stopped playing (barge-in, a withdrawn reply): nothing more of it is coming back
+        after the delay already in flight."""
+        end = self.pos + self.delay
+        if self.ref_start + len(self.ref) > end:
+            self.ref = self.ref[: max(0, end - self.ref_start)]
+
+    def clean(self, samples: np.ndarray) -> np.ndarray:
+        """The microphone frame without the interviewer's echo (unchanged when nothing is playing)."""
+        n = len(samples)
+        self._mic.append(np.asarray(samples, dtype=np.float32))
+        start, self.pos = self.pos, self.pos + n
+        if not self.active:
+            return samples
+        self._since += n
+        searching = self.gain <= 0 and self._misses < SEARCH_TRIES
+        if self._since >= (REESTIMATE_MS if searching else TRACK_MS) * RATE // 1000:
+            self._since = 0
+            self._estimate()
+        self.guarded += 1
+        if self.gain <= 0:  # no echo path known yet (the session's first reply): only louder than the
+            expected = _peak_rms(self._reference(start - int(MAX_DELAY_S * RATE), n + int(MAX_DELAY_S * RATE)))
+            return np.zeros_like(samples) if _rms(samples) <= expected else samples  # voice itself counts
+        echo = self.gain * self._reference(start - self.delay, n)
+        residual = (samples - echo).astype(np.float32)
+        # the room adds reverberation the one-tap estimate leaves behind: allow for the recent reference
+        expected = self.gain * _peak_rms(self._reference(start - self.delay - TAIL, n + TAIL))
+        left, heard = _rms(residual), _rms(samples)
+        if left <= RESIDUAL_FLOOR * expected:
+            return np.zeros_like(samples)  # what is left is the echo's own tail: not the candidate
+        return samples if left >= heard else residual  # subtracting made it louder: that echo is not there
+
+    # --- internals ---------------------------------------------------------------------------------
+    def _reference(self, at: int, n: int) -> np.ndarray:
+        """Reference samples for stream indices [at, at + n), zero outside what was played."""
+        out = np.zeros(n, dtype=np.float32)
+        a, b = max(at, self.ref_start), min(at + n, self.ref_start + len(self.ref))
+        if b > a:
+            out[a - at : b - at] = self.ref[a - self.ref_start : b - self.ref_start]
+        return out
+
+    def _estimate(self) -> None:
+        """Delay and gain of the echo in the last second, by FFT cross-correlation over 0..MAX_DELAY_S."""
+        lags = int(MAX_DELAY_S * RATE)
+        mic = self._mic.since(self.pos - int(WINDOW_S * RATE))
+        w = len(mic)
+        ref = self._reference(self.pos - w - lags, w + lags)  # ref[k + lag] aligns with mic[k] at delay lags-lag
+        if not np.any(ref) or not np.any(mic):
+            return
+        if self.gain > 0:  # tracking a known path: only lags near it
+            centre = lags - self.delay
+        else:  # searching: all lags at 4 kHz (block means: a crude low-pass, enough to find the peak)
+            d_ref = ref[: len(ref) // DECIMATE * DECIMATE].reshape(-1, DECIMATE).mean(axis=1)
+            d_mic = mic[: w // DECIMATE * DECIMATE].reshape(-1, DECIMATE).mean(axis=1)
+            size = 1 << int(np.ceil(np.log2(len(d_ref) + len(d_mic))))
+            n_lags, dw = lags // DECIMATE + 1, len(d_mic)
+            coarse = np.fft.irfft(np.fft.rfft(d_ref, size) * np.conj(np.fft.rfft(d_mic, size)), size)[:n_lags]
+            cum = np.concatenate([[0.0], np.cumsum(d_ref.astype(np.float64) ** 2)])
+            energy = np.maximum(cum[dw : dw + n_lags] - cum[:n_lags], 1e-12)
+            centre = int(np.argmax(coarse / np.sqrt(energy))) * DECIMATE
+        lo, hi = max(0, centre - TRACK_LAGS), min(lags, centre + TRACK_LAGS)
+        windows = np.lib.stride_tricks.sliding_window_view(ref[lo : hi + w], w)  # direct products near it
+        corr = np.zeros(lags + 1)
+        corr[lo : hi + 1] = windows @ mic
+        # energy of each reference window, to normalise (a loud stretch must not win by loudness alone)
+        cum = np.concatenate([[0.0], np.cumsum(ref.astype(np.float64) ** 2)])
+        energy = cum[w : w + lags + 1] - cum[: lags + 1]
+        mic_energy = float(np.dot(mic, mic))
+        norm = np.sqrt(np.maximum(energy, 1e-12) * max(mic_energy, 1e-12))
+        score = np.full(lags + 1, -1.0)
+        score[lo : hi + 1] = corr[lo : hi + 1] / norm[lo : hi + 1]
+        best = int(np.argmax(score))
+        if score[best] < MIN_CORRELATION:
+            self._misses += 1
+            return  # not found now (the candidate is much louder, or it was not played): keep the path
+        self.delay = lags - best
+        self.gain = float(max(0.0, corr[best] / max(energy[best], 1e-12)))

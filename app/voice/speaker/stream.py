@@ -1,0 +1,140 @@
+"""The interviewer's reply spoken by the server: sentences synthesized in a bounded pool, in order, each sent
+over the session's WebSocket as one binary frame as soon as it is ready (docs/protocol.md, "Server voice").
+
+Frame: a 16-byte header, then PCM16 little-endian mono samples:
+    magic b"VVA1" | reply u32 (per connection, from 1) | index u16 (sentence in the reply) | flags u16 (0)
+    | sample rate u32
+A reply's frames all precede its `interviewer_done`; the browser plays them back to back and answers
+`playback_done` with the reply's seq when the last one has played.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import re
+import struct
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from app.voice.speaker.base import Speaker
+
+log = logging.getLogger("viva.voice")
+
+MAGIC = b"VVA1"
+HEADER = struct.Struct("<4sIHHI")
+SENTENCE_END = re.compile(r"[.!?…:;][\"')\]]?\s+")
+
+
+def audio_frame(reply: int, index: int, sample_rate: int, pcm: np.ndarray) -> bytes:
+    return HEADER.pack(MAGIC, reply, index, 0, sample_rate) + np.asarray(pcm, dtype="<i2").tobytes()
+
+
+def parse_frame(data: bytes) -> tuple[int, int, int, np.ndarray]:
+    """(reply, index, sample rate, samples) of a frame (tests, benches)."""
+    magic, reply, index, _flags, rate = HEADER.unpack_from(data)
+    if magic != MAGIC:
+        raise ValueError("not a voice frame")
+    return reply, index, rate, np.frombuffer(data[HEADER.size:], dtype="<i2")
+
+
+class SentenceSplitter:
+    """Streamed text in, whole sentences out (what the browser voice did on its side)."""
+
+    def __init__(self) -> None:
+        self.buffer = ""
+
+    def feed(self, text: str) -> list[str]:
+        self.buffer += text
+        cut = 0
+        for match in SENTENCE_END.finditer(self.buffer):
+            cut = match.end()
+        if not cut:
+            return []
+        done, self.buffer = self.buffer[:cut], self.buffer[cut:]
+        return [s for s in (p.strip() for p in re.split(r"(?<=[.!?…:;])\s+", done)) if s]
+
+    def rest(self) -> str:
+        rest, self.buffer = self.buffer.strip(), ""
+        return rest
+
+
+class SpeakerPool:
+    """Synthesis off the event loop: `workers` threads, at most `max_waiting` sentences waiting."""
+
+    def __init__(self, speaker: Speaker, workers: int = 1, max_waiting: int = 32) -> None:
+        self.speaker = speaker
+        self.name = speaker.name
+        self.max_waiting = max_waiting
+        self._executor = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="speaker")
+        self._waiting = 0
+
+    @property
+    def sample_rate(self) -> int:
+        return self.speaker.sample_rate
+
+    async def synthesize(self, text: str) -> np.ndarray | None:
+        """The sentence's samples; None when the pool is full or synthesis failed (the text is on screen)."""
+        if self._waiting >= self.max_waiting:
+            log.warning("speaker busy: a sentence of %d chars is not voiced", len(text))
+            return None
+        self._waiting += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, self.speaker.synthesize, text)
+        except Exception as exc:  # noqa: BLE001 - one failed sentence must not end the reply
+            log.error("speech synthesis failed (%s)", type(exc).__name__)
+            return None
+        finally:
+            self._waiting -= 1
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class ReplyVoice:
+    """One reply: `feed` the streamed text, `finish` when it is complete (returns when every sentence has
+    been sent), `cancel` on barge-in. `on_sent(pcm, sample_rate)` sees each piece as it leaves (the echo
+    guard's reference)."""
+
+    def __init__(self, pool: SpeakerPool, send: Callable, reply: int,
+                 on_sent: Callable[[np.ndarray, int], None] | None = None) -> None:
+        self.pool, self.send, self.reply, self.on_sent = pool, send, reply, on_sent
+        self.splitter = SentenceSplitter()
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.started = time.perf_counter()
+        self.first_audio_s: float | None = None
+        self.sent = 0
+        self.audio_s = 0.0
+        self.stopped = False
+        self._task = asyncio.create_task(self._run())
+
+    def feed(self, text: str) -> None:
+        for sentence in self.splitter.feed(text):
+            self.queue.put_nowait(sentence)
+
+    async def finish(self) -> None:
+        rest = self.splitter.rest()
+        if rest:
+            self.queue.put_nowait(rest)
+        self.queue.put_nowait(None)
+        await asyncio.shield(self._task)
+
+    def cancel(self) -> None:
+        self.stopped = True
+        self._task.cancel()
+
+    async def _run(self) -> None:
+        while (sentence := await self.queue.get()) is not None:
+            pcm = await self.pool.synthesize(sentence)
+            if pcm is None or not len(pcm):
+                continue
+            await self.send(audio_frame(self.reply, self.sent, self.pool.sample_rate, pcm))
+            if self.first_audio_s is None:
+                self.first_audio_s = time.perf_counter() - self.started
+            self.sent += 1
+            self.audio_s += len(pcm) / self.pool.sample_rate
+            if self.on_sent is not None:
+                self.on_sent(pcm, self.pool.sample_rate)

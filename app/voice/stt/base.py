@@ -1,0 +1,124 @@
+"""What every speech-to-text provider returns, the Protocol they share, and the words Whisper is primed with.
+
+`transcribe()` is blocking and runs in the worker threads of `TranscriptionPool` (app/voice/pool.py),
+never on the event loop. Times in a `Transcript` are seconds from the start of the audio given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+PROMPT_BUDGET_CHARS = 480  # whisper keeps ~224 prompt tokens; stay well inside (about 4 chars a token)
+
+
+class TranscriptionError(Exception):
+    """The recogniser failed on this audio (the session reports it; other turns go on)."""
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    word: str
+    start: float
+    end: float
+    probability: float | None = None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    words: list[WordTiming] = field(default_factory=list)
+
+
+LOOP_MIN_WORDS, LOOP_MAX_WORDS, LOOP_REPEATS = 2, 40, 3
+LOOP_LONG_WORDS = 6  # a phrase this long is a loop already when heard twice running
+
+
+def _norm(word: str) -> str:
+    return "".join(c for c in word.lower() if c.isalnum())
+
+
+def without_loops(transcript: Transcript) -> Transcript:
+    """Whisper's repetition loop cut back to one occurrence: a phrase of 2-5 words said three or more
+    times in a row ("before I start, before I start, before I start, ..." from a short clip decoded with
+    its context prompt), or of 6-40 words said twice (a whole sentence decoded again from the silence after
+    it), is kept once. People do not say a whole sentence twice running; a single word ("no, no, no") is
+    left alone. The text is rebuilt from the words when anything was cut."""
+    words = list(transcript.words)
+    keys = [_norm(w.word) for w in words]
+    i, cut = 0, False
+    while i < len(words):
+        for n in range(LOOP_MIN_WORDS, LOOP_MAX_WORDS + 1):
+            reps = 1
+            while keys[i + reps * n:i + (reps + 1) * n] == keys[i:i + n] and i + (reps + 1) * n <= len(keys):
+                reps += 1
+            if reps >= (LOOP_REPEATS if n < LOOP_LONG_WORDS else 2):
+                end = i + reps * n
+                while end < len(keys) and end - i - reps * n < n and keys[end] == keys[i + (end - i) % n]:
+                    end += 1  # and the loop's last, unfinished pass
+                del words[i + n:end], keys[i + n:end]
+                cut = True
+                break
+        i += 1
+    if not cut:
+        return transcript
+    return Transcript(" ".join(w.word for w in words), words)
+
+
+class Transcriber(Protocol):
+    name: str
+
+    def load(self) -> None:
+        """Make the first transcribe() fast (load and warm the model); idempotent."""
+        ...
+
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
+        """Blocking. `audio`: float32 mono 16 kHz. `prompt`: words that bias recognition."""
+        ...
+
+
+# How the recogniser should spell terms that rubrics list in lower case (names, acronyms, jargon).
+SPELLINGS = {t.lower(): t for t in """Redis Kafka Postgres PostgreSQL MySQL NoSQL Cassandra DynamoDB MongoDB
+    Memcached RabbitMQ SQS SNS S3 CDN gRPC REST GraphQL JSON UUID UTC TTL LRU QPS DAU MVP SLA SLO SLI RPC API
+    WebSocket Kubernetes Docker Raft Paxos CRDT PACELC TrueTime NTP 2PC ACID BASE CAP CTE SQL ETag OAuth JWT
+    HTTP HTTPS TCP UDP p99 BFS DFS Dijkstra idempotency idempotent sharding""".split()}
+
+
+def vocabulary_prompt(terms: list[str], budget: int = PROMPT_BUDGET_CHARS // 2) -> str:
+    """A short glossary line from a round's vocabulary, within `budget` characters.
+
+    Whisper gains most from names and jargon it would otherwise misspell: known spellings first
+    (Redis, Kafka, gRPC), then long single words (idempotency, denormalize), then short phrases.
+    Numbers and everyday phrases are left out: they need no help and would crowd the prompt.
+    """
+    ranked: dict[str, tuple[int, int, str]] = {}
+    for term in terms:
+        key = " ".join(term.lower().split())
+        if not key or any(c.isdigit() for c in key) or key in ranked:
+            continue
+        words = key.split()
+        if key in SPELLINGS:
+            ranked[key] = (0, 0, SPELLINGS[key])
+        elif len(words) == 1 and len(key) >= 7:
+            ranked[key] = (1, -len(key), term.strip())
+        elif len(words) == 2 and all(w in SPELLINGS or len(w) >= 6 for w in words):
+            ranked[key] = (2, len(key), " ".join(SPELLINGS.get(w, w) for w in words))
+    picked: list[str] = []
+    size = 0
+    for _, _, term in sorted(ranked.values(), key=lambda r: r[:2]):
+        if size + len(term) + 2 <= budget:
+            picked.append(term)
+            size += len(term) + 2
+    return ", ".join(picked) + "." if picked else ""
+
+
+def build_prompt(glossary: str, previous_text: str = "") -> str | None:
+    """Glossary plus the end of what was said just before (context across chunks of one turn)."""
+    room = PROMPT_BUDGET_CHARS - len(glossary) - 1
+    tail = previous_text[-room:].split(" ", 1)[-1] if len(previous_text) > room else previous_text
+    prompt = f"{glossary} {tail}".strip()
+    return prompt or None
+
+

