@@ -20,9 +20,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from app import answer_keys
+from app import answer_keys, round_plan
 from app.answer_keys import AnswerKey
 from app.board.spec import BoardSpec, check_against, load_spec
+from app.round_plan import RoundPlan
 
 Level = Literal["mid", "senior", "staff"]
 LEVELS: tuple[str, ...] = ("mid", "senior", "staff")
@@ -231,6 +232,8 @@ class RoundPrompt(Strict):
     # own fact with the same id takes precedence
     facts: list[Fact] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=8)
+    # one problem in depth through the phases (deep), or several questions (series): app/round_plan.py
+    structure: Literal["deep", "series"] = "series"
 
     _facts_unique = field_validator("facts")(_unique_ids)
 
@@ -242,8 +245,13 @@ class Round(BaseModel):
 
     rubric: Rubric
     prompt: RoundPrompt
-    keys: AnswerKey | None = None
     board: BoardSpec = BoardSpec()  # what its whiteboards should show (prompts/boards/, app/board/spec.py)
+    keys: AnswerKey | None = None
+    plan: RoundPlan | None = None  # phase prompts (prompts/phases/<round>.yaml), for deep rounds
+
+    @property
+    def deep(self) -> bool:
+        return self.prompt.structure == "deep"
 
     @property
     def id(self) -> str:
@@ -376,7 +384,13 @@ def load_round(rubric_path: Path, prompts_dir: Path) -> Round:
         check_against(board, board_path, {q.id for q in prompt.questions}, {d.key for d in rubric.dimensions})
     except ValueError as exc:
         raise CatalogError(str(exc)) from None
-    return Round(rubric=rubric, prompt=prompt, keys=keys, board=board)
+    rnd = Round(rubric=rubric, prompt=prompt, keys=keys, board=board)
+    try:
+        plan = round_plan.load(prompts_dir, rnd.id)
+        round_plan.validate(rnd, plan, Path(prompts_dir))
+    except round_plan.PlanError as exc:
+        raise CatalogError(str(exc)) from exc
+    return Round(rubric=rubric, prompt=prompt, keys=keys, board=board, plan=plan)
 
 
 def load_catalog(rubrics_dir: Path, prompts_dir: Path) -> Catalog:

@@ -134,7 +134,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         levels = tuple(args.levels.split(",")) if args.levels else ("mid", "senior", "staff")
         modes = tuple(m == "typed" for m in args.modes.split(","))
         reports[name] = asyncio.run(evaluate(catalog, brain, answers=args.answers, rounds=rounds, levels=levels,
-                                             modes=modes))
+                                             modes=modes, show_progress=True, label=f"viva eval ({name})"))
     print(format_table(reports))
     print(f"(uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()})")
     if args.misses:

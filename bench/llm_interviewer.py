@@ -32,6 +32,7 @@ from app.config import ROOT, Settings  # noqa: E402
 from app.interviewer import Interviewer, planner  # noqa: E402
 from app.interviewer.llm import LLMBrain  # noqa: E402
 from app.interviewer.llm_guard import AS_CANDIDATE, MARKDOWN, repeats, split_sentences, words  # noqa: E402
+from app.progress import Progress  # noqa: E402
 
 OFF_TOPIC = ("Honestly the thing I'm proudest of is moving my team from Java to Go last year, the build times "
              "dropped a lot and everyone was happier with the tooling.")
@@ -152,9 +153,11 @@ async def main() -> None:
     catalog = load_catalog(ROOT / "rubrics", ROOT / "prompts")
     rows: list[dict] = []
     runs = []
-    for rid in args.rounds.split(","):
-        for level in args.levels.split(","):
-            runs.append(await interview(brain, catalog.get(rid), level, args.answers, rows))
+    plan = [(rid, level) for rid in args.rounds.split(",") for level in args.levels.split(",")]
+    progress = Progress(len(plan), "llm_interviewer interviews")
+    for rid, level in plan:
+        runs.append(await interview(brain, catalog.get(rid), level, args.answers, rows))
+        progress.step()
     llm_rows = [r for r in rows if r["llm"]]
     written = [r for r in llm_rows if not r["fallback"]]
     follow = [r for r in written if r["move"] in FOLLOW_UPS]

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.catalog import load_catalog  # noqa: E402
 from app.config import Settings  # noqa: E402
+from app.progress import Progress  # noqa: E402
 from app.scoring.llm import LlmScorer  # noqa: E402
 from app.scoring.rubric import OfflineScorer  # noqa: E402
 from app.scoring.scorecard import ScorecardDoc  # noqa: E402
@@ -76,6 +77,8 @@ def main() -> int:
     times: list[float] = []
     ranks: list[tuple[str, str, str]] = []
     total_unverified = 0
+    files = [args.transcripts / f"{r}_{k}.txt" for r in args.rounds.split(",") for k in args.kinds.split(",")]
+    progress = Progress(sum(f.exists() for f in files), "llm_scorer transcripts")
     for rid in args.rounds.split(","):
         rnd = catalog.get(rid)
         if rnd is None:
@@ -93,6 +96,7 @@ def main() -> int:
             doc = llm.score(rnd, args.level, turns)
             took = time.monotonic() - t0
             times.append(took)
+            progress.step()
             bad = unverified_quotes(doc, turns)
             total_unverified += bad
             by_llm = sum(d.scored_by == "llm" for d in doc.dimensions)

@@ -110,12 +110,13 @@ def test_id_must_match_file_name(tree):
 
 
 def test_a_seventh_round_needs_only_files(tree):
-    for folder, suffix in (("rubrics", ""), ("prompts/rounds", "")):
+    for folder, suffix in (("rubrics", ""), ("prompts/rounds", ""), ("prompts/phases", "")):
         src = tree / folder / f"coding.yaml{suffix}"
         dst = tree / folder / "frontend_coding.yaml"
         dst.write_text(src.read_text())
     _edit(tree / "rubrics" / "frontend_coding.yaml", lambda d: d.update(id="frontend_coding"))
     _edit(tree / "prompts" / "rounds" / "frontend_coding.yaml", lambda d: d.update(round="frontend_coding"))
+    _edit(tree / "prompts" / "phases" / "frontend_coding.yaml", lambda d: d.update(round="frontend_coding"))
     assert "frontend_coding" in {r.id for r in _load(tree)}
 
 

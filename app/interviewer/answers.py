@@ -17,7 +17,7 @@ import re
 from app.board import followup as board
 from app.catalog import Fact, Question, Round
 from app.hearing import claims as MC
-from app.interviewer import anchor
+from app.interviewer import anchor, walk
 from app.interviewer import facts as F
 from app.interviewer import phrases as P
 from app.interviewer import planner as PL
@@ -26,6 +26,7 @@ from app.interviewer.intents import is_clarifying_question, is_confused, is_vagu
 from app.interviewer.moves import Move, MoveKind
 from app.interviewer.relevance import is_off_topic, overlap
 from app.interviewer.state import Event, InterviewState
+from app.interviewer.words import content_words
 
 MAX_CHALLENGES_PER_QUESTION = 2  # then the interview moves on, whatever else the candidate gets wrong
 
@@ -46,12 +47,20 @@ def classify(state: InterviewState, rnd: Round, event: Event) -> str:
     if is_clarifying_question(event.text):
         return "clarifying"
     q = PL.current_question(state, rnd)
-    if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals)):
+    if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals)) \
+            or (event.answers_other and _substantive(event.text)):
         return "off_topic"
     has_specifics = any(specificity(event.text).values())
     if is_vague(event.text) and not (event.new_signals and has_specifics):
         return "vague"
     return "ok"
+
+
+OTHER_MIN_WORDS = 12  # an answer to another problem is a real answer: a vague line is never redirected as one
+
+
+def _substantive(text: str) -> bool:
+    return len(content_words(text)) >= OTHER_MIN_WORDS
 
 
 def on_answer(state: InterviewState, rnd: Round, event: Event) -> Move:
@@ -82,13 +91,19 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
                     phase=state.phase)
     if intent in ("hint", "dont_know"):
         return _hint(state, rnd, q, intent)
-    if intent == "done" or q is None:
+    if q is None:
         return PL.next_question(state, rnd, ack)
+    if intent == "done":
+        return move_on(state, rnd, q, ack, leave_phase=True)
     if kind == "clarifying":
         return clarify(state, rnd, q, event.text)
+    if kind == "off_topic" and event.answers_other:  # heard by meaning only: a drawing that contradicts the
+        drawn = board.board_move(state, rnd, q, event.text)  # words is the more concrete thing to raise
+        if drawn is not None and drawn.extra.get("board") == "contradiction":
+            return drawn
     if kind == "off_topic":
         if state.redirects == 0:
-            return _redirect(state, q)
+            return _redirect(state, rnd, q)
         return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
     challenge = _challenge(state, rnd, q, event)  # kind is ok or vague here: an answer to the question
     if challenge is not None:
@@ -133,7 +148,9 @@ def _challenge(state: InterviewState, rnd: Round, q: Question, event: Event) -> 
 
 def _advance(state: InterviewState, rnd: Round, q: Question, ack: str, echo: str | None = None) -> Move:
     """The planned next question: a probe of the question in play (after `echo`, the candidate's words
-    said back, when there are any), or the next main question."""
+    said back, when there are any), or the next main question. A deep round walks its phases (walk.py)."""
+    if walk.has_plan(rnd, q):
+        return move_on(state, rnd, q, echo or ack)
     phase = PL.phase_now(state, rnd)
     dims = T.phase_dimensions(rnd).get(phase.key, [])
     phases = rnd.rubric.phases
@@ -143,7 +160,7 @@ def _advance(state: InterviewState, rnd: Round, q: Question, ack: str, echo: str
     if pending and phase.new_question and state.question_answers >= 1:
         return PL.next_question(state, rnd, announce, transition=phase.key, prefer=dims)
     spent = state.elapsed_s - state.question_started_s
-    probe = PL.probe_for(state, q, dims)
+    probe = PL.probe_for(state, q, dims, rnd)
     before_wrap_up = T.remaining_s(rnd, state.elapsed_s) - T.WRAP_UP_S
     over = spent >= T.question_budget_s(rnd) or state.question_answers >= T.question_answer_budget(rnd)
     if probe is not None and before_wrap_up < T.MIN_QUESTION_S / 2:
@@ -155,6 +172,18 @@ def _advance(state: InterviewState, rnd: Round, q: Question, ack: str, echo: str
     if pending and (not dims or probe[1] in dims):
         return PL.probe_move(q, probe, announce, transition=phase.key)
     return PL.probe_move(q, probe, echo or ack)
+
+
+def move_on(state: InterviewState, rnd: Round, q: Question | None, lead: str, leave_phase: bool = False) -> Move:
+    """A deep round's next prompt on the same problem (the next phase's when `leave_phase`), a second problem
+    only when this one is exhausted; a series round's next question."""
+    if q is None or not walk.has_plan(rnd, q):
+        return PL.next_question(state, rnd, lead)
+    ask = walk.next_ask(state, rnd, q, leave_phase)
+    if ask is None:
+        return PL.next_question(state, rnd, lead)
+    phase = next(p for p in rnd.rubric.phases if p.key == ask.phase)
+    return walk.ask_move(state, rnd, q, ask, lead, _announcement(state, rnd, phase))
 
 
 def _announcement(state: InterviewState, rnd: Round, phase) -> str:
@@ -174,10 +203,9 @@ def _hint(state: InterviewState, rnd: Round, q: Question | None, intent: str) ->
     if state.prompt_move == MoveKind.CHALLENGE:  # a challenge has no hint (it would give the answer): move on
         return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
     key, hint, dim = q.id, q.hint, None
-    tag = state.probe_in_play
-    if tag and tag.startswith(f"{q.id}:"):
-        probe = q.probes[int(tag.split(":")[1])]
-        key, hint, dim = tag, probe.hint, probe.dimension
+    ask = walk.resolve(rnd, q, state.probe_in_play)
+    if ask is not None:
+        key, hint, dim = ask.tag, ask.hint, ask.dimension
     used = state.probe_hints if ":" in key else state.hints_used
     if key not in used:
         lead = P.pick(P.HINT_INTRO if intent == "hint" else P.DONT_KNOW, seed)
@@ -190,7 +218,9 @@ def _hint(state: InterviewState, rnd: Round, q: Question | None, intent: str) ->
 
 def _other_probe_or_next(state: InterviewState, rnd: Round, q: Question | None, lead: str) -> Move:
     """The candidate is stuck (or twice off the point): another angle on the question, else the next one."""
-    probe = PL.probe_for(state, q, T.phase_dimensions(rnd).get(PL.phase_now(state, rnd).key, [])) \
+    if q is not None and walk.has_plan(rnd, q):
+        return move_on(state, rnd, q, lead)
+    probe = PL.probe_for(state, q, T.phase_dimensions(rnd).get(PL.phase_now(state, rnd).key, []), rnd) \
         if q is not None else None
     over = q is not None and state.question_answers >= T.question_answer_budget(rnd)
     if q is None or probe is None or over:
@@ -198,30 +228,38 @@ def _other_probe_or_next(state: InterviewState, rnd: Round, q: Question | None, 
     return PL.probe_move(q, probe, lead)
 
 
-def _in_play(state: InterviewState, q: Question) -> str:
+def _in_play(state: InterviewState, rnd: Round, q: Question) -> str:
     """The question the candidate should be answering: a challenge just put, else the probe in play,
     else the main question."""
     if state.prompt_move == MoveKind.CHALLENGE and state.last_prompt:
         return state.last_prompt
-    tag = state.probe_in_play
-    if tag and tag.startswith(f"{q.id}:"):
-        return q.probes[int(tag.split(":")[1])].text
-    return q.text
+    ask = walk.resolve(rnd, q, state.probe_in_play)
+    return ask.text if ask is not None else q.text
 
 
-def _redirect(state: InterviewState, q: Question) -> Move:
+def _redirect(state: InterviewState, rnd: Round, q: Question) -> Move:
     """Restate the part that was missed: the probe (or question) in play, not a request for specifics."""
     lead = P.pick(P.REDIRECT, state.interviewer_turns)
-    prompt = _in_play(state, q)
+    if state.event is not None and state.event.answers_other and _substantive(state.event.text):
+        lead = (f"That sounds like a different problem; we're on {problem_name(rnd, q)} here." if rnd.deep
+                else "That sounds like the answer to a different question.")  # name what was asked
+    prompt = _in_play(state, rnd, q)
     return Move(MoveKind.REDIRECT, P.compose(lead, prompt, optional=(0,)), lead=lead, prompt=prompt,
-                question_id=q.id, dimension=_dimension_in_play(state, q))
+                question_id=q.id, dimension=_dimension_in_play(state, rnd, q))
 
 
-def _dimension_in_play(state: InterviewState, q: Question) -> str | None:
-    tag = state.probe_in_play
-    if tag and tag.startswith(f"{q.id}:"):
-        return q.probes[int(tag.split(":")[1])].dimension
-    return None
+_SPOKEN = {"api": "API", "url": "URL", "grpc": "gRPC", "graphql": "GraphQL", "lru": "LRU", "cap": "CAP"}
+
+
+def problem_name(rnd: Round, q: Question) -> str:
+    """How the interviewer names the problem in play: "the rate limiter", "the LRU cache problem"."""
+    words = " ".join(_SPOKEN.get(w, w) for w in q.id.split("_"))
+    return f"the {words} problem" if rnd.id == "coding" else f"the {words}"
+
+
+def _dimension_in_play(state: InterviewState, rnd: Round, q: Question) -> str | None:
+    ask = walk.resolve(rnd, q, state.probe_in_play)
+    return ask.dimension if ask is not None else None
 
 
 def _specifics(state: InterviewState, rnd: Round, lead: str, missing: list[str]) -> Move | None:
@@ -237,7 +275,7 @@ def _specifics(state: InterviewState, rnd: Round, lead: str, missing: list[str])
             if tag not in state.asked_probes:
                 return Move(MoveKind.SPECIFICS, P.compose(lead, line, optional=(0,)), lead=lead, prompt=line,
                             question_id=state.question_id, tag=tag, extra={"missing": kind},
-                            dimension=_dimension_in_play(state, q) if q else None)
+                            dimension=_dimension_in_play(state, rnd, q) if q else None)
     return None
 
 
@@ -279,7 +317,7 @@ _ABOUT_THE_JOB_PLAIN = re.compile(r"\b(the|your) (team|company|culture|manager|o
 
 def _no_fact(state: InterviewState, rnd: Round, q: Question, text: str, facts: list[Fact]) -> str:
     if _ABOUT_THE_JOB.search(normalize(text)) or _ABOUT_THE_JOB_PLAIN.search(normalize(text)):
-        return f"{P.FOR_THE_END} {_in_play(state, q)}"
+        return f"{P.FOR_THE_END} {_in_play(state, rnd, q)}"
     if is_confused(text):
         return _disambiguate(state, rnd, q, text)
     headline = facts[0]
@@ -292,7 +330,7 @@ def _no_fact(state: InterviewState, rnd: Round, q: Question, text: str, facts: l
 def _disambiguate(state: InterviewState, rnd: Round, q: Question, text: str) -> str:
     """"Do you mean X or Y?" with no fact for it: pick the option closer to the question, else restate."""
     m = _OPTIONS.search(normalize(text))
-    prompt = _in_play(state, q)
+    prompt = _in_play(state, rnd, q)
     if m:
         a, b = m.group(1), m.group(2)
         best = max((a, b), key=lambda o: len(overlap(o, rnd, q, prompt)))

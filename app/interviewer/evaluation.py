@@ -18,15 +18,21 @@ from dataclasses import dataclass, field
 
 from app.board.persona import drawing
 from app.catalog import Catalog, Round
+from app.interviewer import gaps
 from app.interviewer import personas as PS
 from app.interviewer.brain import Brain
 from app.interviewer.interviewer import Interviewer
 from app.interviewer.phrases import sentences
 from app.interviewer.planner import COVERED, current_question
+from app.interviewer.speech import fragments, opener
+from app.interviewer.walk import main_phases as walk_phases
+from app.interviewer.walk import resolve
 from app.interviewer.words import stems
+from app.progress import Progress
 
 LEVELS = ("mid", "senior", "staff")
 QUESTION_MOVES = {"open", "next_question", "probe", "specifics"}
+FOLLOW_UPS = {"probe", "specifics", "challenge"}
 _MARKDOWN = re.compile(r"(\*\*|__|`|^#|^\s*[-*] |^\s*\d+\. )", re.MULTILINE)
 
 
@@ -56,6 +62,7 @@ class Tally:
 class Report:
     clarify_fact: Tally = field(default_factory=Tally)
     off_topic_redirected: Tally = field(default_factory=Tally)
+    other_redirected: Tally = field(default_factory=Tally)  # strong answers to another question of the round
     vague_followed_up: Tally = field(default_factory=Tally)
     dont_know_probe_hint: Tally = field(default_factory=Tally)
     dims_probed: list[float] = field(default_factory=list)  # share per session, before the wrap-up
@@ -71,6 +78,11 @@ class Report:
     board_undrawn: int = 0  # follow-ups naming a component that is not drawn (or not saying the label named)
     board_contradiction: Tally = field(default_factory=Tally)  # contradicting lines raised at once
     sessions: int = 0
+    key_gap: Tally = field(default_factory=Tally)  # follow-ups seeking a key point not yet made (gaps.py)
+    fragments: Tally = field(default_factory=Tally)  # interviewer lines with a sentence no one would say (speech.py)
+    you_said: Tally = field(default_factory=Tally)  # follow-ups opening with "You said ..." / "You mentioned ..."
+    one_problem: Tally = field(default_factory=Tally)  # deep rounds, 20-answer sessions: a single problem
+    problem_phases: Tally = field(default_factory=Tally)  # ... every main phase reached on the first problem
     failures: list[str] = field(default_factory=list)  # the misses, for reading (bench --misses)
 
 
@@ -84,10 +96,8 @@ def _hint_in_play(iv: Interviewer) -> str:
     q = current_question(iv.state, iv.round)
     if q is None:
         return ""
-    tag = iv.state.probe_in_play
-    if tag and tag.startswith(f"{q.id}:"):
-        return q.probes[int(tag.split(":")[1])].hint
-    return q.hint
+    ask = resolve(iv.round, q, iv.state.probe_in_play)
+    return ask.hint if ask is not None else q.hint
 
 
 async def _settle(brain: Brain) -> None:
@@ -116,6 +126,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
             answer, label = PS.WRAP_UP[min(iv.state.candidate_questions, 1)], "wrap"
         else:
             answer, label = PS.line(persona, rnd.id, i)
+            if label == "other_question":
+                answer = PS.other_answer(rnd.id, iv.state.question_id, i // 2)
         last_move, hint = iv.state.last_move, _hint_in_play(iv)
         if persona == "drawer":
             iv.board = drawing(rnd.id, i)
@@ -135,13 +147,20 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
             report.off_topic_redirected.add(move == "redirect")
             if move != "redirect":
                 report.failures.append(f"off_topic {rnd.id}/{meta.get('question_id')}: {answer[:40]!r} -> {move}")
+        elif label == "other_question" and not in_wrap and last_move != "redirect":
+            report.other_redirected.add(move == "redirect")
+            if move != "redirect":
+                report.failures.append(f"other {rnd.id}/{meta.get('question_id')}: {answer[:40]!r} -> {move}")
         elif label == "vague" and not in_wrap and last_move != "specifics":
             ok = move == "specifics"
             report.vague_followed_up.add(ok)
             if not ok:
                 report.failures.append(f"vague {rnd.id}/{level}/{persona}: {answer!r} -> {move}")
         elif label == "dont_know" and not in_wrap:
-            report.dont_know_probe_hint.add(move == "hint" and hint in reply or move == "next_question")
+            moved_on = move == "next_question" or (rnd.deep and move == "probe")  # a deep round: the next prompt
+            report.dont_know_probe_hint.add(move == "hint" and hint in reply or moved_on)
+        if move == "probe":
+            _key_gap(iv, meta, report)
         if move in ("probe", "specifics") and label not in ("clarifying", "wrap"):
             shared = stems(reply) & stems(answer) - stems(prompt_before)
             report.refers_to_answer.add(bool(shared))
@@ -158,6 +177,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
     if answers >= 20:
         report.dims_probed_20.append(len(dims))
         report.dims_reached_20.append(len(dims | wrap_covered))
+    if rnd.deep and answers >= 20:
+        _deep_walk(rnd, said, report, f"{rnd.id}/{level}/{persona}/{'typed' if typed else 'spoken'}")
     phases = {m.get("phase") for _, m in said}
     reached = {p.key for p in rnd.rubric.phases} <= phases | {"intro"} and iv.finished
     report.all_phases.add(reached)
@@ -167,10 +188,40 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
                                f"missing {missing}, finished={iv.finished}")
     asked = [t for t, m in said if m.get("move") in QUESTION_MOVES]
     report.repeated_questions += len(asked) - len(set(asked))
-    for t, _ in said:
+    for t, m in said:
         report.multi_question.add(t.count("?") > 1)
         report.markdown.add(bool(_MARKDOWN.search(t)))
+        cut = fragments(t)
+        report.fragments.add(bool(cut))
+        if cut:
+            report.failures.append(f"fragment {rnd.id}/{m.get('move')}: {cut[0]!r}")
+        if m.get("move") in FOLLOW_UPS:
+            report.you_said.add(opener(t) is not None)
     report.sessions += 1
+
+
+def _key_gap(iv: Interviewer, meta: dict, report: Report) -> None:
+    """Does a probe seek an answer-key point of its question that the answers have not made yet (its own
+    points, else the points of its dimension)? Questions without a key are not counted."""
+    q = current_question(iv.state, iv.round)
+    if q is None:
+        return
+    targets = list(meta.get("points") or ()) or gaps.points_of(iv.round, q, meta.get("dimension") or "")
+    if targets:
+        made = iv.state.question_points
+        report.key_gap.add(any(made.get(p) != gaps.ESTABLISHED for p in targets))
+
+
+def _deep_walk(rnd: Round, said: list[tuple[str, dict]], report: Report, where: str) -> None:
+    """A deep round stays on one problem and walks every main phase of it."""
+    problems = [m.get("question_id") for _, m in said if m.get("move") in ("open", "next_question")]
+    report.one_problem.add(len(problems) == 1)
+    first = problems[0] if problems else None
+    walked = {m.get("phase") for _, m in said if m.get("question_id") == first}
+    main = {p.key for p in walk_phases(rnd)}
+    report.problem_phases.add(main <= walked)
+    if len(problems) != 1 or not main <= walked:
+        report.failures.append(f"deep {where}: problems {problems}, phases missing {sorted(main - walked)}")
 
 
 def _board_tally(report: Report, board: dict, label: str, move: str | None, reply: str, meta: dict,
@@ -193,15 +244,17 @@ def _probed(iv: Interviewer) -> set[str]:
 
 async def evaluate(catalog: Catalog, brain: Brain, answers: int = 20, rounds: list[str] | None = None,
                    levels: tuple[str, ...] = LEVELS, personas: tuple[str, ...] = PS.PERSONAS,
-                   modes: tuple[bool, ...] = (True, False)) -> Report:
+                   modes: tuple[bool, ...] = (True, False), show_progress: bool = False,
+                   label: str = "sessions") -> Report:
     report = Report()
-    for rnd in catalog:
-        if rounds and rnd.id not in rounds:
-            continue
+    chosen = [rnd for rnd in catalog if not rounds or rnd.id in rounds]
+    progress = Progress(len(chosen) * len(levels) * len(personas) * len(modes), label, enabled=show_progress)
+    for rnd in chosen:
         for level in levels:
             for persona in personas:
                 for typed in modes:
                     await run_session(rnd, level, brain, persona, typed, answers, report)
+                    progress.step()
     return report
 
 
@@ -218,15 +271,21 @@ def rows(report: Report) -> list[tuple[str, str]]:
     return [
         ("clarifying questions answered with a fact", _pct(report.clarify_fact)),
         ("off-topic answers redirected", _pct(report.off_topic_redirected)),
+        ("answers to another question of the round redirected", _pct(report.other_redirected)),
         ("vague answers followed up", _pct(report.vague_followed_up)),
         ("\"I don't know\" answered with the probe's hint", _pct(report.dont_know_probe_hint)),
         ("dimensions probed before wrap-up", f"{100 * dims:.0f}% mean{d20}"),
         ("dimensions probed or evidenced in the answers", r20),
         ("sessions reaching every phase + wrap-up + close", _pct(report.all_phases)),
+        ("deep rounds: one problem in 20 answers", _pct(report.one_problem)),
+        ("deep rounds: every phase of that problem reached", _pct(report.problem_phases)),
         ("repeated questions", str(report.repeated_questions)),
         ("replies with more than one question", _pct(report.multi_question)),
         ("replies with markdown", _pct(report.markdown)),
         ("follow-ups that refer to the last answer", _pct(report.refers_to_answer)),
+        ("follow-ups seeking a key point not yet made", _pct(report.key_gap)),
+        ("lines with a fragment (cut clause, no verb)", _pct(report.fragments)),
+        ("follow-ups opening \"You said\" / \"You mentioned\"", _pct(report.you_said)),
         ("follow-ups naming a drawn component (a board drawn)", _pct(report.board_follow_ups)),
         ("references to components not drawn", str(report.board_undrawn)),
         ("drawing contradicted by the words: raised", _pct(report.board_contradiction)),

@@ -24,9 +24,10 @@ from contextlib import aclosing
 from typing import Any
 
 from app.catalog import Round
+from app.hearing import relevance as relevance_by_meaning
 from app.hearing.hearing import for_round
 from app.hearing.signals import SignalMatcher
-from app.interviewer import planner
+from app.interviewer import gaps, planner
 from app.interviewer import timekeeping as T
 from app.interviewer.brain import Brain
 from app.interviewer.intents import detect_intent, is_clarifying_question, is_confused
@@ -42,8 +43,9 @@ _NO_PROGRESS = {"repeat", "think"}  # turns that do not move the interview forwa
 class Interviewer:
     def __init__(self, rnd: Round, level: str, brain: Brain,
                  state: dict[str, Any] | InterviewState | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, points: gaps.PointHearing | None = None):
         self.round = rnd
+        self.points = points or gaps.LexicalHearing()  # the answer key's points without the meaning layer
         self.brain = brain
         self._clock = clock
         if state:
@@ -145,22 +147,28 @@ class Interviewer:
         st.nudges = 0
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))
-        myths = await self._hear(text, st.question_id) if intent is None else []
+        q = planner.current_question(st, self.round)
+        myths, other, points = await self._hear(text, q) if intent is None else ([], None, None)
+        if points is None:  # no hearing by meaning (or a request, not an answer): the lexical fallback
+            points = self.points.hear(self.round, q, text) if q is not None and intent is None else {}
+        st.question_points = gaps.merge(st.question_points, points)
         event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
-                      board=self.board, myths=myths)
+                      myths=myths, answers_other=other, points=points, board=self.board)
         async with aclosing(self._speak(event)) as chunks:
             async for chunk in chunks:
                 yield chunk
 
-    async def _hear(self, text: str, question_id: str | None) -> list[str]:
-        """Myths asserted by meaning, heard in a worker thread (the embedder blocks); nothing when the hearing
-        layer cannot run (signals only). Relevance by meaning (app.hearing.relevance) is not used live yet:
-        on the interviewer harness it took strong answers for answers to other questions."""
+    async def _hear(self, text: str, q) -> tuple[list[str], str | None, dict[str, str] | None]:
+        """Myths asserted by meaning, another question answered instead, and the answer-key points of the
+        question in play made (gaps.py), heard in a worker thread (the embedder blocks); no points when the
+        hearing layer cannot run (the caller's `points` hearing stands in)."""
+        question_id = q.id if q is not None else None
         hearing = await asyncio.to_thread(for_round, self.round)
         if hearing is None:
-            return []
+            return [], None, None
         heard = await asyncio.to_thread(hearing.hear, text, [question_id] if question_id else [])
-        return [c.item.id for c in heard.myths]
+        points = {p.id: p.status for p in heard.points if p.question_id == question_id} if heard.points else None
+        return [c.item.id for c in heard.myths], relevance_by_meaning.answers_other(heard, question_id), points
 
     def code_changed(self, language: str, code: str) -> None:
         """The room's editor content (debounced): the LLM brain reads it; typing is not a turn."""

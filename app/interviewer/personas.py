@@ -178,13 +178,81 @@ THOROUGH = {
         "turn one user request into 27 calls at the bottom, which is how a retry storm starts.",
     ),
 }
+# Strong answers to one particular question of the round, given while another question is in play (the
+# "other question" persona: a full URL-shortener design offered to the rate-limiter problem). Two per round,
+# on different questions, so one of them is always an answer to something else.
+OTHER_QUESTION = {
+    "system_design": {
+        "url_shortener": "I'd generate the short code from a counter handed out to each server in blocks of a "
+                         "thousand and encode it in base62, so seven characters cover trillions of links. The code "
+                         "maps to the long URL in a key value store, a cache in front serves the hot links, and "
+                         "the redirect is a 302 so every click comes back to us and can be counted.",
+        "rate_limiter": "I'd keep one counter per API key in Redis and do the check and the increment in one Lua "
+                        "script, with a token bucket refilled at a thousand tokens a minute, so bursts are allowed "
+                        "but the average holds. Over the limit the gateway answers 429 with a Retry-After header, "
+                        "and if Redis is down the gateways fail open with a local limit.",
+    },
+    "api_design": {
+        "webhook_delivery": "Each event gets an id and is delivered at least once, so receivers dedupe on the id. "
+                            "Failed deliveries retry with exponential backoff for three days, each endpoint has "
+                            "its own queue so one dead endpoint can't slow the others, and every request carries "
+                            "an HMAC signature over the timestamp and body so receivers can reject replays.",
+        "search_api": "Search is a GET on slash products with q for the text, repeated brand parameters, "
+                      "price_min and price_max and a sort parameter. It pages with an opaque cursor holding the "
+                      "last sort value and the product id as a tie-breaker, so pages stay stable, and it returns "
+                      "an approximate total rather than counting every match.",
+    },
+    "coding": {
+        "lru_cache": "I'd keep a hash map from key to a node in a doubly linked list, with sentinel head and tail. "
+                     "Get moves the node to the front, put inserts at the front and, when we're over capacity, "
+                     "removes the node before the tail and deletes its key from the map, so both are constant time.",
+        "merge_intervals": "I'd sort the intervals by start, then sweep once: if the next interval starts at or "
+                           "before the end of the last merged one I extend that end to the larger of the two ends, "
+                           "otherwise I append it. That's O(n log n) for the sort and O(n) for the sweep.",
+    },
+    "database": {
+        "seat_double_booking": "I'd put a unique constraint on event id and seat id in the bookings table, so when "
+                               "two users click the same seat the second insert fails and that user is told the "
+                               "seat is gone; a hold has an expiry time so an abandoned checkout frees the seat.",
+        "org_chart_recursive": "I'd write a recursive CTE: the anchor selects the manager's row, the recursive part "
+                               "joins employees whose manager id is in the previous level, and I carry a depth "
+                               "column so I can stop at a maximum depth in case the data has a cycle.",
+    },
+    "distributed_systems": {
+        "consistent_hashing": "Instead of hash modulo ten, I'd put the nodes on a hash ring with a hundred virtual "
+                              "nodes each, and a key goes to the first node clockwise from its hash. Adding an "
+                              "eleventh node then moves only about a tenth of the keys, and the virtual nodes "
+                              "spread the load evenly.",
+        "raft_walkthrough": "A follower that hears no heartbeat within its randomized election timeout becomes a "
+                            "candidate, increments the term and asks for votes, and it needs three of five. The "
+                            "leader appends each write to its log, replicates it, and commits once a majority has "
+                            "stored it.",
+    },
+    "behavioral": {
+        "mentoring": "I mentored a junior engineer who was stuck on code reviews. We paired twice a week, I had "
+                     "her lead the design review for a small service, and I stopped rewriting her pull requests "
+                     "and asked questions instead. Six months later she was reviewing other people's code and "
+                     "got promoted.",
+        "disagreement_with_peer": "A peer wanted to move our queue to Kafka, and I thought SQS was enough. I asked "
+                                  "him to write down the throughput he expected, we load tested both for a day, and "
+                                  "SQS held three times our peak, so we kept it and wrote the numbers in a short "
+                                  "decision record.",
+    },
+}
 TERSE = ["Redis.", "A queue.", "Sharding.", "Yes.", "Probably a cache."]
 RAMBLING_TAIL = (" And, um, I mean there are lots of ways to do it, it's one of those things where you could go "
                  "either way, and I've seen teams do it differently, so yeah, it really depends on a lot of factors "
                  "and what people prefer, I'd say.")
 WRAP_UP = ["What does a typical day look like on the team?", "No, that's all from me, thanks."]
 
-PERSONAS = ("thorough", "vague", "off_topic", "clarifier", "dont_know", "terse", "rambling", "confused", "drawer")
+PERSONAS = ("thorough", "vague", "off_topic", "clarifier", "dont_know", "terse", "rambling", "confused", "drawer",
+            "other_question")
+
+
+def other_answer(round_id: str, question_id: str | None, i: int) -> str:
+    """A strong answer to a question of the round other than `question_id`."""
+    options = [text for qid, text in OTHER_QUESTION[round_id].items() if qid != question_id]
+    return options[i % len(options)]
 
 
 def thorough(round_id: str, i: int) -> str:
@@ -217,5 +285,7 @@ def line(persona: str, round_id: str, i: int) -> tuple[str, str]:
         return TERSE[i % len(TERSE)], "vague"
     if persona == "rambling":
         return thorough(round_id, i) + RAMBLING_TAIL, "ok"
+    if persona == "other_question":  # run_session puts in the answer to another question (other_answer)
+        return ("", "other_question") if i % 2 == 0 else (strong, "ok")
     pool = CONFUSED.get(round_id, CONFUSED["default"])
     return (pool[(i // 2) % len(pool)], "clarifying") if i % 2 == 0 else (strong, "ok")

@@ -15,6 +15,7 @@ slow one is moved on by the clock. A phase is announced only together with a que
 from __future__ import annotations
 
 from app.catalog import Question, Round
+from app.interviewer import gaps
 from app.interviewer import phrases as P
 from app.interviewer import timekeeping as T
 from app.interviewer.intents import asks_question, is_no_questions, is_yes
@@ -64,6 +65,8 @@ def next_unasked(state: InterviewState, rnd: Round, prefer: list[str] = ()) -> Q
     """The next main question: best suited to the level, then the one whose probes reach most dimensions
     not yet probed (coverage across the interview), then one that probes the phase's dimensions."""
     options = [q for q in ordered_questions(rnd, state.level) if q.id not in state.asked_questions]
+    if rnd.deep and rnd.plan is not None:  # a deep round's problems are those with phase prompts
+        options = [q for q in options if q.id in rnd.plan.questions]
     if not options:
         return None
     best = min(abs(_level_distance(q, state.level)) for q in options)
@@ -85,12 +88,20 @@ def _level_distance(q: Question, level: str) -> float:
     return abs(sum(idx) / len(idx) - target)
 
 
-def probe_for(state: InterviewState, q: Question, prefer: list[str]) -> tuple[int, str] | None:
+def _points_made(state: InterviewState, rnd: Round | None, q: Question, dimension: str) -> bool:
+    """Every answer-key point of `dimension` for this question already made: nothing left to probe there."""
+    ids = gaps.points_of(rnd, q, dimension) if rnd is not None else []
+    return bool(ids) and all(state.question_points.get(p) == gaps.ESTABLISHED for p in ids)
+
+
+def probe_for(state: InterviewState, q: Question, prefer: list[str], rnd: Round | None = None
+              ) -> tuple[int, str] | None:
     """An unasked probe of `q` on a dimension not yet covered: dimensions not yet probed in this interview
     first (coverage), then the phase's dimensions, then bank order."""
     options = [(i, p) for i, p in enumerate(q.probes)
                if f"{q.id}:{i}" not in state.asked_probes
-               and len(state.question_coverage.get(p.dimension, ())) < COVERED]
+               and len(state.question_coverage.get(p.dimension, ())) < COVERED
+               and not _points_made(state, rnd, q, p.dimension)]
     if not options:
         return None
     probed = set(state.probed)
@@ -203,7 +214,9 @@ def _on_silence(state: InterviewState, rnd: Round) -> Move:
     if in_wrap_up(state, rnd):
         return wrap_up(state, "", rnd=rnd)
     if state.nudges >= MAX_NUDGES:
-        return next_question(state, rnd, P.pick(P.MOVE_ON, state.interviewer_turns))
+        from app.interviewer.answers import move_on
+
+        return move_on(state, rnd, current_question(state, rnd), P.pick(P.MOVE_ON, state.interviewer_turns))
     from app.interviewer.run_moves import check_in
 
     text = check_in(state) or P.pick(P.NUDGES, state.nudges)
@@ -244,6 +257,8 @@ def _enters_phase(move: Move, rnd: Round) -> bool:
     if move.transition or move.kind in (MoveKind.OPEN, MoveKind.NEXT_QUESTION, MoveKind.WRAP_UP_QUESTIONS,
                                         MoveKind.CLOSE, MoveKind.ANSWER_QUESTION):
         return True
+    if move.kind == MoveKind.PROBE and rnd.deep and move.phase:  # a deep round's walk (walk.py) sets the phase
+        return True
     if move.kind == MoveKind.PROBE:
         dims = T.phase_dimensions(rnd).get(move.phase or "", [])
         return not dims or move.dimension in dims
@@ -263,6 +278,7 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         state.question_specifics = 0
         state.question_answers = 0
         state.question_challenges = 0
+        state.question_points = {}
         state.probe_in_play = None
     if move.tag:
         state.asked_probes.append(move.tag)
@@ -293,6 +309,8 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
     if move.prompt and move.kind not in (MoveKind.REPEAT, MoveKind.RESUME, MoveKind.REDIRECT, MoveKind.CLARIFY):
         state.last_prompt = move.prompt
         state.prompt_move = move.kind.value
+    if rnd.deep and move.transition and move.transition != state.phase:
+        state.question_specifics = 0  # a deep round's problem asks for specifics afresh in every phase
     if _enters_phase(move, rnd):
         state.phase = move.phase or T.phase_at(rnd, state.elapsed_s).key
     state.waiting = move.kind == MoveKind.THINK_ACK or (state.waiting and move.kind == MoveKind.NUDGE)

@@ -58,3 +58,4 @@ def is_off_topic(text: str, rnd: Round, question: Question | None, prompt: str =
         return False
     need = 2 if size >= LONG_WORDS else 1
     return len(words & (_vocabulary(rnd, question) | stems(prompt, generic=False))) < need
+

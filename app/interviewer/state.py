@@ -39,11 +39,14 @@ class Event(BaseModel):
     silence_s: float = 0.0
     new_signals: dict[str, list[str]] = Field(default_factory=dict)  # dimension -> signals first heard now
     unsure: list[str] = Field(default_factory=list)  # words the recogniser was unsure of: never said back
+    # heard by meaning (app.hearing, in a worker thread before the reply): myths the answer asserts in
+    # words of its own (misconception ids, in the order said), and another question of the round it
+    # answers instead of the one in play
+    myths: list[str] = Field(default_factory=list)
+    answers_other: str | None = None
+    points: dict[str, str] = Field(default_factory=dict)  # key point id -> status heard in this answer (gaps.py)
     run: dict[str, Any] | None = None  # kind "run": the run's result (app/runner/results.RunResult dump)
     board: dict[str, Any] | None = None  # the whiteboard's graph as drawn now (app/board/graph.py), if any
-    # heard by meaning (app.hearing, in a worker thread before the reply): myths the answer asserts in
-    # words of its own (misconception ids, in the order said)
-    myths: list[str] = Field(default_factory=list)
 
 
 class InterviewState(BaseModel):
@@ -72,6 +75,7 @@ class InterviewState(BaseModel):
     facts_given: list[str] = Field(default_factory=list)  # fact ids told to the candidate, in order
     challenged: list[str] = Field(default_factory=list)  # misconception ids challenged (each once), in order
     question_challenges: int = 0  # challenges while the question in play was in play
+    question_points: dict[str, str] = Field(default_factory=dict)  # key point id -> status, problem in play
     board_turn: int = -1  # interviewer_turns when a turn last spoke about the whiteboard (app/board/followup.py)
 
     # evidence: dimension -> rubric signal names heard (whole interview / the question in play)

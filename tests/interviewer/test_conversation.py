@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.interviewer import phrases as P
 from app.interviewer import timekeeping as T
 from app.interviewer.planner import NUDGE_S, THINK_S
-from tests.interviewer.conftest import VAGUE, opened, say
+from tests.interviewer.conftest import VAGUE, opened, say, thorough_answer
 
 
 async def started(catalog, round_id="system_design", level="senior"):
@@ -13,7 +15,7 @@ async def started(catalog, round_id="system_design", level="senior"):
 
 
 async def test_hint_once_then_encourage_then_move_on(catalog):
-    iv, clock, _ = await started(catalog)
+    iv, clock, _ = await started(catalog, "database")
     q = next(q for q in iv.round.prompt.questions if q.id == iv.state.question_id)
     clock.advance(30)
     text = await say(iv.respond("I don't know, can I get a hint?"))
@@ -57,8 +59,9 @@ async def test_think_waits_longer_before_a_nudge(catalog):
     assert iv.last_meta["move"] == "nudge"
 
 
-async def test_silence_nudges_then_moves_on(catalog):
-    iv, clock, _ = await started(catalog)
+@pytest.mark.parametrize("round_id", ["database", "system_design"])
+async def test_silence_nudges_then_moves_on(catalog, round_id):
+    iv, clock, _ = await started(catalog, round_id)
     first = iv.state.question_id
     clock.advance(3)
     assert await say(iv.on_silence(3)) == ""
@@ -71,10 +74,28 @@ async def test_silence_nudges_then_moves_on(catalog):
     assert nudges[0] != nudges[1]
     clock.advance(NUDGE_S)
     await say(iv.on_silence(NUDGE_S))  # a caller that resets its count after each nudge
-    assert iv.last_meta["move"] == "next_question" and iv.state.question_id != first
+    if iv.round.deep:  # one problem in depth: another prompt on the same problem
+        assert iv.last_meta["move"] == "probe" and iv.state.question_id == first
+    else:
+        assert iv.last_meta["move"] == "next_question" and iv.state.question_id != first
     # a new answer resets the nudges
     await say(iv.respond(VAGUE))
     assert iv.state.nudges == 0
+
+
+async def test_stuck_on_a_deep_problem_walks_its_prompts_not_other_problems(catalog):
+    iv, clock, _ = await started(catalog, "system_design")
+    first = iv.state.question_id
+    tags = []
+    for _ in range(12):
+        clock.advance(30)
+        await say(iv.respond("No idea, sorry."))
+        if iv.last_meta["move"] == "probe":
+            tags.append(iv.state.probe_in_play)
+        if iv.state.wrap_up != "none":
+            break
+        assert iv.state.question_id == first, iv.last_meta
+    assert len(tags) >= 3 and len(set(tags)) == len(tags)
 
 
 async def test_acknowledgements_vary(catalog):
@@ -142,12 +163,23 @@ async def test_phase_change_is_announced(catalog):
     iv, clock, _ = await started(catalog, "system_design")
     phases = iv.round.rubric.phases
     clock.advance(phases[0].minutes * 60 + 10)  # into requirements: no announcement when leaving the intro
-    await say(iv.respond("For example we need 100 million links, but short keys only, so base62."))
-    assert iv.last_meta["transition"] is None and iv.phase()[0] == phases[1].key
+    await say(iv.respond(thorough_answer(iv.round, iv.state.question_id)))
+    assert iv.last_meta["transition"] is None and iv.last_meta["phase"] == phases[1].key
     clock.advance(phases[1].minutes * 60)  # into estimation
-    text = await say(iv.respond("I would use base62 keys of 7 characters, but collisions need a check."))
-    assert iv.last_meta["transition"] == phases[2].key and "let's turn to" in text
+    text = await say(iv.respond(thorough_answer(iv.round, iv.state.question_id)))
+    assert iv.last_meta["transition"] == phases[2].key and "let's turn to" in text.lower()
     assert iv.last_meta["dimension"] in T.phase_dimensions(iv.round)[phases[2].key]
+
+
+async def test_a_deep_round_never_skips_a_phase_when_the_clock_runs_ahead(catalog):
+    iv, clock, _ = await started(catalog, "system_design")
+    phases = [p.key for p in iv.round.rubric.phases]
+    clock.advance(25 * 60)  # the clock is in the deep dive already
+    seen = []
+    for _ in range(4):
+        await say(iv.respond(thorough_answer(iv.round, iv.state.question_id)))
+        seen.append(iv.last_meta["phase"])
+    assert seen == phases[1:5]  # requirements, estimation, high level, deep dive: one answer each
 
 
 async def test_typed_and_spoken_answers_get_the_same_reply(catalog):

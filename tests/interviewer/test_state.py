@@ -29,7 +29,7 @@ async def test_snapshot_is_json_and_round_trips(catalog):
 
 
 async def test_restart_resumes_clock_and_conversation(catalog):
-    rnd = catalog.get("api_design")
+    rnd = catalog.get("database")
     clock = FakeClock()
     iv = make(rnd, "senior", clock)
     await say(iv.opening())

@@ -1,0 +1,150 @@
+"""Two typed example interviews with the offline brain, written to docs/examples/ (transcript + scorecard).
+
+    PYTHONPATH=. .venv/bin/python scripts/example_interviews.py
+
+The candidate's answers are scripted here (a candidate who knows the problem, is vague once, asks a
+clarifying question and states one well-known myth); everything the interviewer says, and the scorecard,
+come from the real offline brain and offline scorer on a fake clock (a minute per answer).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.catalog import load_catalog  # noqa: E402
+from app.interviewer import Interviewer, OfflineBrain  # noqa: E402
+from app.scoring.report import render_markdown  # noqa: E402
+from app.scoring.rubric import OfflineScorer  # noqa: E402
+from app.scoring.transcript import parse_transcript  # noqa: E402
+
+RATE_LIMITER = [
+    "Before I start, is the limit per API key, and is going a little over acceptable?",
+    "Okay. So the functional part is one check per request that answers allow or deny, and the limit is "
+    "per API key. Non-functionally the check has to add a millisecond or two at most, and it must stay up "
+    "even when the limiter itself has trouble.",
+    "A few percent over is fine for us; nobody is hurt if a customer gets 1,020 requests in a minute, so I'd "
+    "trade exactness for latency.",
+    "At half a million requests per second every request is a read and a write on a counter, so the store "
+    "sees about a million operations a second. Memory is tiny: two hundred thousand keys at under a hundred "
+    "bytes is about twenty megabytes.",
+    "I guess it depends, we'd figure out the exact numbers later.",
+    "The check and the increment run in one Lua script in Redis, so they're atomic and two gateways can't "
+    "both take the last slot.",
+    "The counters live in Redis, one key per API key. To keep latency down each gateway batches locally and "
+    "syncs every hundred milliseconds, accepting a small overshoot.",
+    "Honestly a fixed window is fine here, it's exact and there's no burst problem with it.",
+    "Right, at the boundary a client could send a full quota at 12:00:59 and another at 12:01:00, so that's "
+    "up to twice the limit in two seconds. A token bucket avoids that.",
+    "If Redis is down I'd fail open after a short timeout, with a rough local limit on each gateway, because "
+    "rejecting every paying customer is worse than letting some extra traffic through for a few minutes.",
+    "I'd shard the counters across a Redis cluster by API key, so each customer's counter lives on one node "
+    "and the load spreads evenly.",
+    "I'd alert on the limiter's p99 latency and on the fail-open rate, and page someone if we've been "
+    "failing open for more than five minutes.",
+    "A customer ten times over is stopped at the gateway by the local pre-check before it reaches Redis, so it "
+    "costs one local counter rather than a network trip.",
+    "Redis operations break first. I'd add shards and lengthen the local batching interval a little.",
+    "I'd pick the token bucket: two numbers per key, smooth enforcement and bursts up to the bucket size. A "
+    "sliding log is exact but stores a timestamp per request, which is too much at this volume.",
+    "Per endpoint limits are just more buckets, keyed by API key and endpoint, with the plan's numbers loaded "
+    "from a config service.",
+    "How does the team decide on its on-call rotation?",
+    "No, that's all from me, thanks.",
+]
+
+INCIDENT = [
+    "Last spring we had two weeks to launch a partner integration, and the proper fix was to rebuild our "
+    "webhook retries. I chose to ship with a simple retry loop and a daily reconciliation job, and scheduled "
+    "the rebuild for the next sprint.",
+    "If we slipped, the partner would launch with a competitor and we'd lose about 200,000 dollars a year. If "
+    "we shipped the shortcut, some webhooks could arrive up to a day late, which the reconciliation job would "
+    "catch.",
+    "I wrote the rebuild as a ticket with a date, put the reconciliation job's error count on our team "
+    "dashboard, and told my manager that more than ten misses a week would stop feature work.",
+    "I guess it kind of worked out in the end.",
+    "We shipped on time. The job caught 14 missed webhooks in the first month, and we rebuilt the retries in "
+    "the following sprint, as planned.",
+    "I did the design and the reconciliation job myself; a teammate wrote the partner's client.",
+    "A senior colleague wanted to rewrite our billing service before the holidays. I disagreed because we had "
+    "six weeks left.",
+    "His strongest argument was that the old service couldn't take three times the traffic, which was fair. "
+    "Instead of arguing I proposed a load test together.",
+    "It handled five times the traffic after one fix, so we kept it and agreed to revisit in January.",
+    "Looking back I was right about the timing but too quick to dismiss his concern, because we did the "
+    "rewrite a year later. Next time I'd write a one page proposal with both options early.",
+    "A project that didn't go well was a search feature nobody used. We built it for three months without "
+    "talking to a single customer.",
+    "I learned to put a prototype in front of five customers in the first two weeks, and I've done that on "
+    "every project since.",
+    "What does the first month usually look like for someone joining the team?",
+    "No, that's everything, thank you.",
+]
+
+EXAMPLES = [("system_design_senior_typed", "system_design", "senior", RATE_LIMITER),
+            ("behavioral_mid_typed", "behavioral", "mid", INCIDENT)]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+async def run(rnd, level: str, answers: list[str]) -> list[dict]:
+    clock = Clock()
+    iv = Interviewer(rnd, level, OfflineBrain(), clock=clock)
+    iv.start()
+    turns = [{"speaker": "interviewer", "text": "".join([c async for c in iv.opening()]), "meta": iv.last_meta}]
+    for answer in answers:
+        if iv.finished:
+            break
+        clock.t += 60
+        turns.append({"speaker": "candidate", "text": answer, "typed": True})
+        reply = "".join([c async for c in iv.respond(answer, typed=True)])
+        if reply:
+            turns.append({"speaker": "interviewer", "text": reply, "meta": iv.last_meta})
+    return turns
+
+
+def transcript_md(title: str, turns: list[dict]) -> str:
+    out = [f"# {title}", "", "Typed interview, offline brain (generated by scripts/example_interviews.py).", ""]
+    for t in turns:
+        who = "**Interviewer**" if t["speaker"] == "interviewer" else "**Candidate**"
+        note = ""
+        if t["speaker"] == "interviewer":
+            m = t["meta"]
+            note = f" _({m.get('move')}, {m.get('phase')})_"
+        out += [f"{who}{note}: {t['text']}", ""]
+    return "\n".join(out)
+
+
+def main() -> int:
+    catalog = load_catalog(ROOT / "rubrics", ROOT / "prompts")
+    folder = ROOT / "docs" / "examples"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, round_id, level, answers in EXAMPLES:
+        rnd = catalog.get(round_id)
+        turns = asyncio.run(run(rnd, level, answers))
+        title = f"{rnd.rubric.title} ({level}), typed"
+        doc = OfflineScorer().score(rnd, level, parse_transcript_dicts(turns))
+        text = transcript_md(title, turns) + "\n---\n\n" + render_markdown(doc)
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
+        print(f"wrote docs/examples/{name}.md")
+    return 0
+
+
+def parse_transcript_dicts(turns: list[dict]):
+    import json
+
+    return parse_transcript(json.dumps([{k: v for k, v in t.items()} for t in turns]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

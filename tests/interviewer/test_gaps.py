@@ -1,0 +1,53 @@
+"""Follow-ups from the answer key (gaps.py, walk.py): what is made is not asked again; another problem's
+answer is redirected (by meaning, app.hearing.relevance)."""
+
+from __future__ import annotations
+
+from app.interviewer import gaps
+from app.interviewer.walk import asks
+from tests.interviewer.conftest import opened, say
+
+
+def test_merge_keeps_what_was_made():
+    assert gaps.merge({"a": gaps.ESTABLISHED}, {"a": gaps.PARTIAL, "b": gaps.PARTIAL}) == \
+        {"a": gaps.ESTABLISHED, "b": gaps.PARTIAL}
+    assert gaps.merge({"a": gaps.CONTRADICTED}, {"a": gaps.ESTABLISHED})["a"] == gaps.ESTABLISHED
+
+
+def test_lexical_hearing_hears_a_plain_form(catalog):
+    rnd = catalog.get("system_design")
+    q = next(q for q in rnd.prompt.questions if q.id == "url_shortener")
+    heard = gaps.LexicalHearing().hear(rnd, q, "Keep the popular links in memory so most clicks never touch the "
+                                                "database.")
+    assert heard.get("cache_in_front") == gaps.ESTABLISHED
+    assert "redirect_status_tradeoff" not in heard
+
+
+async def test_a_prompt_whose_points_were_made_is_not_asked(catalog):
+    rnd = catalog.get("system_design")
+    iv, clock, _ = await opened(rnd, "mid")
+    q = next(q for q in rnd.prompt.questions if q.id == iv.state.question_id)
+    # the candidate makes every point of every requirements prompt before being asked
+    for a in asks(rnd, q):
+        for pid in a.points:
+            iv.state.question_points[pid] = gaps.ESTABLISHED
+    clock.advance(60)
+    await say(iv.respond("For example at 100 million links a month, people click them about a hundred times more "
+                         "than they create them, so the redirect path matters most, but writes still need care."))
+    assert iv.last_meta["move"] == "probe", iv.last_meta
+    made = next(a for a in asks(rnd, q) if a.tag == iv.state.probe_in_play)
+    assert not made.points or any(iv.state.question_points.get(p) != gaps.ESTABLISHED for p in made.points)
+
+
+
+async def test_an_answer_to_another_problem_is_redirected_naming_the_problem(catalog):
+    from app.interviewer.personas import OTHER_QUESTION
+
+    rnd = catalog.get("system_design")
+    iv, clock, _ = await opened(rnd, "senior")
+    if iv.state.question_id == "url_shortener":  # the persona's other answer
+        return
+    clock.advance(60)
+    reply = await say(iv.respond(OTHER_QUESTION["system_design"]["url_shortener"]))
+    assert iv.last_meta["move"] == "redirect", iv.last_meta
+    assert reply.startswith("That sounds like a different problem; we're on the ")
