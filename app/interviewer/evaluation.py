@@ -63,6 +63,7 @@ class Report:
     clarify_fact: Tally = field(default_factory=Tally)
     off_topic_redirected: Tally = field(default_factory=Tally)
     other_redirected: Tally = field(default_factory=Tally)  # strong answers to another question of the round
+    other_redirected_deep: Tally = field(default_factory=Tally)  # the same, in deep rounds (one problem)
     vague_followed_up: Tally = field(default_factory=Tally)
     dont_know_probe_hint: Tally = field(default_factory=Tally)
     dims_probed: list[float] = field(default_factory=list)  # share per session, before the wrap-up
@@ -149,6 +150,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
                 report.failures.append(f"off_topic {rnd.id}/{meta.get('question_id')}: {answer[:40]!r} -> {move}")
         elif label == "other_question" and not in_wrap and last_move != "redirect":
             report.other_redirected.add(move == "redirect")
+            if rnd.deep:
+                report.other_redirected_deep.add(move == "redirect")
             if move != "redirect":
                 report.failures.append(f"other {rnd.id}/{meta.get('question_id')}: {answer[:40]!r} -> {move}")
         elif label == "vague" and not in_wrap and last_move != "specifics":
@@ -272,6 +275,7 @@ def rows(report: Report) -> list[tuple[str, str]]:
         ("clarifying questions answered with a fact", _pct(report.clarify_fact)),
         ("off-topic answers redirected", _pct(report.off_topic_redirected)),
         ("answers to another question of the round redirected", _pct(report.other_redirected)),
+        ("  of them in deep rounds (another problem)", _pct(report.other_redirected_deep)),
         ("vague answers followed up", _pct(report.vague_followed_up)),
         ("\"I don't know\" answered with the probe's hint", _pct(report.dont_know_probe_hint)),
         ("dimensions probed before wrap-up", f"{100 * dims:.0f}% mean{d20}"),

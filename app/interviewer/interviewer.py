@@ -168,7 +168,11 @@ class Interviewer:
             return [], None, None
         heard = await asyncio.to_thread(hearing.hear, text, [question_id] if question_id else [])
         points = {p.id: p.status for p in heard.points if p.question_id == question_id} if heard.points else None
-        return [c.item.id for c in heard.myths], relevance_by_meaning.answers_other(heard, question_id), points
+        # Another problem answered instead is heard by meaning only in deep rounds, where the round's problems
+        # are distinct designs; in series rounds (a behavioral story's follow-ups above all) it took answers
+        # that stay on the question for answers to another one.
+        other = relevance_by_meaning.answers_other(heard, question_id) if self.round.deep else None
+        return [c.item.id for c in heard.myths], other, points
 
     def code_changed(self, language: str, code: str) -> None:
         """The room's editor content (debounced): the LLM brain reads it; typing is not a turn."""

@@ -16,16 +16,13 @@ async def test_offline_rates(catalog):
     assert report.sessions == 6 * 3 * len(PS.PERSONAS) * 2
     assert report.clarify_fact.rate >= 0.9, report.failures
     assert report.off_topic_redirected.rate >= 0.9, report.failures
-    # with relevance by meaning (app.hearing) the harness's generic strong answers, which address no problem
-    # in particular, are now often heard as answers to another question and redirected, then moved on from:
-    # fewer hints in play and fewer echoes (issue 19 report; offline table in README)
-    assert report.dont_know_probe_hint.rate >= 0.8
+    assert report.dont_know_probe_hint.rate >= 0.9
     assert report.repeated_questions == 0
     assert report.markdown.hits == 0
     assert report.all_phases.rate == 1.0
     assert min(report.dims_reached_20) >= 5
     # a follow-up restates what the candidate said (anchor.echo_lead) whenever the answer has something to pick up
-    assert report.refers_to_answer.rate >= 0.7, report.failures
+    assert report.refers_to_answer.rate >= 0.8, report.failures
     # ... as a person would: never a cut clause, and not "You said ..." every time (issue 19)
     assert report.fragments.hits == 0, [f for f in report.failures if f.startswith("fragment")]
     assert report.you_said.rate <= 1 / 3
@@ -33,12 +30,12 @@ async def test_offline_rates(catalog):
     assert report.one_problem.rate >= 0.9 and report.problem_phases.rate == 1.0
     # follow-ups seek answer-key points not yet made; answers to another problem are redirected
     assert report.key_gap.rate >= 0.8
-    assert report.other_redirected.rate >= 0.85
+    # by meaning only in deep rounds (app/interviewer/interviewer.py _hear): series rounds' follow-ups were
+    # taken for other questions
+    assert report.other_redirected_deep.rate >= 0.85, report.other_redirected_deep
     # issue 22: the drawing persona's design rounds (a board drawn): follow-ups name drawn components, never others
     assert report.board_follow_ups.rate >= 0.5 and report.board_undrawn == 0
-    # (with myths heard by meaning, merged from hearing, a drawer's line in a mid session is challenged as a myth
-    # first: 10 of 12 contradictions raised; issue 19 report)
-    assert report.board_contradiction.rate >= 0.8, report.failures
+    assert report.board_contradiction.rate == 1.0, report.failures
 
 
 @pytest.mark.parametrize("typed", [True, False])

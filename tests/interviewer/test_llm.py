@@ -309,8 +309,6 @@ async def test_unreachable_server_falls_back(catalog, tmp_path):
     assert brain.status()["consecutive_failures"] == 2 and brain.status()["last_error"]
 
 
-@pytest.mark.xfail(reason="relevance by meaning (merged from hearing) redirects the scripted answers; see "
-                          "test_offline_walk.HEARD_AS_OTHER", strict=False)
 async def test_llm_brain_walks_a_whole_round(catalog, llm, server):
     rnd = catalog.get("distributed_systems")
     server.default = Reply(guide)

@@ -91,13 +91,7 @@ async def test_full_round_walk(catalog, round_id, level):
     assert await say(iv.respond("one more thing")) == ""
 
 
-HEARD_AS_OTHER = pytest.mark.xfail(reason="relevance by meaning (app.hearing.relevance, merged from hearing) hears "
-                                   "thorough_answer's bag of signal phrases as another question and redirects; "
-                                   "to calibrate in the hearing layer (issue 19 report)", strict=False)
-
-
-@pytest.mark.parametrize("round_id", [pytest.param(r, marks=HEARD_AS_OTHER) if r != "behavioral" else r
-                                      for r in SERIES])
+@pytest.mark.parametrize("round_id", SERIES)
 async def test_thorough_candidate_is_moved_on(catalog, round_id):
     rnd = catalog.get(round_id)
     iv, clock, _ = await opened(rnd, "senior")
