@@ -80,15 +80,21 @@ async def test_follow_ups_only_ever_name_drawn_components(catalog, design):
                "Reads dominate, maybe 100 to 1 reads to writes, so I'd cache hot links.",
                "Keys come from a counter range handed out to each server, so no collisions.",
                "A 302 keeps the analytics but costs more traffic; 301 is cached by browsers.",
-               "Links expire after a year by default and a custom alias is checked for uniqueness."]
+               "Links expire after a year by default and a custom alias is checked for uniqueness.",
+               "A hundred million links a month is about forty writes a second and four thousand redirects.",
+               "The API has a POST to create a link and a GET on the key that answers with the redirect.",
+               "The service looks the key up in the cache first and falls back to the database on a miss.",
+               "If a cache node dies its keys fall through to the database until the cache warms again."]
     for text in answers:
         reply = await say(iv.respond(text))
         meta = iv.state.last_meta
         for label in meta.get("board_refs", []):
             assert label in labels and label in reply
-        probes += meta["move"] == "probe"
-        refs += bool(meta.get("board_refs"))
-    assert probes and refs >= probes / 2
+        # scoping questions (requirements) never point at the drawing; the rest may
+        if meta["move"] == "probe" and meta.get("phase") != "requirements":
+            probes += 1
+            refs += bool(meta.get("board_refs"))
+    assert probes >= 2 and refs >= probes / 2, (probes, refs)
 
 
 def test_the_llm_prompt_carries_the_board_as_text(catalog, design):
