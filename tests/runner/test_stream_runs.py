@@ -3,6 +3,8 @@ editor's content is kept, a run's result is stored and sent, and the interviewer
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlmodel import Session
 
@@ -85,13 +87,18 @@ def test_runs_are_limited_to_one_at_a_time_per_session(voice_settings):
 def test_a_hostile_run_leaves_other_sessions_served(voice_settings):
     """An endless loop in one interview's sandbox: another interview's typed answer is answered meanwhile,
     and the hostile run ends with a clear time limit."""
-    with running(voice_settings, FakeTranscriber("ok")) as (app, client):
+    # a long wall limit, so that the loop is still running however slowly the other answer is served (a
+    # loaded machine, the embedder's first load)
+    with running(voice_settings.model_copy(update={"run_wall_s": 12.0}), FakeTranscriber("ok")) as (app, client):
         hostile, other = (new_interview(app, round_id="coding", level="mid") for _ in range(2))
         with client.websocket_connect(url(hostile)) as ws_a, client.websocket_connect(url(other)) as ws_b:
             until(ws_a, "exercise")
             until(ws_b, "interviewer_done")
             send(ws_a, type="run", mode="submit", language="python",
                  code="def two_sum(nums, target):\n    while True:\n        pass\n")
+            deadline = time.monotonic() + 10
+            while str(hostile) not in app.state.run_pool._running and time.monotonic() < deadline:
+                time.sleep(0.02)  # the run has started before the other interview is asked anything
             send(ws_b, type="text", text="I'd use a hash map from value to index, one pass, O(n) time.")
             got = until(ws_b, "interviewer_done")
             assert of(got, "transcript")[0]["typed"] is True and of(got, "interviewer_done")[0]["text"]
