@@ -129,6 +129,7 @@ class Conversation:
         self._answered: Answered | None = None  # may still be continued (CONTINUE_WITHIN_MS)
         self._continuing: Answered | None = None  # its reply withdrawn: the next spoken turn joins it
         self._resumed_ms: int | None = None  # when the candidate last started speaking (session stream ms)
+        self._closed = 0  # spoken turns closed by the session and not yet taken up by the worker
         self._sent = 0  # chunks of the reply being spoken sent so far
         self._phase: tuple[str, float] | None = None
         self._phase_sent = 0.0
@@ -143,6 +144,8 @@ class Conversation:
         self.after_reply: Callable[[], Awaitable[None]] | None = None  # e.g. the code desk: question changed?
 
     async def put(self, item: object) -> None:
+        if isinstance(item, SpokenTurn):
+            self._closed += 1
         if self.queue.full():
             await self.out.send(protocol.error(protocol.BUSY, "the interviewer is behind; audio is kept"))
         await self.queue.put(item)
@@ -174,6 +177,8 @@ class Conversation:
         self._resumed_ms = at_ms
         answered, self._answered = self._answered, None
         if answered is None or not self.respond or self.finished or self.iv.finished or not answered.paused:
+            return
+        if self._closed:  # another turn of theirs closed since (audio ahead of the worker): this is not its sequel
             return
         silent = self.replying and not self._sent  # the reply has not begun: nothing was heard yet
         if (at_ms - answered.decided_ms > CONTINUE_WITHIN_MS and not silent) or self.queue.full():
@@ -210,6 +215,7 @@ class Conversation:
         elif isinstance(item, Opening):
             await self._speak(self.iv.opening())
         elif isinstance(item, SpokenTurn):
+            self._closed -= 1
             await self._spoken(item)
         elif isinstance(item, TypedTurn):
             await self._candidate(item.text, item.at_ms, item.at_ms, [], typed=True, meta={},

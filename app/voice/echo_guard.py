@@ -109,6 +109,9 @@ class EchoGuard:
             self._since = 0
             self._estimate()
         self.guarded += 1
+        if self.gain <= 0 and self._misses >= SEARCH_TRIES:
+            return samples  # no echo came back for a second of playing (headphones, or the browser's own echo
+            # cancellation took it all): what the microphone hears is the candidate
         if self.gain <= 0:  # no echo path known yet (the session's first reply): only louder than the
             expected = _peak_rms(self._reference(start - int(MAX_DELAY_S * RATE), n + int(MAX_DELAY_S * RATE)))
             return np.zeros_like(samples) if _rms(samples) <= expected else samples  # voice itself counts

@@ -69,7 +69,10 @@ class Server:
 
 def start(env: dict[str, str], log: Path, port: int | None = None) -> Server:
     server = Server(port or free_port(), log)
-    full = {**os.environ, "VIVA_BRAIN": "offline", "VIVA_SCORER": "offline", "VIVA_LOG_LEVEL": "info", **env}
+    # These clients never play the server's voice (the speaker has its own tests): the browser voice, or the
+    # echo guard would take the start of a candidate speaking right after a reply for the reply's echo.
+    full = {**os.environ, "VIVA_BRAIN": "offline", "VIVA_SCORER": "offline", "VIVA_LOG_LEVEL": "info",
+            "VIVA_TTS": "browser", **env}
     for key in ("VIVA_LLM_BASE_URL", "VIVA_LLM_API_KEY"):
         full.pop(key, None)
     out = log.open("ab")

@@ -6,7 +6,7 @@ import asyncio
 
 from app.models import Speaker
 from app.voice.clock import StreamClock
-from app.voice.conversation import Conversation, Finish, Opening, TypedTurn
+from app.voice.conversation import Answered, Conversation, Finish, Opening, SpokenTurn, TypedTurn, Withdraw
 
 
 class ScriptedInterviewer:
@@ -137,3 +137,26 @@ async def test_finish_stores_the_state_and_schedules_scoring():
     assert store.finished and finished == ["scored"]
     assert [e["type"] for e in out.events][-1] == "finished"
     assert store.turns[0][1] == "Hello. Let's start." and store.turns[0][2]["meta"]["move"] == "probe"
+
+
+def _answered(seq: int = 2) -> Answered:
+    return Answered(seq, "we shard by user id", [], {"end_reason": "silence"}, decided_ms=5000,
+                    before={"interruptions": 0}, seen_before=1)
+
+
+async def test_speech_right_after_a_paused_turn_withdraws_the_reply_not_yet_begun():
+    talk, *_ = conversation(ScriptedInterviewer(["Why?"]))
+    talk._answered, talk.replying = _answered(), True  # its reply is being made: nothing sent yet
+    talk.speech_resumed(9000)  # 4 s later, but nothing of the reply was heard: the same answer goes on
+    assert isinstance(talk.queue.get_nowait(), Withdraw)
+
+
+async def test_a_later_turn_already_closed_is_not_rewound_by_the_speech_after_it():
+    """Audio ahead of the worker (a fast client, a slow reply): turn 2 closed and waits while the reply to
+    turn 1 is still being made; speech starting now goes on from turn 2, so turn 1's reply must stay (a
+    withdrawal would rewind the interviewer past turn 2 and join turn 3 to turn 1)."""
+    talk, *_ = conversation(ScriptedInterviewer(["Why?"]))
+    talk._answered, talk.replying = _answered(), True
+    await talk.put(SpokenTurn(end=None, decided_at=0.0))  # turn 2, closed and queued
+    talk.speech_resumed(9000)
+    assert talk.queue.qsize() == 1 and isinstance(talk.queue.get_nowait(), SpokenTurn)

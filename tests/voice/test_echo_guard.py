@@ -82,6 +82,18 @@ def test_a_candidate_talking_over_it_is_heard_at_once(voices, delay_ms, level_db
     assert starts[0] - onset <= 300 * RATE // 1000  # within 300 ms of audio after they start
 
 
+@pytest.mark.parametrize("level_db", [-6, -20])
+def test_with_headphones_nothing_comes_back_and_a_candidate_talking_over_it_is_heard(voices, level_db):
+    """The reference plays but none of it reaches the microphone (headphones, or the browser's echo
+    cancellation took it all): once a second of playing found no echo, the candidate passes untouched, however
+    much quieter than the interviewer's voice they speak."""
+    interviewer, candidate = voices
+    mic, onset = _room(interviewer, 0, -200, candidate, at_s=1.5)  # -200 dB: no echo at all
+    mic[onset:] *= 10 ** (level_db / 20)
+    starts = _starts(mic, interviewer)
+    assert starts and starts[0] >= onset and starts[0] - onset <= 300 * RATE // 1000
+
+
 def test_without_a_reference_the_microphone_passes_untouched():
     guard, frame = EchoGuard(), np.random.default_rng(1).normal(0, 0.1, 320).astype(np.float32)
     assert guard.clean(frame) is frame and not guard.active
