@@ -108,7 +108,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(f"error: unknown round '{args.round}'; choose one of: {', '.join(r.id for r in catalog)}",
               file=sys.stderr)
         return 1
-    doc = build_scorer(settings.model_copy(update={"scorer": args.scorer})).score(rnd, args.level, turns)
+    scorer = build_scorer(settings.model_copy(update={"scorer": args.scorer}), show_progress=True)
+    doc = scorer.score(rnd, args.level, turns)
     print(json.dumps(doc.model_dump(mode="json"), indent=2) if args.json else render_table(doc), end="")
     return 0
 

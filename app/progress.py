@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO, TypeVar
+
+T = TypeVar("T")
 
 
 def _clock(seconds: float) -> str:
@@ -46,3 +48,9 @@ class Progress:
         if self.enabled and (now - self._last >= self.every_s or self.done >= self.total):
             self._last = now
             print(self.line(), file=self.stream, flush=True)
+
+    def each(self, items: Iterable[T]) -> Iterator[T]:
+        """The items, one step counted as each is done (when the loop moves on from it)."""
+        for item in items:
+            yield item
+            self.step()

@@ -37,3 +37,15 @@ def test_disabled_progress_prints_nothing():
     out = io.StringIO()
     Progress(2, "x", stream=out, enabled=False).step()
     assert out.getvalue() == ""
+
+
+def test_each_counts_an_item_when_the_loop_moves_on_from_it_also_after_continue():
+    out = io.StringIO()
+    p = Progress(3, "x", stream=out, every_s=0)
+    seen = []
+    for item in p.each(["a", "b", "c"]):
+        seen.append((item, p.done))
+        if item == "a":
+            continue
+    assert seen == [("a", 0), ("b", 1), ("c", 2)]
+    assert p.done == 3 and out.getvalue().splitlines()[-1].startswith("x: 3/3 (100%)")

@@ -43,6 +43,7 @@ import openai
 
 from app.catalog import Round
 from app.config import Settings
+from app.progress import Progress
 from app.scoring import misconceptions, trust
 from app.scoring.judge import Judge
 from app.scoring.llm_checks import check_misconceptions
@@ -78,8 +79,9 @@ def _evidence(x: Excerpt, turns_by_seq: dict[int, TranscriptTurn]) -> Evidence:
 class LlmScorer:
     name = "llm"
 
-    def __init__(self, settings: Settings, client: openai.OpenAI | None = None):
+    def __init__(self, settings: Settings, client: openai.OpenAI | None = None, show_progress: bool = False):
         self.settings = settings
+        self.show_progress = show_progress  # dimensions done of total and an ETA on stderr (viva score)
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
         client = client or openai.OpenAI(base_url=settings.llm_base_url, api_key=key,
                                          timeout=settings.llm_scorer_timeout_s, max_retries=0)
@@ -148,7 +150,8 @@ class LlmScorer:
         dims: list[DimensionScore] = []
         failed: dict[str, str] = {}
         stop: str | None = None
-        for off in offline.dimensions:
+        progress = Progress(len(offline.dimensions), f"LLM scorer ({rnd.id})", enabled=self.show_progress)
+        for off in progress.each(offline.dimensions):
             off = off.model_copy(update={"scored_by": "offline"})
             quoted = {(e.seq, e.quote) for e in off.evidence}
             excerpts = select_excerpts(rnd.dimension(off.key), sentences, meta, quoted)

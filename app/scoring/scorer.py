@@ -43,13 +43,13 @@ class RefiningScorer(Protocol):
     def score(self, rnd: Round, level: str, turns: list[TranscriptTurn]) -> ScorecardDoc: ...
 
 
-def build_scorer(settings: Settings) -> Scorer:
+def build_scorer(settings: Settings, show_progress: bool = False) -> Scorer:
     if settings.scorer == "offline":
         return OfflineScorer()
     if settings.llm_configured:
         from app.scoring.llm import LlmScorer
 
-        return LlmScorer(settings)
+        return LlmScorer(settings, show_progress=show_progress)
     if settings.scorer == "llm":
         log.warning("scorer=llm but no LLM is configured (VIVA_LLM_BASE_URL / VIVA_LLM_API_KEY): "
                     "scoring offline")

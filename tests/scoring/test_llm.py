@@ -342,3 +342,13 @@ def test_cli_llm_scorer_needs_an_llm(monkeypatch, capsys):
                                                                    llm_api_key=None))
     assert main(["score", str(TRANSCRIPTS / "coding_strong.txt"), "--round", "coding", "--scorer", "llm"]) == 1
     assert "VIVA_LLM_BASE_URL" in capsys.readouterr().err
+
+
+def test_viva_score_shows_dimensions_done_of_total_on_stderr(llm, sd, capsys):
+    rnd, turns = sd
+    LlmScorer(llm_settings(llm), show_progress=True).score(rnd, "senior", turns)
+    err = capsys.readouterr().err.splitlines()
+    n = len(rnd.rubric.dimensions)
+    assert err and err[-1].startswith(f"LLM scorer (system_design): {n}/{n} (100%)")
+    LlmScorer(llm_settings(llm)).score(rnd, "senior", turns)  # the app's scoring job prints nothing
+    assert capsys.readouterr().err == ""
