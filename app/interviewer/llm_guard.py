@@ -7,7 +7,8 @@
 A rejected first sentence makes the whole turn fall back to the planner's offline move; a later one ends
 the turn there (llm.py). Rejected: markdown or lists, a rubric/prompt leak, praise, a refusal, words
 spoken as the candidate, a second question, more than the length cap, a sentence that repeats an earlier
-interviewer turn, a follow-up's lead that picks up none of the candidate's words, and (for a
+interviewer turn, a follow-up's lead that picks up none of the candidate's words or opens with a stock
+"You said"/"You mentioned", a sentence a person would not say as it is (app.interviewer.speech), and (for a
 clarification) numbers that are not in the facts given.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from app.interviewer.speech import fragments, opener
 from app.interviewer.words import stems
 
 # words an interviewer never says to a candidate, but a prompt-injected or confused model might
@@ -108,6 +110,10 @@ class ReplyGuard:
             return "no_echo"
         if self.echo_of is not None and not self.words and not _YOU.search(text):
             return "not_addressed"  # their words said back as the interviewer's own ("we just add servers")
+        if self.echo_of is not None and not self.words and opener(text):
+            return "stock_opener"  # "You said ..." on every other follow-up: the harness's opener rate
+        if fragments(text):
+            return "fragment"  # a cut clause or no verb (app.interviewer.speech): not what a person says
         if self.allowed_numbers is not None and not _numbers(text) <= self.allowed_numbers:
             return "invented_number"
         return None

@@ -62,7 +62,7 @@ def guide(body: dict) -> str:
     """A fake model that does what the note asks: echoes the anchor, names a tangent, or asks on."""
     note = body["messages"][-1]["content"].rsplit("</candidate_turn>", 1)[-1]
     if m := re.search(r'Echo: "(.*)"', note):
-        return f"You said {m.group(1)}."
+        return f"So in your words, {m.group(1)}."
     if "Missed the question" in note:
         return "You've told me about something else, so let's come back to the question."
     return "Okay. Could you go on?"
@@ -146,6 +146,8 @@ BAD_REPLIES = {
     "question_in_lead": "So Redis sits in front of Postgres, but what is the key?",
     "no_echo": "I see what you mean there.",
     "not_addressed": "Redis goes in front of Postgres.",
+    "stock_opener": "You said you'd put Redis in front of Postgres.",
+    "fragment": "So you'd put Redis in front of the.",
 }
 
 

@@ -56,7 +56,7 @@ def test_speaking_as_the_candidate(sentence):
 
 def test_one_question_and_a_word_budget_across_sentences():
     guard = ReplyGuard([], max_words=12)
-    first = "You said the cache sits in front."
+    first = "So the cache sits in front."
     assert guard.check(first) is None
     guard.accept(first)
     assert guard.check("Which key do you use?") is None
@@ -101,3 +101,11 @@ def test_a_lost_probe_is_replaced_after_a_cool_down():
     assert not breaker.allow()
     now.advance(10)
     assert breaker.allow()
+
+
+def test_a_lead_never_opens_with_you_said_and_no_sentence_is_a_cut_clause():
+    lead = ReplyGuard([], echo_of="we would keep the counters in redis")
+    assert lead.check("You said you'd keep the counters in Redis.") == "stock_opener"
+    assert lead.check("So you'd keep the counters in Redis.") is None
+    assert ReplyGuard([]).check("So you'd keep the counters in the.") == "fragment"
+    assert ReplyGuard([]).check("You mentioned the counters.") is None  # not a lead: a whole turn may say it
