@@ -251,7 +251,7 @@ def echo_lead(answer: str, asked: str, seed: int, min_score: int = MIN_SCORE,
     if idea is None:
         return None
     first, rest = idea.split(" ", 1) if " " in idea else (idea, "")
-    if first.lower() in _HEADS:
+    if first.lower() in _HEADS | _OTHER_SUBJECTS | _OTHER_CONTRACTED:  # "So it handled ...", not "So It ..."
         first = first.lower()
     opener = _OPENERS[seed % len(_OPENERS)]
     if not opener:

@@ -102,3 +102,10 @@ def test_a_particle_stays_with_its_verb():
 def test_what_follows_a_misheard_word_is_not_said_back_without_its_subject():
     lead = echo_lead("If Redis goes down, we just add more servers.", "", 0, 1, unsure=["Redis"])
     assert lead == "So you just add more servers."
+
+
+def test_an_echo_of_a_clause_that_starts_with_it_is_not_capitalised_mid_sentence():
+    answer = "It handled five times the traffic after one fix."
+    leads = {echo_lead(answer, "How did it turn out?", seed) for seed in range(4)}
+    assert "So it handled five times the traffic after one fix." in leads
+    assert not any(" It " in lead for lead in leads), leads
