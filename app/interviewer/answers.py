@@ -47,13 +47,23 @@ def classify(state: InterviewState, rnd: Round, event: Event) -> str:
     if is_clarifying_question(event.text):
         return "clarifying"
     q = PL.current_question(state, rnd)
-    if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals)) \
+    if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals), story=_own_story(state)) \
             or (event.answers_other and _substantive(event.text)):
         return "off_topic"
     has_specifics = any(specificity(event.text).values())
     if is_vague(event.text) and not (event.new_signals and has_specifics):
         return "vague"
     return "ok"
+
+
+def _own_story(state: InterviewState, turns: int = 3) -> str:
+    """The candidate's last few answers to the question in play before this one, those the interviewer took
+    as answers (not followed by a redirect)."""
+    earlier = state.history[:-1]  # the answer being classified is already in the history
+    own = [e.text for e, nxt in zip(earlier, [*earlier[1:], None], strict=True)
+           if e.speaker == "candidate" and e.question_id == state.question_id
+           and (nxt is None or nxt.move != "redirect")]
+    return " ".join(own[-turns:])
 
 
 OTHER_MIN_WORDS = 12  # an answer to another problem is a real answer: a vague line is never redirected as one

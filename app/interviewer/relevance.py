@@ -6,7 +6,8 @@ every technical answer uses ("system", "team", "data") do not count. An answer i
 shares (almost) nothing with that vocabulary and hits no rubric signal of the question's dimensions:
 
 - at least MIN_WORDS content words (a short answer is judged vague or fine, never off topic),
-- fewer than 2 shared stems (1 for an answer under LONG_WORDS content words),
+- fewer than 2 shared stems (1 for an answer under LONG_WORDS content words), counting as shared the
+  words of the candidate's own earlier answers to the question that were taken as answers,
 - no rubric signal of a dimension this question probes.
 """
 
@@ -47,8 +48,10 @@ def overlap(text: str, rnd: Round, question: Question, prompt: str = "") -> set[
 
 
 def is_off_topic(text: str, rnd: Round, question: Question | None, prompt: str = "",
-                 signal_dims: set[str] | frozenset[str] = frozenset()) -> bool:
-    """`signal_dims`: dimensions whose rubric signals the answer hit."""
+                 signal_dims: set[str] | frozenset[str] = frozenset(), story: str = "") -> bool:
+    """`signal_dims`: dimensions whose rubric signals the answer hit; `story`: the candidate's own earlier
+    answers to the question in play (an answer that goes on with their story or design is on topic even
+    when it shares no word with the question: "the old service handled five times the traffic")."""
     if question is None:
         return False
     words, size = stems(text, generic=False), len(stems(text))
@@ -57,5 +60,6 @@ def is_off_topic(text: str, rnd: Round, question: Question | None, prompt: str =
     if signal_dims & {p.dimension for p in question.probes}:
         return False
     need = 2 if size >= LONG_WORDS else 1
-    return len(words & (_vocabulary(rnd, question) | stems(prompt, generic=False))) < need
+    vocab = _vocabulary(rnd, question) | stems(prompt, generic=False) | stems(story, generic=False)
+    return len(words & vocab) < need
 
