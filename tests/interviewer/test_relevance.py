@@ -8,7 +8,8 @@ from tests.interviewer.conftest import opened, say
 STORY = ("A senior colleague wanted to rewrite our billing service before the holidays. I disagreed because we "
          "had six weeks left. His strongest argument was that the old service couldn't take three times the "
          "traffic, so instead of arguing I proposed a load test together.")
-OUTCOME = "The old service handled five times the traffic after one fix, so we kept it and agreed to revisit in January."
+OUTCOME = ("The old service handled five times the traffic after one fix, so we kept it and agreed to revisit "
+           "in January.")
 
 
 def test_an_answer_that_goes_on_with_the_candidates_own_story_is_on_topic(catalog):
