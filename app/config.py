@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str = "gpt-4o-mini"
+    llm_role: Literal["auto", "lead", "turn"] = Field(
+        default="auto", description="what the LLM interviewer writes: a follow-up's lead, or the whole turn")
     llm_timeout_s: float = 20.0
     llm_max_tokens: int = 300
     llm_reply_timeout_s: float = Field(default=8.0, description="wait for the LLM interviewer's first sentence")

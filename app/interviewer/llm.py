@@ -39,7 +39,15 @@ from app.interviewer import planner
 from app.interviewer import timekeeping as T
 from app.interviewer.breaker import CircuitBreaker
 from app.interviewer.llm_guard import ReplyGuard, clean
-from app.interviewer.llm_prompt import LEAD_MOVES, QUESTION_MOVES, Templates, build_messages, prefix_messages
+from app.interviewer.llm_prompt import (
+    LEAD_MOVES,
+    QUESTION_MOVES,
+    TURN_MOVES,
+    Templates,
+    build_messages,
+    prefix_messages,
+)
+from app.interviewer.llm_role import role_of
 from app.interviewer.phrases import sentences
 from app.interviewer.state import InterviewState
 
@@ -108,11 +116,13 @@ class LLMBrain:
         self.temperature = settings.llm_temperature
         self.last_warm_ms: int | None = None
         self._tasks: set[asyncio.Task] = set()
+        self.role = role_of(settings)
+        log.info("llm interviewer tier: %s (%s)", self.role.role, self.role.reason)
 
     def status(self) -> dict[str, Any]:
         """The brain's live state, for /api/health."""
         return {"model": self.model, **self.breaker.status(), "last_warm_ms": self.last_warm_ms,
-                "token_param": self.token_param}
+                "token_param": self.token_param, "role": self.role.role, "role_reason": self.role.reason}
 
     # --- reply --------------------------------------------------------------------------------------
     async def reply(self, state: InterviewState, rnd: Round) -> AsyncIterator[str]:
@@ -129,7 +139,8 @@ class LLMBrain:
         kind = str(move.kind)
         phase = T.phase_at(rnd, state.elapsed_s).key
         writes = kind in LLM_MOVES or (kind == "close" and bool(move.extra.get("answered_question")))
-        messages = build_messages(self.templates, state, rnd, move) if writes else None
+        whole = self.role.role == "turn" and kind in TURN_MOVES and bool(move.prompt)
+        messages = build_messages(self.templates, state, rnd, move, whole) if writes else None
         earlier = [e.text for e in state.history if e.speaker == "interviewer"]
         planner.apply(state, move, rnd)
         meta = move.meta(phase)
@@ -145,9 +156,10 @@ class LLMBrain:
             if move.text:
                 yield move.text
             return
-        lead_only = kind in LEAD_MOVES and bool(move.prompt)
+        lead_only = kind in LEAD_MOVES and bool(move.prompt) and not whole
+        meta["llm_role"] = "turn" if whole else "lead"
         answer = state.history[-1].text if state.history and state.history[-1].speaker == "candidate" else ""
-        echoes = lead_only and kind != "run_result"  # a run's lead reacts to the run, not to spoken words
+        echoes = (lead_only or whole) and kind != "run_result"  # a run's lead reacts to the run, not to spoken words
         guard = ReplyGuard(earlier, echo_of=answer if echoes else None,
                            max_words=LEAD_WORDS if lead_only else MAX_WORDS.get(kind, DEFAULT_MAX_WORDS),
                            max_questions=0 if lead_only else 1)
@@ -158,7 +170,7 @@ class LLMBrain:
                 async for sentence in stream:
                     if sent == 0:
                         meta["first_sentence_ms"] = round((time.perf_counter() - started) * 1000)
-                        if lead_only:
+                        if lead_only or whole:
                             meta["llm_lead"] = sentence
                     yield sentence if sent == 0 else " " + sentence
                     sent += 1

@@ -59,6 +59,10 @@ ECHO = "Echo: \"{anchor}\""
 LEAD_MOVES = {"probe", "specifics", "challenge", "redirect", "run_result"}
 ANCHORED = {"probe", "specifics", "challenge"}  # follow-ups that start from the candidate's words
 QUESTION_MOVES = {"probe", "specifics", "challenge", "redirect", "encourage", "answer_question"}
+# the `turn` tier (llm_role.py): the model writes the whole follow-up from the planner's intent
+TURN_MOVES = {"probe", "specifics", "challenge", "redirect"}
+TURN_NOTE = ("Write the whole follow-up ({kind}, phase {phase}{target}): one short sentence that picks up "
+             "their words, then one question. Planned: \"{planned}\"")
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def _tail(text: str, keep: int = CANDIDATE_WORDS) -> str:
 
 
 def build_messages(templates: Templates, state: InterviewState, rnd: Round,
-                   move: Any) -> list[dict[str, str]] | None:
+                   move: Any, whole: bool = False) -> list[dict[str, str]] | None:
     """Built before the move is applied: the state still describes the turn being answered. None for a
     follow-up to an answer with nothing specific to pick up: the planned wording is spoken as it is."""
     kind = str(move.kind)
@@ -115,7 +119,11 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
         return [*prefix_messages(templates, state, rnd), {"role": "user", "content": run_turn(templates, state)}]
     lead = ECHO.format(anchor=sanitize(found or ""))
     instruction = INSTRUCTIONS.get(kind, "Continue the interview.").format(lead=lead)
-    if kind not in LEAD_MOVES:
+    if whole:  # the planner's intent, its offline wording as a reference
+        target = f", about {move.dimension}" if move.dimension else ""
+        instruction += " " + TURN_NOTE.format(kind=kind, phase=move.phase or "", target=target,
+                                              planned=sanitize(move.text))
+    if kind not in LEAD_MOVES and not whole:
         instruction += (" Reply with one or two short spoken sentences"
                         + (" ending with one question." if kind in QUESTION_MOVES else "."))
     board = board_text(state.event.board if state.event is not None else None)

@@ -101,3 +101,26 @@ async def test_the_harness_slice_on_a_real_model(brain, catalog):
     assert report.repeated_questions == 0 and report.markdown.hits == 0
     assert (report.multi_question.rate or 0) <= 0.05
     assert report.refers_to_answer.total and report.refers_to_answer.rate >= 0.5  # the model picks up their words
+
+
+async def test_the_turn_tier_on_a_real_model(catalog):
+    """Plumbing, not quality: the model writes a whole follow-up, which passes the guard or falls back."""
+    brain = LLMBrain(Settings(_env_file=None, brain="llm", llm_base_url=real_llm_base_url(), llm_api_key=None,
+                              llm_model=MODEL, llm_reply_timeout_s=30, llm_timeout_s=45, llm_temperature=0,
+                              llm_role="turn"))
+    assert brain.status()["role"] == "turn"
+    clock = FakeClock()
+    iv = Interviewer(catalog.get("system_design"), "senior", brain, clock=clock)
+    iv.start()
+    "".join([c async for c in iv.opening()])
+    await brain.idle()
+    clock.advance(60)
+    reply = "".join([c async for c in iv.respond(ANSWERS[-1], typed=True)])
+    meta = iv.last_meta
+    assert meta["llm"] is True and meta["llm_role"] == "turn", meta  # the model was asked for the whole turn
+    assert reply.strip() and reply.count("?") == 1, reply  # exactly one question, whoever wrote it
+    assert not CANDIDATE_VOICE.search(reply), reply
+    if meta["fallback"]:  # a clean fallback: the planner's move, its question last
+        assert meta["fallback_reason"] and reply.rstrip().endswith(iv.state.last_prompt), meta
+    else:
+        assert meta["llm_lead"] and reply.startswith(meta["llm_lead"]), meta

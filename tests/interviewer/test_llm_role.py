@@ -1,0 +1,86 @@
+"""The LLM interviewer's tiers (llm_role.py): `lead` (the model's lead, the planner's question) and `turn`
+(the model's whole follow-up, under the same guard and fallback), and `auto` from the judge bench."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import Settings
+from app.interviewer import build_brain
+from app.interviewer.llm_role import role_of
+from tests.fake_llm import Reply
+from tests.interviewer.conftest import say
+from tests.interviewer.test_llm import LEAD, SPECIFIC, opened, server  # noqa: F401 — the fixture
+from tests.scoring.conftest import write_measurement
+
+QUESTION = "Where would the counters for each customer live when a Redis node fails?"
+
+
+def brain(srv, tmp_path, role="turn"):
+    srv.script.clear()
+    srv.requests.clear()
+    srv.default = Reply()
+    return build_brain(Settings(_env_file=None, data_dir=tmp_path, brain="llm", llm_base_url=srv.base_url,
+                                llm_api_key="test-key", llm_model="fake-model", llm_timeout_s=5.0,
+                                llm_max_tokens=120, llm_role=role))
+
+
+async def test_turn_speaks_the_models_question(catalog, server, tmp_path):  # noqa: F811
+    llm = brain(server, tmp_path)
+    iv, _ = await opened(catalog, llm)
+    server.script = [Reply(f"{LEAD} {QUESTION} And what about the TTL?")]
+    text = await say(iv.respond(SPECIFIC))
+    meta = iv.last_meta
+    assert text == f"{LEAD} {QUESTION}" and meta["fallback"] is False and meta["llm_role"] == "turn"
+    assert text.count("?") == 1
+    note = server.requests[-1]["messages"][-1]["content"]
+    assert "Write the whole follow-up" in note and meta["move"] in note
+
+
+async def test_turn_without_a_question_gets_the_planned_one(catalog, server, tmp_path):  # noqa: F811
+    llm = brain(server, tmp_path)
+    iv, _ = await opened(catalog, llm)
+    server.script = [Reply(LEAD)]
+    text = await say(iv.respond(SPECIFIC))
+    assert text == f"{LEAD} {iv.state.last_prompt}" and iv.last_meta["appended_prompt"] is True
+
+
+@pytest.mark.parametrize("reply, reason", [
+    ("Let's move on to something else. What about failures?", "no_echo"),
+    ("I'd use Redis in front of Postgres for you. Where do counters live?", "as_candidate"),
+    (f"- {LEAD}\n- {QUESTION}", "markdown"),
+])
+async def test_a_turn_that_breaks_the_guard_falls_back_to_the_offline_move(catalog, server, tmp_path,  # noqa: F811
+                                                                            reply, reason):
+    llm = brain(server, tmp_path)
+    iv, _ = await opened(catalog, llm)
+    server.script = [Reply(reply)]
+    text = await say(iv.respond(SPECIFIC))
+    meta = iv.last_meta
+    assert meta["fallback"] is True and meta["fallback_reason"] == reason, meta
+    assert text.endswith(iv.state.last_prompt) and text.count("?") == iv.state.last_prompt.count("?")
+
+
+async def test_lead_tier_keeps_the_planned_question(catalog, server, tmp_path):  # noqa: F811
+    llm = brain(server, tmp_path, role="lead")
+    iv, _ = await opened(catalog, llm)
+    server.script = [Reply(f"{LEAD} {QUESTION}")]
+    text = await say(iv.respond(SPECIFIC))
+    assert text == f"{LEAD} {iv.state.last_prompt}" and iv.last_meta["llm_role"] == "lead"
+
+
+def test_auto_picks_the_tier_from_the_judge_bench(tmp_path):
+    settings = Settings(_env_file=None, data_dir=tmp_path, brain="llm", llm_base_url="http://a:1/v1",
+                        llm_model="qwen")
+    assert role_of(settings).role == "lead" and "not been measured" in role_of(settings).reason
+    write_measurement(tmp_path, "http://a:1/v1", accuracy=0.80)
+    assert role_of(settings).role == "lead"  # limited trust: the planner keeps the question
+    write_measurement(tmp_path, "http://a:1/v1", accuracy=0.95)
+    role = role_of(settings)
+    assert role.role == "turn" and role.reason.startswith("auto:")
+    assert role_of(settings.model_copy(update={"llm_role": "lead"})).role == "lead"
+
+
+def test_health_says_which_tier_and_why(tmp_path, server):  # noqa: F811
+    status = brain(server, tmp_path, role="auto").status()
+    assert status["role"] == "lead" and "judge bench" in status["role_reason"]
