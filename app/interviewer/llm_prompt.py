@@ -31,7 +31,7 @@ import yaml
 
 from app.board.reading import board_text
 from app.catalog import Round
-from app.interviewer import planner
+from app.interviewer import gaps, planner
 from app.interviewer.anchor import RECENT_TURNS, anchor
 from app.interviewer.state import InterviewState
 
@@ -62,7 +62,17 @@ QUESTION_MOVES = {"probe", "specifics", "challenge", "redirect", "encourage", "a
 # the `turn` tier (llm_role.py): the model writes the whole follow-up from the planner's intent
 TURN_MOVES = {"probe", "specifics", "challenge", "redirect"}
 TURN_NOTE = ("Write the whole follow-up ({kind}, phase {phase}{target}): one short sentence that picks up "
-             "their words, then one question. Planned: \"{planned}\"")
+             "their words, then one question. Planned: \"{planned}\"{gap}")
+GAP_NOTE = " Not yet established: \"{point}\""
+
+
+def key_gap(state: InterviewState, rnd: Round, q: Any, dimension: str | None) -> str:
+    """The answer key's first point of `dimension` the candidate has not made yet (the planner's target)."""
+    if q is None or not dimension:
+        return ""
+    missing = [p for p in gaps.points(rnd, q)
+               if p.dimension == dimension and state.question_points.get(p.id) != gaps.ESTABLISHED]
+    return GAP_NOTE.format(point=missing[0].point) if missing else ""
 
 
 @dataclass(frozen=True)
@@ -122,7 +132,7 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
     if whole:  # the planner's intent, its offline wording as a reference
         target = f", about {move.dimension}" if move.dimension else ""
         instruction += " " + TURN_NOTE.format(kind=kind, phase=move.phase or "", target=target,
-                                              planned=sanitize(move.text))
+                                              planned=sanitize(move.text), gap=key_gap(state, rnd, q, move.dimension))
     if kind not in LEAD_MOVES and not whole:
         instruction += (" Reply with one or two short spoken sentences"
                         + (" ending with one question." if kind in QUESTION_MOVES else "."))

@@ -37,6 +37,22 @@ async def test_turn_speaks_the_models_question(catalog, server, tmp_path):  # no
     assert "Write the whole follow-up" in note and meta["move"] in note
 
 
+def test_the_turn_note_names_the_answer_keys_first_point_not_yet_made(catalog):
+    from app.interviewer import gaps
+    from app.interviewer.llm_prompt import key_gap
+    from app.interviewer.state import InterviewState
+
+    rnd = catalog.get("system_design")
+    q = rnd.prompt.questions[0]
+    first, *rest = gaps.points(rnd, q)
+    same = [p for p in rest if p.dimension == first.dimension]
+    state = InterviewState(round_id=rnd.id, level="senior")
+    assert key_gap(state, rnd, q, first.dimension) == f' Not yet established: "{first.point}"'
+    state.question_points = {first.id: gaps.ESTABLISHED}
+    assert key_gap(state, rnd, q, first.dimension) == (f' Not yet established: "{same[0].point}"' if same else "")
+    assert key_gap(state, rnd, None, first.dimension) == ""
+
+
 async def test_turn_without_a_question_gets_the_planned_one(catalog, server, tmp_path):  # noqa: F811
     llm = brain(server, tmp_path)
     iv, _ = await opened(catalog, llm)
