@@ -13,6 +13,7 @@ records what was noticed.
 from __future__ import annotations
 
 import re
+from itertools import zip_longest
 
 from app.board import followup as board
 from app.catalog import Fact, Question, Round
@@ -60,7 +61,7 @@ def _own_story(state: InterviewState, turns: int = 3) -> str:
     """The candidate's last few answers to the question in play before this one, those the interviewer took
     as answers (not followed by a redirect)."""
     earlier = state.history[:-1]  # the answer being classified is already in the history
-    own = [e.text for e, nxt in zip(earlier, [*earlier[1:], None], strict=True)
+    own = [e.text for e, nxt in zip_longest(earlier, earlier[1:])
            if e.speaker == "candidate" and e.question_id == state.question_id
            and (nxt is None or nxt.move != "redirect")]
     return " ".join(own[-turns:])

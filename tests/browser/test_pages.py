@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from app import repository
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, browser_settings, serve
 from tests.browser.seed import DATABASE_SHORT, get_json, score_now, seed_interview
 
 pytestmark = pytest.mark.browser
@@ -155,8 +155,17 @@ def test_review_fits_a_phone(live_server, launch, shot):
     shot(page, "review-phone")
 
 
-def test_review_polls_until_scored(live_server, launch, shot):
+@pytest.fixture
+def unswept_server(tmp_path):
+    """A server whose periodic sweep (which schedules scoring of finished interviews) runs only at start-up:
+    an interview seeded afterwards stays unscored until the review page asks."""
+    with serve(browser_settings(tmp_path, sweep_every_s=3600)) as server:
+        yield server
+
+
+def test_review_polls_until_scored(unswept_server, launch, shot):
     """A finished interview nobody scored yet: the page shows the status, asks for scoring, then shows it."""
+    live_server = unswept_server
     interview_id = seed_interview(live_server)
     page = launch(fake_mic=False).new_page(viewport=DESKTOP)
     page.goto(f"{live_server.url}/review.html?id={interview_id}")
