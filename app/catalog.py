@@ -100,6 +100,10 @@ class Misconception(Strict):
     forms: list[str] = Field(min_length=1)
     correction: str = Field(min_length=20)
     truth: str = Field(min_length=10)  # what is actually true, in one sentence (app/hearing contrasts claim and truth)
+    # Plain spoken ways a confident candidate asserts the claim, and ways a strong one states the truth, in
+    # their own words: what the hearing layer compares a candidate's sentences with by meaning.
+    plain: list[str] = Field(default_factory=list)
+    truth_plain: list[str] = Field(default_factory=list)
     # What the interviewer asks when the claim is made (answers.py, MoveKind.CHALLENGE): one neutral spoken
     # question that puts the claim to a concrete test, without the correction or any verdict.
     challenge: str = Field(min_length=10)
