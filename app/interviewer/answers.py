@@ -125,7 +125,7 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
     if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
             and state.question_specifics < PL.MAX_SPECIFICS_PER_QUESTION:
         missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]
-        move = _specifics(state, rnd, _echo(state, q, event.text, 1) or ack, missing)
+        move = _press(state, rnd, q) or _specifics(state, rnd, _echo(state, q, event.text, 1) or ack, missing)
         if move is not None:
             return move
     return _advance(state, rnd, q, ack, _echo(state, q, event.text))
@@ -271,6 +271,17 @@ def problem_name(rnd: Round, q: Question) -> str:
 def _dimension_in_play(state: InterviewState, rnd: Round, q: Question) -> str | None:
     ask = walk.resolve(rnd, q, state.probe_in_play)
     return ask.dimension if ask is not None else None
+
+
+def _press(state: InterviewState, rnd: Round, q: Question) -> Move | None:
+    """A vague answer to a follow-up: the same follow-up again, asked for concretely, once. A generic request
+    for specifics ("what numbers can you share?") would change the subject from what was asked."""
+    ask = walk.resolve(rnd, q, state.probe_in_play)
+    if ask is None or f"press:{ask.tag}" in state.asked_probes:
+        return None
+    lead = P.pick(P.PRESS, state.interviewer_turns)
+    return Move(MoveKind.SPECIFICS, P.compose(lead, ask.text), lead=lead, prompt=ask.text, question_id=q.id,
+                tag=f"press:{ask.tag}", extra={"missing": "example"}, dimension=ask.dimension)
 
 
 def _specifics(state: InterviewState, rnd: Round, lead: str, missing: list[str]) -> Move | None:

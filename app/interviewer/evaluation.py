@@ -164,7 +164,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
             report.dont_know_probe_hint.add(move == "hint" and hint in reply or moved_on)
         if move == "probe":
             _key_gap(iv, meta, report)
-        if move in ("probe", "specifics") and label not in ("clarifying", "wrap"):
+        if move in ("probe", "specifics") and label not in ("clarifying", "wrap", "vague"):  # a vague answer
+            # has nothing to refer to: the follow-up in play is asked again, concretely (answers._press)
             shared = stems(reply) & stems(answer) - stems(prompt_before)
             report.refers_to_answer.add(bool(shared))
             if not shared:

@@ -171,3 +171,27 @@ async def test_same_inputs_same_interview(catalog):
     _, a = await run_script(rnd, "senior", mixed_script(rnd))
     _, b = await run_script(rnd, "senior", mixed_script(rnd))
     assert [x[1] for x in a] == [x[1] for x in b]
+
+
+@pytest.mark.parametrize("round_id", ["behavioral", "system_design"])
+async def test_a_vague_answer_to_a_follow_up_gets_that_follow_up_asked_concretely(catalog, round_id):
+    """Not a request for specifics on another subject ("what numbers can you share?" after "who did you
+    involve?"): the follow-up in play again, once, with a lead asking for the concrete answer."""
+    rnd = catalog.get(round_id)
+    iv, clock, _ = await opened(rnd, "mid")
+    answer = {"behavioral": "I chose to ship the smaller fix first, because the launch date could not move.",
+              "system_design": "I'd keep a counter per customer in Redis and check it on every request."}[round_id]
+    for _ in range(4):  # answer until a follow-up (not the question itself) is in play
+        if iv.state.probe_in_play:
+            break
+        clock.advance(60)
+        await say(iv.respond(answer))
+    asked = iv.state.last_prompt
+    assert iv.state.probe_in_play and asked
+    clock.advance(30)
+    reply = await say(iv.respond(VAGUE))
+    assert iv.last_meta["move"] == "specifics"
+    assert reply.endswith(asked) and reply != asked  # the same follow-up, after a lead that presses
+    clock.advance(30)
+    await say(iv.respond(VAGUE))
+    assert iv.last_meta["move"] != "specifics"  # pressed once: then the interview moves on
