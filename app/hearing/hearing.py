@@ -74,9 +74,14 @@ def _by_meaning(m) -> bool:
 
 
 def _myth_wordings(m) -> tuple[str, ...]:
-    """The claim only: the spoken forms are lexical patterns, and out of their sentence even a long one
-    ("filter the last 30 days", a form of "HAVING runs before GROUP BY") says something true."""
-    return (m.claim,)
+    """The claim and the plain ways a candidate asserts it; not the spoken forms: they are lexical patterns,
+    and out of their sentence even a long one ("filter the last 30 days", a form of "HAVING runs before
+    GROUP BY") says something true."""
+    return (m.claim, *m.plain)
+
+
+def _truth_wordings(m) -> tuple[str, ...]:
+    return tuple(filter(None, (m.truth, m.correction, *m.truth_plain)))
 
 
 class RoundHearing:
@@ -93,10 +98,10 @@ class RoundHearing:
                     [M.Statement(k.id, k.wordings, k.dimension, k.weight) for k in kps], embedder)
         items = list(rnd.rubric.misconceptions)
         self._myths = items
-        self._claim_words = [_content(m.claim) for m in items]
+        self._claim_words = [set().union(*map(_content, _myth_wordings(m))) for m in items]
         self.myths = M.StatementSet([M.Statement(m.id, _myth_wordings(m), m.dimension) for m in items], embedder)
         self.truths = M.StatementSet(
-            [M.Statement(m.id, tuple(filter(None, (m.truth, m.correction))), m.dimension) for m in items], embedder)
+            [M.Statement(m.id, _truth_wordings(m), m.dimension) for m in items], embedder)
         self.questions = M.StatementSet(
             [M.Statement(q.id, (q.text, *(p.text for p in q.probes),
                                 *(k.point for k in (rnd.keys.points(q.id) if rnd.keys else ()))))
