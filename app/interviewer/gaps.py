@@ -41,6 +41,19 @@ def points_of(rnd: Round, q: Question, dimension: str) -> list[str]:
     return [p.id for p in points(rnd, q) if p.dimension == dimension]
 
 
+PROBE_POINT_WORDS = 2  # content words a probe shares with a key point of its dimension that it asks for
+
+
+def probe_points(rnd: Round, q: Question, text: str, dimension: str) -> list[str]:
+    """The key points of `dimension` a follow-up asks for: those whose statement shares the most content words
+    with it (at least PROBE_POINT_WORDS): "What was their strongest argument?" asks for "States the peer's
+    strongest argument fairly", not for the dimension's other point, "Talked to the peer directly"."""
+    asked = stems(text, generic=False)
+    shared = {p.id: len(asked & stems(p.point, generic=False)) for p in points(rnd, q) if p.dimension == dimension}
+    most = max(shared.values(), default=0)
+    return [pid for pid, n in shared.items() if n == most] if most >= PROBE_POINT_WORDS else []
+
+
 def need(status: str | None) -> float:
     """How much a point still needs asking about: 0 once made, most when contradicted."""
     return _NEED.get(status, 1.0)

@@ -51,3 +51,19 @@ async def test_an_answer_to_another_problem_is_redirected_naming_the_problem(cat
     reply = await say(iv.respond(OTHER_QUESTION["system_design"]["url_shortener"]))
     assert iv.last_meta["move"] == "redirect", iv.last_meta
     assert reply.startswith("That sounds like a different problem; we're on the ")
+
+
+async def test_a_follow_up_the_candidate_already_answered_is_not_asked(catalog):
+    """Never ask for what the candidate just said: "His strongest argument was…" answers "What was their
+    strongest argument, as they would have put it?" even where the meaning pass did not establish the point."""
+    rnd = catalog.get("behavioral")
+    q = next(q for q in rnd.prompt.questions if q.id == "disagreement_with_peer")
+    iv, clock, _ = await opened(rnd, "mid")
+    iv.state.question_id = q.id
+    clock.advance(60)
+    await say(iv.respond("A senior colleague wanted to rewrite our billing service before the holidays. His "
+                         "strongest argument was that the old service couldn't take three times the traffic. "
+                         "I proposed we load test it together."))
+    assert "strongest argument" not in iv.state.last_prompt
+    probe = next(p for p in q.probes if "strongest argument" in p.text)
+    assert gaps.probe_points(rnd, q, probe.text, probe.dimension) == ["states_other_view_fairly"]
