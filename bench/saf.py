@@ -38,6 +38,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.hearing import meaning  # noqa: E402
+from app.hearing.words import tokenize  # noqa: E402
+
+_STOP = set("the a an is are be to of in on and or for it its that this with as by at from we you i they "
+            "if can will would so not no do does which what when there then than also".split())
+
+
+def _stems(text):
+    return {t.stem for t in tokenize(text) if t.stem not in _STOP and len(t.stem) > 1}
 
 DATA = ROOT.parent.parent / "shared" / "datasets" / "saf-english"
 if not DATA.is_dir():
@@ -150,7 +158,14 @@ def features(q: SafQuestion, a: Answer, vec: Vectors) -> list[float]:
     soft = np.clip((best - 0.35) / (0.75 - 0.35), 0, 1)
     return [float(whole @ vec([q.reference])[0]), float(soft.mean()), float(best.max()), float(best.mean()),
             float(np.sort(soft)[-min(4, len(soft)):].mean()), float(whole @ vec([q.text])[0]),
-            min(len(a.text.split()), 120) / 120]
+            min(len(a.text.split()), 120) / 120, *_lex(q, a)]
+
+
+def _lex(q, a):
+    ref, ans, qs = _stems(q.reference), _stems(a.text), _stems(q.text)
+    new_ref = ref - qs  # words of the reference not given away by the question
+    return [len(ref & ans) / max(len(ref), 1), len(ref & ans) / max(len(ans), 1),
+            len(new_ref & ans) / max(len(new_ref), 1)]
 
 
 def texts_of(questions: list[SafQuestion]) -> list[str]:
