@@ -3,12 +3,14 @@
 For a dimension that the questions in play have key points for (app.scoring.keypoints):
   share    = weighted key points established / the dimension's key points (a partial one counts half)
   level    = 1 when nothing is established; 2 below SHARE_FOR_3; 3 below SHARE_FOR_4; else 4
-  the reasoning around the points moves it by one at most: a 4 without any reasoning (depth.KINDS in the
-  turns that made the points) is a 3; the signal score (rubric signals named and reasoned with, which
-  counts reasoning across the whole answer) lifts it by one when it is higher.
-  nothing established: the signal score, at most 2 (NO_POINT_CAP).
-So fluency, vocabulary and reasoning words alone never lift a dimension above 2: a 3 or 4 needs key
-points established by meaning. A dimension with no key point in play keeps its signal score.
+  a 4 without any reasoning (depth.KINDS in the turns that made the points) is a 3;
+  the score is the higher of that level and the signal score (rubric signals named and reasoned with).
+Key points lift a plain-spoken answer the signals missed (it names no rubric term); they never lower a
+dimension: capping the signal score at 2 when no point was established by meaning (the first design) cut
+strong answers whose question the key points did not cover, and did not lower confidently wrong ones,
+whose sentences sit as close to the key points as right ones (embeddings hear the topic, not the truth).
+Wrong claims are what lowers a score: heard by their forms and by meaning, they cap their dimension.
+A dimension with no key point in play keeps its signal score.
 Evidence: the windows that established the points, verbatim, first; then the signal evidence.
 Hints and wrong claims cap afterwards, as before (app.scoring.misconceptions.apply_caps).
 """
@@ -23,7 +25,6 @@ from app.scoring.scorecard import DimensionScore, Evidence
 from app.scoring.transcript import TranscriptTurn, span_times
 
 SHARE_FOR_3, SHARE_FOR_4 = 0.34, 0.6
-NO_POINT_CAP = 2
 MAX_EVIDENCE = 3
 
 
@@ -68,10 +69,7 @@ def rescore(dims: list[DimensionScore], report: KeyPointReport, rnd: Round,
         kinds = _kinds(report, d.key, by_seq)
         if level == 4 and not kinds:
             level = 3
-        elif level == 1:
-            level = min(d.score, NO_POINT_CAP)
-        else:
-            level = max(level, min(d.score, level + 1))
+        level = max(level, d.score)  # key points lift what the signals missed; they never lower it
         hint_cap = 4 if not d.hints else 3 if d.hints == 1 else 2
         score = min(level, hint_cap)
         made = report.established(d.key)

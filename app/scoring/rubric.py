@@ -246,20 +246,21 @@ def meaning_claims(report: KeyPointReport) -> misconceptions.ExtraClaims:
 
 
 class OfflineScorer:
-    """Signals and reasoning (above); with `meaning`, where the hearing layer can run (app.hearing), scores
-    from the key points established by meaning (app.scoring.by_meaning) and myths heard in any wording.
-    `meaning` is off by default for now: with the answer keys merged it breaks the fixture tests' ranking
-    and quote rules (behavioral strong 2.15; key-point quotes not yet held to the clause rule), see
-    bench/score_fixtures.py --meaning."""
+    """Signals and reasoning (above), and wrong claims heard by their forms. Where the hearing layer can run
+    (app.hearing): with `myths` (the default) wrong claims are heard in any wording too, and cap like the
+    others; with `meaning`, the key points established by meaning also lift what the signals missed
+    (app.scoring.by_meaning). `meaning` is off by default: on the graded fixtures it lifts the medium
+    answers past the hire bar (system design 2.95 at senior, bar 2.7), see bench/score_fixtures.py --meaning."""
 
     name = "offline"
 
-    def __init__(self, meaning: bool = False):
+    def __init__(self, meaning: bool = False, myths: bool = True):
         self.meaning = meaning
+        self.myths = myths or meaning
 
     def score(self, rnd: Round, level: str, turns: list[TranscriptTurn]) -> ScorecardDoc:
-        hearing = for_round(rnd) if self.meaning else None
+        hearing = for_round(rnd) if self.myths else None
         report = hear_transcript(turns, hearing) if hearing is not None else None
         wrong = misconceptions.find(turns, rnd, meaning_claims(report) if report else None)
-        dims, notes = score_dimensions(rnd, turns, wrong, report)
+        dims, notes = score_dimensions(rnd, turns, wrong, report if self.meaning else None)
         return assemble(rnd, level, turns, dims, scorer=self.name, notes=notes, misconceptions=wrong)
