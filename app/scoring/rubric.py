@@ -247,14 +247,16 @@ def meaning_claims(report: KeyPointReport) -> misconceptions.ExtraClaims:
 
 class OfflineScorer:
     """Signals and reasoning (above), and wrong claims heard by their forms. Where the hearing layer can run
-    (app.hearing): with `myths` (the default) wrong claims are heard in any wording too, and cap like the
-    others; with `meaning`, the key points established by meaning also lift what the signals missed
-    (app.scoring.by_meaning). `meaning` is off by default: on the graded fixtures it lifts the medium
-    answers past the hire bar (system design 2.95 at senior, bar 2.7), see bench/score_fixtures.py --meaning."""
+    (app.hearing): with `myths`, wrong claims are heard in any wording too, and cap like the others; with
+    `meaning`, the key points established by meaning also lift what the signals missed
+    (app.scoring.by_meaning). Both are off by default, by measurement (bench/score_fixtures.py): myths by
+    meaning cap correct answers (distributed systems garbled 3.35 -> 2.95) and catch no more of the
+    independent wrong ones (highest 3.05 either way); key points lift the medium answers past the hire bar
+    (system design 2.95 at senior, bar 2.7)."""
 
     name = "offline"
 
-    def __init__(self, meaning: bool = False, myths: bool = True):
+    def __init__(self, meaning: bool = False, myths: bool = False):
         self.meaning = meaning
         self.myths = myths or meaning
 
