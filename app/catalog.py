@@ -101,7 +101,9 @@ class Misconception(Strict):
     correction: str = Field(min_length=20)
     truth: str = Field(min_length=10)  # what is actually true, in one sentence (app/hearing contrasts claim and truth)
     # Plain spoken ways a confident candidate asserts the claim, and ways a strong one states the truth, in
-    # their own words: what the hearing layer compares a candidate's sentences with by meaning.
+    # their own words (written by authors who never saw the test transcripts). The hearing layer holds a
+    # sentence against the truth's wordings; the claim's were measured as extra wordings and did not help
+    # (app.hearing.hearing._myth_wordings).
     plain: list[str] = Field(default_factory=list)
     truth_plain: list[str] = Field(default_factory=list)
     # What the interviewer asks when the claim is made (answers.py, MoveKind.CHALLENGE): one neutral spoken
