@@ -32,7 +32,7 @@ import yaml
 from app.board.reading import board_text
 from app.catalog import Round
 from app.interviewer import gaps, planner
-from app.interviewer.anchor import RECENT_TURNS, anchor
+from app.interviewer.anchor import RECENT_TURNS, anchor, said_back
 from app.interviewer.state import InterviewState
 
 SYSTEM_TEMPLATE = "interviewer_system.j2"
@@ -127,7 +127,7 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
             return None
     if kind == "run_result":  # the model sees the code and the run; the planned words (the failing input) follow
         return [*prefix_messages(templates, state, rnd), {"role": "user", "content": run_turn(templates, state)}]
-    lead = ECHO.format(anchor=sanitize(found or ""))
+    lead = ECHO.format(anchor=sanitize(said_back(found) if found else ""))  # "our team" is "your team" here
     instruction = INSTRUCTIONS.get(kind, "Continue the interview.").format(lead=lead)
     if whole:  # the planner's intent, its offline wording as a reference
         target = f", about {move.dimension}" if move.dimension else ""

@@ -372,3 +372,19 @@ async def test_a_wrong_claim_gets_the_models_lead_then_the_challenge(catalog, ll
     clock.advance(60)
     text = await say(iv.respond("Two-phase commit across the order and payment services, with a coordinator."))
     assert "right" not in text
+
+
+async def test_the_note_gives_the_anchor_in_the_second_person(catalog, llm, server):
+    """The model says the anchor back as it is given: "our team dashboard" came back to the candidate as
+    "So you put the error count on our team dashboard"."""
+    iv, clock = await started(catalog, llm, "behavioral")
+    await collect(iv.opening())
+    clock.advance(60)
+    server.script = [Reply("So you put it on your team dashboard.")]
+    await collect(iv.respond("I put the reconciliation job's error count on our team dashboard and set an "
+                             "alert at ten misses a week."))
+    note = server.requests[-1]["messages"][-1]["content"].rsplit("</candidate_turn>")[-1]
+    echo = re.search(r'Echo: "(.*)"', note)
+    assert echo, note
+    words = echo.group(1).lower().split()
+    assert "our" not in words and "i" not in words and ("your" in words or "you" in words)
