@@ -102,7 +102,7 @@ class RoundHearing:
                     [M.Statement(k.id, k.wordings, k.dimension, k.weight) for k in kps], embedder)
         items = list(rnd.rubric.misconceptions)
         self._myths = items
-        self._claim_words = [set().union(*map(_content, _myth_wordings(m))) for m in items]
+        self._claim_words = [_content(m.claim) for m in items]
         self.myths = M.StatementSet([M.Statement(m.id, _myth_wordings(m), m.dimension) for m in items], embedder)
         self.truths = M.StatementSet(
             [M.Statement(m.id, _truth_wordings(m), m.dimension) for m in items], embedder)

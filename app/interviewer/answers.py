@@ -125,7 +125,9 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
     if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
             and state.question_specifics < PL.MAX_SPECIFICS_PER_QUESTION:
         missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]
-        move = _press(state, rnd, q) or _specifics(state, rnd, _echo(state, q, event.text, 1) or ack, missing)
+        pressed = None if _substantive(event.text) else _press(state, rnd, q)  # an answer with substance but
+        # no number or example is not asked the same thing again: it is asked for the specifics it lacks
+        move = pressed or _specifics(state, rnd, _echo(state, q, event.text, 1) or ack, missing)
         if move is not None:
             return move
     return _advance(state, rnd, q, ack, _echo(state, q, event.text))

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from app.catalog import Question, Round
+from app.interviewer.phrases import sentences
+from app.interviewer.state import InterviewState
 from app.interviewer.words import stems
 
 ESTABLISHED, PARTIAL, MISSING, CONTRADICTED = "established", "partial", "missing", "contradicted"
@@ -52,6 +54,24 @@ def probe_points(rnd: Round, q: Question, text: str, dimension: str) -> list[str
     shared = {p.id: len(asked & stems(p.point, generic=False)) for p in points(rnd, q) if p.dimension == dimension}
     most = max(shared.values(), default=0)
     return [pid for pid, n in shared.items() if n == most] if most >= PROBE_POINT_WORDS else []
+
+
+SAID_SHARE = 0.6  # of a follow-up's content words in one sentence the candidate already said about the question
+SAID_WORDS = 2
+
+
+def said_already(state: InterviewState, q: Question, text: str) -> bool:
+    """Whether one sentence of the candidate's answers to `q` already holds most of what the follow-up `text`
+    asks about ("His strongest argument was…" answers "What was their strongest argument?")."""
+    asked = stems(text, generic=False)
+    for e in state.history:
+        if e.speaker != "candidate" or e.question_id != q.id:
+            continue
+        for sentence in sentences(e.text):
+            shared = len(asked & stems(sentence, generic=False))
+            if shared >= SAID_WORDS and shared >= SAID_SHARE * len(asked):
+                return True
+    return False
 
 
 def need(status: str | None) -> float:

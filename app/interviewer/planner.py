@@ -21,7 +21,6 @@ from app.interviewer import timekeeping as T
 from app.interviewer.intents import asks_question, is_no_questions, is_yes
 from app.interviewer.moves import Move, MoveKind
 from app.interviewer.state import InterviewState
-from app.interviewer.words import stems
 
 COVERED = 2  # signals heard for a dimension during a question before we stop probing it
 MAX_SPECIFICS_PER_QUESTION = 4
@@ -98,24 +97,6 @@ def _points_made(state: InterviewState, rnd: Round | None, q: Question, dimensio
     return any(ids and all(state.question_points.get(p) == gaps.ESTABLISHED for p in ids) for ids in made)
 
 
-SAID_SHARE = 0.6  # of a follow-up's content words in one sentence the candidate already said about the question
-SAID_WORDS = 2
-
-
-def said_already(state: InterviewState, q: Question, text: str) -> bool:
-    """Whether one sentence of the candidate's answers to `q` already holds most of what the follow-up `text`
-    asks about ("His strongest argument was…" answers "What was their strongest argument?")."""
-    asked = stems(text, generic=False)
-    for e in state.history:
-        if e.speaker != "candidate" or e.question_id != q.id:
-            continue
-        for sentence in P.sentences(e.text):
-            shared = len(asked & stems(sentence, generic=False))
-            if shared >= SAID_WORDS and shared >= SAID_SHARE * len(asked):
-                return True
-    return False
-
-
 def probe_for(state: InterviewState, q: Question, prefer: list[str], rnd: Round | None = None
               ) -> tuple[int, str] | None:
     """An unasked probe of `q` on a dimension not yet covered: dimensions not yet probed in this interview
@@ -123,7 +104,7 @@ def probe_for(state: InterviewState, q: Question, prefer: list[str], rnd: Round 
     options = [(i, p) for i, p in enumerate(q.probes)
                if f"{q.id}:{i}" not in state.asked_probes
                and len(state.question_coverage.get(p.dimension, ())) < COVERED
-               and not _points_made(state, rnd, q, p.dimension, p.text) and not said_already(state, q, p.text)]
+               and not _points_made(state, rnd, q, p.dimension, p.text) and not gaps.said_already(state, q, p.text)]
     if not options:
         return None
     probed = set(state.probed)

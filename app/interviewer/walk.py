@@ -89,13 +89,15 @@ def resolve(rnd: Round, q: Question, tag: str | None) -> Ask | None:
 
 
 def _open_asks(state: InterviewState, rnd: Round, q: Question, phase: str) -> list[Ask]:
-    """The phase's prompts not yet asked and not already answered (all their key points made)."""
+    """The phase's prompts not yet asked and not already answered (all their key points made, or its words
+    already in one sentence of the answers)."""
     status = state.question_points
     out = []
     for a in asks(rnd, q):
         if a.phase != phase or a.tag in state.asked_probes:
             continue
-        if a.points and all(status.get(p) == gaps.ESTABLISHED for p in a.points):
+        if a.points and all(status.get(p) == gaps.ESTABLISHED for p in a.points) \
+                or gaps.said_already(state, q, a.text):
             continue
         out.append(a)
     return out
