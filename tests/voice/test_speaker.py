@@ -108,6 +108,59 @@ async def test_a_cancelled_reply_sends_nothing_more():
     assert sent == []
 
 
+class GatedSpeaker(ToneSpeaker):
+    """Synthesizes only when let through, one sentence at a time (what a busy single worker does)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.gate = threading.Semaphore(0)
+
+    def synthesize(self, text: str) -> np.ndarray:
+        self.gate.acquire()
+        return super().synthesize(text)
+
+
+async def test_the_first_sentence_of_a_reply_goes_before_a_sentence_whose_reply_is_still_playing():
+    import time
+
+    speaker = GatedSpeaker()
+    pool = SpeakerPool(speaker, workers=1)
+    try:
+        blocker = asyncio.create_task(pool.synthesize("Busy."))  # the worker is on this one
+        await asyncio.sleep(0.05)
+        later = asyncio.create_task(pool.synthesize("Second of a playing reply.", time.monotonic() + 3.0))
+        await asyncio.sleep(0.01)
+        first = asyncio.create_task(pool.synthesize("First of a new reply."))  # due now
+        await asyncio.sleep(0.05)
+        for _ in range(3):
+            speaker.gate.release()
+        await asyncio.gather(blocker, later, first)
+    finally:
+        pool.close()
+    assert speaker.spoken == ["Busy.", "First of a new reply.", "Second of a playing reply."]
+
+
+async def test_a_full_pool_leaves_a_sentence_unvoiced_and_a_cut_off_one_is_never_synthesized():
+    speaker = GatedSpeaker()
+    pool = SpeakerPool(speaker, workers=1, max_waiting=2)
+    try:
+        busy = asyncio.create_task(pool.synthesize("Busy."))
+        await asyncio.sleep(0.05)
+        dropped = asyncio.create_task(pool.synthesize("Cut off."))
+        assert await pool.synthesize("One too many.") is None  # two waiting already
+        await asyncio.sleep(0.01)
+        dropped.cancel()  # barge-in while it waited
+        speaker.gate.release()
+        speaker.gate.release()
+        assert len(await busy) == 160 * 5
+        await asyncio.sleep(0.1)
+    finally:
+        pool.close()
+    assert speaker.spoken == ["Busy."]
+
+
 @needs_piper
 def test_the_room_socket_carries_the_interviewers_voice_before_its_text_is_done(settings):
     from tests.voice.helpers import new_interview, running, send, stored, until, url

@@ -11,10 +11,12 @@ A reply's frames all precede its `interviewer_done`; the browser plays them back
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import itertools
 import logging
+import queue
 import re
 import struct
+import threading
 import time
 from collections.abc import Callable
 
@@ -63,35 +65,71 @@ class SentenceSplitter:
 
 
 class SpeakerPool:
-    """Synthesis off the event loop: `workers` threads, at most `max_waiting` sentences waiting."""
+    """Synthesis off the event loop: `workers` threads, at most `max_waiting` sentences waiting, earliest
+    deadline first. A reply's first sentence is due at once (the candidate is waiting for the interviewer);
+    a later one is due when the audio already sent for its reply has played, so with many sessions speaking
+    at once the first sentences go ahead of sentences whose reply is still playing."""
 
     def __init__(self, speaker: Speaker, workers: int = 1, max_waiting: int = 32) -> None:
         self.speaker = speaker
         self.name = speaker.name
         self.max_waiting = max_waiting
-        self._executor = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="speaker")
+        self._jobs: queue.PriorityQueue = queue.PriorityQueue()
+        self._order = itertools.count()
         self._waiting = 0
+        self._threads = [threading.Thread(target=self._work, name=f"speaker-{i}", daemon=True)
+                         for i in range(workers)]
+        for thread in self._threads:
+            thread.start()
 
     @property
     def sample_rate(self) -> int:
         return self.speaker.sample_rate
 
-    async def synthesize(self, text: str) -> np.ndarray | None:
-        """The sentence's samples; None when the pool is full or synthesis failed (the text is on screen)."""
+    async def synthesize(self, text: str, due: float | None = None) -> np.ndarray | None:
+        """The sentence's samples; None when the pool is full or synthesis failed (the text is on screen).
+        `due`: when it must be ready (time.monotonic()); now when not given."""
         if self._waiting >= self.max_waiting:
             log.warning("speaker busy: a sentence of %d chars is not voiced", len(text))
             return None
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future = loop.create_future()
         self._waiting += 1
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, self.speaker.synthesize, text)
+            self._jobs.put((time.monotonic() if due is None else due, next(self._order), text, loop, done))
+            return await done
         except Exception as exc:  # noqa: BLE001 - one failed sentence must not end the reply
             log.error("speech synthesis failed (%s)", type(exc).__name__)
             return None
         finally:
             self._waiting -= 1
 
+    def _work(self) -> None:
+        while (job := self._jobs.get())[2] is not None:
+            _, _, text, loop, done = job
+            if done.cancelled():  # the reply was cut off (barge-in) while this sentence waited
+                continue
+            try:
+                pcm, error = self.speaker.synthesize(text), None
+            except Exception as exc:  # noqa: BLE001 - handed to the waiting reply
+                pcm, error = None, exc
+            try:
+                loop.call_soon_threadsafe(_settle, done, pcm, error)
+            except RuntimeError:  # that event loop has closed
+                pass
+
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        for _ in self._threads:
+            self._jobs.put((float("-inf"), next(self._order), None, None, None))
+
+
+def _settle(done: asyncio.Future, pcm: np.ndarray | None, error: Exception | None) -> None:
+    if done.cancelled():
+        return
+    if error is not None:
+        done.set_exception(error)
+    else:
+        done.set_result(pcm)
 
 
 class ReplyVoice:
@@ -106,6 +144,7 @@ class ReplyVoice:
         self.queue: asyncio.Queue[str | None] = asyncio.Queue()
         self.started = time.perf_counter()
         self.first_audio_s: float | None = None
+        self.first_audio_at: float | None = None  # time.monotonic() when its first piece left
         self.sent = 0
         self.audio_s = 0.0
         self.stopped = False
@@ -128,12 +167,14 @@ class ReplyVoice:
 
     async def _run(self) -> None:
         while (sentence := await self.queue.get()) is not None:
-            pcm = await self.pool.synthesize(sentence)
+            due = time.monotonic() if self.first_audio_at is None else self.first_audio_at + self.audio_s
+            pcm = await self.pool.synthesize(sentence, due)
             if pcm is None or not len(pcm):
                 continue
             await self.send(audio_frame(self.reply, self.sent, self.pool.sample_rate, pcm))
             if self.first_audio_s is None:
                 self.first_audio_s = time.perf_counter() - self.started
+                self.first_audio_at = time.monotonic()
             self.sent += 1
             self.audio_s += len(pcm) / self.pool.sample_rate
             if self.on_sent is not None:
