@@ -5,7 +5,9 @@ Each session speaks `answers` answers of 4-5 s at real time, with 2-5 s of silen
 each transcript before its gap starts (closed loop: a slow server slows its clients down). The
 `continuous` shape (`python bench/capacity.py --shape continuous`) is the independent probe's: sessions
 that talk on with 0.5-1.5 s gaps counted from the end of speech, transcript or not (open loop), 10 answers
-each; its speech end -> transcript is not attributed (a late transcript lands on the next answer). Per N: the lags,
+each; its speech end -> transcript is not attributed (a late transcript lands on the next answer). The
+`conversation` shape is a room with the server's voice: each candidate listens to the interviewer's whole reply
+(as long as its audio lasts), then waits 1-3 s and answers again; it reports end of speech -> first audio. Per N: the lags,
 server CPU (share of one core; 200 % = both cores), peak resident memory, the event loop's longest
 stall (server-side monitor) and ping -> pong.
 """
@@ -30,11 +32,13 @@ def _sessions(speech_dir: Path, n: int, answers: int, seed: int, shape: str = "a
               ) -> list[tuple[float, list[Answer]]]:
     rng = random.Random(seed)
     clips = [(text, say(text, speech_dir)) for text in CAPACITY]
-    gaps, open_loop = ((0.5, 1.5), True) if shape == "continuous" else ((2, 5), False)
+    gaps, open_loop = ((0.5, 1.5), True) if shape == "continuous" else ((1, 3), False) if shape == "conversation" \
+        else ((2, 5), False)
     out = []
     for _ in range(n):
         picked = [clips[rng.randrange(len(clips))] for _ in range(answers)]
-        out.append((rng.uniform(0, 3), [Answer(pcm, text, gap_s=rng.uniform(*gaps), open_loop=open_loop)
+        out.append((rng.uniform(0, 3), [Answer(pcm, text, gap_s=rng.uniform(*gaps), open_loop=open_loop,
+                                               listen=shape == "conversation")
                                         for text, pcm in picked]))
     return out
 
@@ -66,10 +70,12 @@ def run_one(server: VivaServer, speech_dir: Path, n: int, answers: int = 3, seed
     lags = [lag for r in results for a in r.answers for lag in a.final_lag_ms]
     e2e = [a.speech_to_event_ms for r in results for a in r.answers if a.speech_to_event_ms is not None]
     pongs = [p for r in results for p in r.pongs_ms]
+    firsts = [a.first_audio_ms for r in results for a in r.answers if a.first_audio_ms is not None]
     missing = sum(r.errors.count("no_transcript") for r in results)
     busy = sum(r.errors.count("busy") for r in results)
     return {"sessions": n, "answers": sum(len(r.answers) for r in results), "eot_to_final_ms": summary(lags),
             "speech_end_to_transcript_ms": summary(e2e), "ping_pong_ms": summary(pongs), "cpu_pct": round(cpu),
+            "speech_end_to_first_audio_ms": summary(firsts),
             "rss_peak_mib": round(max(rss)), "loop_max_stall_ms": loop.get("max_stall_ms"),
             "loop_stalls_over_50ms": loop.get("stalls_over_50ms"), "missing_transcripts": missing, "busy": busy}
 
@@ -99,7 +105,7 @@ if __name__ == "__main__":
     from stats import machine
 
     parser = argparse.ArgumentParser(description="capacity under one workload shape")
-    parser.add_argument("--shape", choices=("answers", "continuous"), default="continuous")
+    parser.add_argument("--shape", choices=("answers", "continuous", "conversation"), default="continuous")
     parser.add_argument("--ns", default="8,16")
     parser.add_argument("--answers", type=int, default=10)
     parser.add_argument("--set", action="append", default=[], help="a server setting, e.g. tts=piper")

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import struct
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from speech import RATE, speech_end
 
+VOICE_HEADER = struct.Struct("<4sIHHI")  # a server voice frame (docs/protocol.md, "Server voice")
+REPLY_WAIT_S = 60.0  # a listening candidate waits this much longer for the reply and its voice
 FRAME = RATE * 20 // 1000
 FRAME_S = 0.02
 
@@ -26,6 +29,7 @@ class Answer:
     gap_s: float = 3.0  # silence after it, at least
     pauses: list[tuple[int, int]] = field(default_factory=list)  # pauses inside (sample spans)
     open_loop: bool = False  # the gap runs from the end of speech, whether the transcript came or not
+    listen: bool = False  # the gap runs once the interviewer's reply has been heard to its end (server voice)
 
 
 @dataclass
@@ -37,6 +41,8 @@ class AnswerResult:
     first_delta_at: float | None = None
     withdrawn: int = 0  # replies taken back because the answer went on (app/voice/conversation.py)
     audio_at: list[float] = field(default_factory=list)  # server voice frames received (perf_counter)
+    audio_s: float = 0.0  # seconds of server voice received for this answer's reply
+    reply_done_at: float | None = None  # its interviewer_done (perf_counter)
     pauses_at: list[tuple[float, float]] = field(default_factory=list)  # thinking pauses sent (start, end)
 
     @property
@@ -44,6 +50,13 @@ class AnswerResult:
         """End of speech → the interviewer's first audio (server voice), after the whole answer."""
         after = [t for t in self.audio_at if t >= self.speech_end_at]
         return None if not after else (after[0] - self.speech_end_at) * 1000
+
+    def heard_reply(self, now: float) -> bool:
+        """The reply is complete and, played from its first audio, has been heard to its end."""
+        if self.reply_done_at is None:
+            return False
+        start = self.audio_at[0] if self.audio_at else self.reply_done_at
+        return now >= start + self.audio_s
 
     @property
     def spoke_in_pause(self) -> bool:
@@ -102,6 +115,8 @@ async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wa
             if isinstance(message, bytes):  # the server's voice (docs/protocol.md, "Server voice")
                 if current:
                     current[-1].audio_at.append(now)
+                    _, _, _, _, rate = VOICE_HEADER.unpack_from(message)
+                    current[-1].audio_s += (len(message) - VOICE_HEADER.size) / 2 / max(rate, 1)
                 continue
             ev = json.loads(message)
             kind = ev.get("type")
@@ -113,6 +128,10 @@ async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wa
             elif kind == "reply_withdrawn" and current:  # the answer went on: its reply is the next one
                 current[-1].first_delta_at = None
                 current[-1].withdrawn += 1
+            elif kind == "interviewer_done" and current and current[-1].transcripts:
+                current[-1].reply_done_at = now
+                if current[-1].answer.listen:  # the reply has been played (the room says so too)
+                    await ws.send(json.dumps({"type": "playback_done", "seq": ev.get("seq")}))
             elif kind == "interviewer_delta" and current and current[-1].transcripts:
                 if current[-1].first_delta_at is None:
                     current[-1].first_delta_at = now
@@ -163,11 +182,16 @@ async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wa
                         result.pauses_at.append((opened.pop(k), time.perf_counter()))
                 if i == end_frame:
                     result.speech_end_at = time.perf_counter()
-            quiet_from = time.perf_counter()
+            quiet_from = silent_from = time.perf_counter()
             while True:  # silence until the transcript is in (and the gap is over)
-                waited = time.perf_counter() - quiet_from
+                now = time.perf_counter()
+                waited = now - quiet_from
                 heard = result.transcripts or answer.open_loop
-                if (heard and waited >= answer.gap_s) or waited >= wait_s or finished.is_set():
+                if now - silent_from >= wait_s + (REPLY_WAIT_S if answer.listen else 0) or finished.is_set():
+                    break
+                if answer.listen and heard and not result.heard_reply(now):
+                    quiet_from = now  # the gap starts once the reply has been heard
+                elif heard and waited >= answer.gap_s:
                     break
                 await send(quiet)
             if not result.transcripts and not answer.open_loop:
