@@ -7,8 +7,8 @@ each transcript before its gap starts (closed loop: a slow server slows its clie
 that talk on with 0.5-1.5 s gaps counted from the end of speech, transcript or not (open loop), 10 answers
 each; its speech end -> transcript is not attributed (a late transcript lands on the next answer). The
 `conversation` shape is a room with the server's voice: each candidate listens to the interviewer's whole reply
-(as long as its audio lasts), then waits 1-3 s and answers again; it reports end of speech -> first audio. Per N: the lags,
-server CPU (share of one core; 200 % = both cores), peak resident memory, the event loop's longest
+(as long as its audio lasts), then waits 1-3 s and answers again; it reports end of speech -> first audio.
+Per N: the lags, server CPU (share of one core; 200 % = both cores), peak resident memory, the event loop's longest
 stall (server-side monitor) and ping -> pong.
 """
 
