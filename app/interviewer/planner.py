@@ -160,7 +160,7 @@ def plan(state: InterviewState, rnd: Round) -> Move:
 def _phase_of(state: InterviewState, rnd: Round, move: Move) -> str:
     if move.kind == MoveKind.CLOSE:
         return rnd.rubric.phases[-1].key
-    if move.kind in (MoveKind.WRAP_UP_QUESTIONS, MoveKind.ANSWER_QUESTION):
+    if move.kind.wrap_up:  # the candidate's questions (the close is the last phase's, above)
         return next(p.key for p in rnd.rubric.phases if T.is_questions_phase(p))
     if move.kind == MoveKind.OPEN:
         return rnd.rubric.phases[0].key
@@ -251,14 +251,10 @@ def repeat(state: InterviewState, **kw) -> Move:
                 question_id=state.question_id, **kw)
 
 
-_ASKS = {MoveKind.OPEN, MoveKind.PROBE, MoveKind.NEXT_QUESTION, MoveKind.SPECIFICS, MoveKind.CHALLENGE}
-
-
 def _enters_phase(move: Move, rnd: Round) -> bool:
     """Does this move take the interview into its phase? A probe about another phase's dimensions does
     not: the phase stays pending until a question of that phase comes (and announces it)."""
-    if move.transition or move.kind in (MoveKind.OPEN, MoveKind.NEXT_QUESTION, MoveKind.WRAP_UP_QUESTIONS,
-                                        MoveKind.CLOSE, MoveKind.ANSWER_QUESTION):
+    if move.transition or move.kind.main_question or move.kind.wrap_up:
         return True
     if move.kind == MoveKind.PROBE and rnd.deep and move.phase:  # a deep round's walk (walk.py) sets the phase
         return True
@@ -287,8 +283,7 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         state.asked_probes.append(move.tag)
     if move.kind == MoveKind.PROBE:
         state.probe_in_play = move.tag
-    if move.dimension and move.kind in (MoveKind.PROBE, MoveKind.HINT, MoveKind.SPECIFICS, MoveKind.CHALLENGE) \
-            and move.dimension not in state.probed:
+    if move.dimension and move.kind.probes_dimension and move.dimension not in state.probed:
         state.probed.append(move.dimension)
     if move.kind == MoveKind.CHALLENGE:
         state.challenged.append(move.extra["misconception_id"])
@@ -301,7 +296,7 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         target = state.probe_hints if ":" in key else state.hints_used
         if key not in target:
             target.append(key)
-    if move.kind in _ASKS:
+    if move.kind.asks:
         state.redirects = 0
     if move.kind == MoveKind.REDIRECT:
         state.redirects += 1
@@ -309,7 +304,7 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         state.facts_given.append(fact_id)
     if move.extra.get("board"):
         state.board_turn = state.interviewer_turns
-    if move.prompt and move.kind not in (MoveKind.REPEAT, MoveKind.RESUME, MoveKind.REDIRECT, MoveKind.CLARIFY):
+    if move.prompt and not move.kind.restates:
         state.last_prompt = move.prompt
         state.prompt_move = move.kind.value
     if rnd.deep and move.transition and move.transition != state.phase:
