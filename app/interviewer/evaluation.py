@@ -21,10 +21,10 @@ from app.catalog import Catalog, Round
 from app.interviewer import gaps
 from app.interviewer import personas as PS
 from app.interviewer.brain import Brain
+from app.interviewer.builders import COVERED, current_question
 from app.interviewer.interviewer import Interviewer
 from app.interviewer.moves import MoveKind
 from app.interviewer.phrases import sentences
-from app.interviewer.planner import COVERED, current_question
 from app.interviewer.speech import fragments, opener
 from app.interviewer.walk import main_phases as walk_phases
 from app.interviewer.walk import resolve

@@ -31,8 +31,9 @@ import yaml
 
 from app.board.reading import board_text
 from app.catalog import Round
-from app.interviewer import gaps, planner
+from app.interviewer import gaps
 from app.interviewer.anchor import RECENT_TURNS, anchor, said_back
+from app.interviewer.builders import current_question
 from app.interviewer.moves import Move, MoveKind
 from app.interviewer.state import InterviewState
 
@@ -113,7 +114,7 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
     kind = move.kind
     last = state.history[-1] if state.history else None
     candidate = last.text if last is not None and last.speaker == "candidate" else ""
-    q = planner.current_question(state, rnd)
+    q = current_question(state, rnd)
     ask = move.prompt or move.text
     found = None
     if kind.follow_up:  # a follow-up starts from the candidate's words
