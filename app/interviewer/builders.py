@@ -21,13 +21,7 @@ MAX_SPECIFICS_PER_QUESTION = 4
 def ordered_questions(rnd: Round, level: str) -> list[Question]:
     """The level's questions, best suited first: those centred on the level (e.g. [senior, staff] for a
     staff candidate before [mid, senior, staff]), bank order otherwise."""
-    target = LEVELS.index(level) if level in LEVELS else 0
-
-    def distance(q: Question) -> float:
-        idx = [LEVELS.index(lvl) for lvl in q.levels]
-        return abs(sum(idx) / len(idx) - target)
-
-    return sorted(rnd.questions_for(level), key=distance)
+    return sorted(rnd.questions_for(level), key=lambda q: _level_distance(q, level))
 
 
 def current_question(state: InterviewState, rnd: Round) -> Question | None:
