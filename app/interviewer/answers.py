@@ -19,9 +19,9 @@ from app.board import followup as board
 from app.catalog import Fact, Question, Round
 from app.hearing import claims as MC
 from app.interviewer import anchor, walk
+from app.interviewer import builders as B
 from app.interviewer import facts as F
 from app.interviewer import phrases as P
-from app.interviewer import planner as PL
 from app.interviewer import timekeeping as T
 from app.interviewer.intents import is_clarifying_question, is_confused, is_vague, normalize, specificity
 from app.interviewer.moves import Move, MoveKind
@@ -47,7 +47,7 @@ def classify(state: InterviewState, rnd: Round, event: Event) -> str:
         return "ok"
     if is_clarifying_question(event.text):
         return "clarifying"
-    q = PL.current_question(state, rnd)
+    q = B.current_question(state, rnd)
     if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals), story=_own_story(state)) \
             or (event.answers_other and _substantive(event.text)):
         return "off_topic"
@@ -84,26 +84,26 @@ def on_answer(state: InterviewState, rnd: Round, event: Event) -> Move:
 def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
     seed = state.interviewer_turns
     ack = P.pick(P.ACKS, seed)
-    q = PL.current_question(state, rnd)
+    q = B.current_question(state, rnd)
     intent = event.intent
-    if kind == "clarifying" and q is not None and is_confused(event.text) and not PL.in_wrap_up(state, rnd):
+    if kind == "clarifying" and q is not None and is_confused(event.text) and not B.in_wrap_up(state, rnd):
         return clarify(state, rnd, q, event.text)
     if intent == "repeat":
-        return PL.repeat(state)
+        return B.repeat(state)
     if intent == "end":
-        return PL.wrap_up(state, "Sure, we can stop here.")
-    if PL.in_wrap_up(state, rnd):
+        return B.wrap_up(state, "Sure, we can stop here.")
+    if B.in_wrap_up(state, rnd):
         # a clarifying question when only the answers (not the clock) say "wrap up" still gets its answer
         if kind == "clarifying" and q is not None and T.remaining_s(rnd, state.elapsed_s) > T.WRAP_UP_S:
             return clarify(state, rnd, q, event.text)
-        return PL.wrap_up(state, ack, rnd=rnd)
+        return B.wrap_up(state, ack, rnd=rnd)
     if intent == "think":
         return Move(MoveKind.THINK_ACK, P.pick(P.THINK_ACKS, seed), question_id=state.question_id,
                     phase=state.phase)
     if intent in ("hint", "dont_know"):
         return _hint(state, rnd, q, intent)
     if q is None:
-        return PL.next_question(state, rnd, ack)
+        return B.next_question(state, rnd, ack)
     if intent == "done":
         return move_on(state, rnd, q, ack, leave_phase=True)
     if kind == "clarifying":
@@ -123,7 +123,7 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
     if drawn is not None:
         return drawn
     if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
-            and state.question_specifics < PL.MAX_SPECIFICS_PER_QUESTION:
+            and state.question_specifics < B.MAX_SPECIFICS_PER_QUESTION:
         missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]
         pressed = None if _substantive(event.text) else _press(state, rnd, q)  # an answer with substance but
         # no number or example is not asked the same thing again: it is asked for the specifics it lacks
@@ -164,37 +164,37 @@ def _advance(state: InterviewState, rnd: Round, q: Question, ack: str, echo: str
     said back, when there are any), or the next main question. A deep round walks its phases (walk.py)."""
     if walk.has_plan(rnd, q):
         return move_on(state, rnd, q, echo or ack)
-    phase = PL.phase_now(state, rnd)
+    phase = B.phase_now(state, rnd)
     dims = T.phase_dimensions(rnd).get(phase.key, [])
     phases = rnd.rubric.phases
     # leaving the intro needs no announcement: the first question is already in play
     pending = phase.key != state.phase and not (state.phase == phases[0].key and phase.key == phases[1].key)
     announce = _announcement(state, rnd, phase)
     if pending and phase.new_question and state.question_answers >= 1:
-        return PL.next_question(state, rnd, announce, transition=phase.key, prefer=dims)
+        return B.next_question(state, rnd, announce, transition=phase.key, prefer=dims)
     spent = state.elapsed_s - state.question_started_s
-    probe = PL.probe_for(state, q, dims, rnd)
+    probe = B.probe_for(state, q, dims, rnd)
     before_wrap_up = T.remaining_s(rnd, state.elapsed_s) - T.WRAP_UP_S
     over = spent >= T.question_budget_s(rnd) or state.question_answers >= T.question_answer_budget(rnd)
     if probe is not None and before_wrap_up < T.MIN_QUESTION_S / 2:
         over = False  # too little time for a new question: keep probing the one in play
     if over or probe is None:
         if pending and not dims:
-            return PL.next_question(state, rnd, announce, transition=phase.key)
-        return PL.next_question(state, rnd, ack, prefer=dims)
+            return B.next_question(state, rnd, announce, transition=phase.key)
+        return B.next_question(state, rnd, ack, prefer=dims)
     if pending and (not dims or probe[1] in dims):
-        return PL.probe_move(q, probe, announce, transition=phase.key)
-    return PL.probe_move(q, probe, echo or ack)
+        return B.probe_move(q, probe, announce, transition=phase.key)
+    return B.probe_move(q, probe, echo or ack)
 
 
 def move_on(state: InterviewState, rnd: Round, q: Question | None, lead: str, leave_phase: bool = False) -> Move:
     """A deep round's next prompt on the same problem (the next phase's when `leave_phase`), a second problem
     only when this one is exhausted; a series round's next question."""
     if q is None or not walk.has_plan(rnd, q):
-        return PL.next_question(state, rnd, lead)
+        return B.next_question(state, rnd, lead)
     ask = walk.next_ask(state, rnd, q, leave_phase)
     if ask is None:
-        return PL.next_question(state, rnd, lead)
+        return B.next_question(state, rnd, lead)
     phase = next(p for p in rnd.rubric.phases if p.key == ask.phase)
     return walk.ask_move(state, rnd, q, ask, lead, _announcement(state, rnd, phase))
 
@@ -212,7 +212,7 @@ def _hint(state: InterviewState, rnd: Round, q: Question | None, intent: str) ->
     """The hint of the probe in play (its own), or of the main question when that is what was asked."""
     seed = state.interviewer_turns
     if q is None:
-        return PL.next_question(state, rnd, P.pick(P.MOVE_ON, seed))
+        return B.next_question(state, rnd, P.pick(P.MOVE_ON, seed))
     if state.prompt_move == MoveKind.CHALLENGE:  # a challenge has no hint (it would give the answer): move on
         return _other_probe_or_next(state, rnd, q, P.pick(P.MOVE_ON, seed))
     key, hint, dim = q.id, q.hint, None
@@ -233,12 +233,12 @@ def _other_probe_or_next(state: InterviewState, rnd: Round, q: Question | None, 
     """The candidate is stuck (or twice off the point): another angle on the question, else the next one."""
     if q is not None and walk.has_plan(rnd, q):
         return move_on(state, rnd, q, lead)
-    probe = PL.probe_for(state, q, T.phase_dimensions(rnd).get(PL.phase_now(state, rnd).key, []), rnd) \
+    probe = B.probe_for(state, q, T.phase_dimensions(rnd).get(B.phase_now(state, rnd).key, []), rnd) \
         if q is not None else None
     over = q is not None and state.question_answers >= T.question_answer_budget(rnd)
     if q is None or probe is None or over:
-        return PL.next_question(state, rnd, lead)
-    return PL.probe_move(q, probe, lead)
+        return B.next_question(state, rnd, lead)
+    return B.probe_move(q, probe, lead)
 
 
 def _in_play(state: InterviewState, rnd: Round, q: Question) -> str:
@@ -289,7 +289,7 @@ def _press(state: InterviewState, rnd: Round, q: Question) -> Move | None:
 def _specifics(state: InterviewState, rnd: Round, lead: str, missing: list[str]) -> Move | None:
     """Ask for the specifics the answer lacks, in the round's words; another kind when one runs out."""
     start = state.specifics_asked % len(missing)
-    q = PL.current_question(state, rnd)
+    q = B.current_question(state, rnd)
     kinds = missing[start:] + missing[:start] + [k for k in P.SPECIFICS if k not in missing]
     own = [(k, f"{i}", line) for k in kinds for i, line in enumerate(rnd.prompt.specifics.get(k, []))]
     generic = [(k, f"g{i}", line) for k in kinds for i, line in enumerate(P.SPECIFICS[k])]

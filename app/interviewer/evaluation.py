@@ -21,9 +21,10 @@ from app.catalog import Catalog, Round
 from app.interviewer import gaps
 from app.interviewer import personas as PS
 from app.interviewer.brain import Brain
+from app.interviewer.builders import COVERED, current_question
 from app.interviewer.interviewer import Interviewer
+from app.interviewer.moves import MoveKind
 from app.interviewer.phrases import sentences
-from app.interviewer.planner import COVERED, current_question
 from app.interviewer.speech import fragments, opener
 from app.interviewer.walk import main_phases as walk_phases
 from app.interviewer.walk import resolve
@@ -31,8 +32,6 @@ from app.interviewer.words import stems
 from app.progress import Progress
 
 LEVELS = ("mid", "senior", "staff")
-QUESTION_MOVES = {"open", "next_question", "probe", "specifics"}
-FOLLOW_UPS = {"probe", "specifics", "challenge"}
 _MARKDOWN = re.compile(r"(\*\*|__|`|^#|^\s*[-*] |^\s*\d+\. )", re.MULTILINE)
 
 
@@ -138,7 +137,9 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
         meta = dict(iv.last_meta)
         report.latencies_ms.append(ms)
         said.append((reply, meta))
-        move, in_wrap = meta.get("move"), meta.get("move") in ("wrap_up_questions", "answer_question", "close")
+        move = meta.get("move")
+        kind = MoveKind.of(move)
+        in_wrap = kind.wrap_up
         if label == "clarifying" and not in_wrap:
             ok = move == "clarify" and bool(meta.get("fact_id") or (meta.get("confused") and reply))
             report.clarify_fact.add(ok)
@@ -164,7 +165,7 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
             report.dont_know_probe_hint.add(move == "hint" and hint in reply or moved_on)
         if move == "probe":
             _key_gap(iv, meta, report)
-        if move in ("probe", "specifics") and label not in ("clarifying", "wrap", "vague"):  # a vague answer
+        if kind.echoes and label not in ("clarifying", "wrap", "vague"):  # a vague answer
             # has nothing to refer to: the follow-up in play is asked again, concretely (answers._press)
             shared = stems(reply) & stems(answer) - stems(prompt_before)
             report.refers_to_answer.add(bool(shared))
@@ -190,7 +191,7 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
         missing = sorted({p.key for p in rnd.rubric.phases} - phases)
         report.failures.append(f"phases {rnd.id}/{level}/{persona}/{'typed' if typed else 'spoken'}: "
                                f"missing {missing}, finished={iv.finished}")
-    asked = [t for t, m in said if m.get("move") in QUESTION_MOVES]
+    asked = [t for t, m in said if MoveKind.of(m.get("move")).asked_once]
     report.repeated_questions += len(asked) - len(set(asked))
     for t, m in said:
         report.multi_question.add(t.count("?") > 1)
@@ -199,7 +200,7 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
         report.fragments.add(bool(cut))
         if cut:
             report.failures.append(f"fragment {rnd.id}/{m.get('move')}: {cut[0]!r}")
-        if m.get("move") in FOLLOW_UPS:
+        if MoveKind.of(m.get("move")).follow_up:
             report.you_said.add(opener(t) is not None)
     report.sessions += 1
 
@@ -218,7 +219,7 @@ def _key_gap(iv: Interviewer, meta: dict, report: Report) -> None:
 
 def _deep_walk(rnd: Round, said: list[tuple[str, dict]], report: Report, where: str) -> None:
     """A deep round stays on one problem and walks every main phase of it."""
-    problems = [m.get("question_id") for _, m in said if m.get("move") in ("open", "next_question")]
+    problems = [m.get("question_id") for _, m in said if MoveKind.of(m.get("move")).main_question]
     report.one_problem.add(len(problems) == 1)
     first = problems[0] if problems else None
     walked = {m.get("phase") for _, m in said if m.get("question_id") == first}
@@ -233,7 +234,7 @@ def _board_tally(report: Report, board: dict, label: str, move: str | None, repl
     drawn = {n["label"] for n in board["nodes"]}
     refs = meta.get("board_refs") or []
     report.board_undrawn += sum(r not in drawn or r not in reply for r in refs)
-    if move in ("probe", "specifics", "challenge") and label not in ("clarifying", "wrap"):
+    if MoveKind.of(move).follow_up and label not in ("clarifying", "wrap"):
         report.board_follow_ups.add(bool(refs))
     if label == "contradiction":
         report.board_contradiction.add(meta.get("board") == "contradiction")

@@ -30,6 +30,7 @@ from app.hearing.signals import SignalMatcher
 from app.interviewer import gaps, planner
 from app.interviewer import timekeeping as T
 from app.interviewer.brain import Brain
+from app.interviewer.builders import current_question
 from app.interviewer.intents import detect_intent, is_clarifying_question, is_confused
 from app.interviewer.state import Event, HistoryEntry, InterviewState
 
@@ -147,7 +148,7 @@ class Interviewer:
         st.nudges = 0
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))
-        q = planner.current_question(st, self.round)
+        q = current_question(st, self.round)
         myths, other, points = await self._hear(text, q) if intent is None else ([], None, None)
         if points is None:  # no hearing by meaning (or a request, not an answer): the lexical fallback
             points = self.points.hear(self.round, q, text) if q is not None and intent is None else {}

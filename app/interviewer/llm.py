@@ -2,7 +2,7 @@
 
 The planner decides the move (probe this dimension, answer this clarification with these facts, redirect,
 hint, move on, wrap up, close), so timekeeping, coverage and "never repeat a question" hold whichever
-brain speaks. The LLM writes the turns that should build on the candidate's words (LLM_MOVES), guided by
+brain speaks. The LLM writes the turns that should build on the candidate's words (`kind.llm_writes`), guided by
 the planner's offline wording; the turns whose wording is the point — the opening and each new main
 question (the problem statement, verbatim), resume, repeat, nudges, wrap-up, the plain close — are
 spoken as planned, and after the ones that put a question in play the prompt's new prefix is pre-filled
@@ -39,24 +39,17 @@ from app.interviewer import planner
 from app.interviewer import timekeeping as T
 from app.interviewer.breaker import CircuitBreaker
 from app.interviewer.llm_guard import ReplyGuard, clean
-from app.interviewer.llm_prompt import (
-    LEAD_MOVES,
-    QUESTION_MOVES,
-    TURN_MOVES,
-    Templates,
-    build_messages,
-    prefix_messages,
-)
+from app.interviewer.llm_prompt import Templates, build_messages, prefix_messages
 from app.interviewer.llm_role import role_of
+from app.interviewer.moves import MoveKind
 from app.interviewer.phrases import sentences
 from app.interviewer.state import InterviewState
 
 log = logging.getLogger("viva.interviewer.llm")
 
-# the LLM writes the follow-ups (their lead, see llm_prompt.LEAD_MOVES) and the answers to the candidate's
-# own questions at the wrap-up; a clarification, a hint and an encouragement are spoken as planned, because
-# their words are data (facts and hints) that must reach the candidate unchanged
-LLM_MOVES = {"probe", "specifics", "challenge", "redirect", "answer_question", "run_result"}
+# the LLM writes (`kind.llm_writes`) the follow-ups (their lead, `kind.lead_only`) and the answers to the
+# candidate's own questions at the wrap-up; a clarification, a hint and an encouragement are spoken as planned,
+# because their words are data (facts and hints) that must reach the candidate unchanged
 MAX_SENTENCES = 3
 MAX_REPLY_TOKENS = 90  # two short spoken sentences; Settings.llm_max_tokens caps it further
 MAX_WORDS = {"answer_question": 70, "close": 70}
@@ -136,10 +129,10 @@ class LLMBrain:
 
     async def _reply(self, state: InterviewState, rnd: Round) -> AsyncIterator[str]:
         move = planner.plan(state, rnd)
-        kind = str(move.kind)
+        kind = move.kind
         phase = T.phase_at(rnd, state.elapsed_s).key
-        writes = kind in LLM_MOVES or (kind == "close" and bool(move.extra.get("answered_question")))
-        whole = self.role.role == "turn" and kind in TURN_MOVES and bool(move.prompt)
+        writes = kind.llm_writes or (kind == MoveKind.CLOSE and bool(move.extra.get("answered_question")))
+        whole = self.role.role == "turn" and kind.whole_turn and bool(move.prompt)
         messages = build_messages(self.templates, state, rnd, move, whole) if writes else None
         earlier = [e.text for e in state.history if e.speaker == "interviewer"]
         planner.apply(state, move, rnd)
@@ -156,10 +149,10 @@ class LLMBrain:
             if move.text:
                 yield move.text
             return
-        lead_only = kind in LEAD_MOVES and bool(move.prompt) and not whole
+        lead_only = kind.lead_only and bool(move.prompt) and not whole
         meta["llm_role"] = "turn" if whole else "lead"
         answer = state.history[-1].text if state.history and state.history[-1].speaker == "candidate" else ""
-        echoes = (lead_only or whole) and kind != "run_result"  # a run's lead reacts to the run, not to spoken words
+        echoes = (lead_only or whole) and kind != MoveKind.RUN_RESULT  # a run's lead reacts to the run, not to words
         guard = ReplyGuard(earlier, echo_of=answer if echoes else None,
                            max_words=LEAD_WORDS if lead_only else MAX_WORDS.get(kind, DEFAULT_MAX_WORDS),
                            max_questions=0 if lead_only else 1)
@@ -181,7 +174,7 @@ class LLMBrain:
                 raise LLMFailure("empty reply")
             if lead_only:
                 yield " " + move.prompt  # the planner's question, after the model's lead
-            elif not asked and kind in QUESTION_MOVES and move.prompt.endswith("?"):
+            elif not asked and kind.llm_asks and move.prompt.endswith("?"):
                 meta["appended_prompt"] = True  # the model forgot to ask: the candidate still hears it
                 yield " " + move.prompt
         except Exception as exc:  # noqa: BLE001 — any failure: the candidate still hears the planned move
@@ -189,7 +182,7 @@ class LLMBrain:
             meta.update(fallback=True, fallback_reason=reason, fallback_midstream=sent > 0)
             log.warning("llm brain fell back: round=%s move=%s reason=%s midstream=%s",
                         rnd.id, kind, reason, sent > 0)
-            rest = move.text if not sent else ("" if asked or kind not in QUESTION_MOVES else move.prompt)
+            rest = move.text if not sent else ("" if asked or not kind.llm_asks else move.prompt)
             if rest:
                 yield rest if sent == 0 else " " + rest
 

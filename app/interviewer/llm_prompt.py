@@ -31,8 +31,10 @@ import yaml
 
 from app.board.reading import board_text
 from app.catalog import Round
-from app.interviewer import gaps, planner
+from app.interviewer import gaps
 from app.interviewer.anchor import RECENT_TURNS, anchor, said_back
+from app.interviewer.builders import current_question
+from app.interviewer.moves import Move, MoveKind
 from app.interviewer.state import InterviewState
 
 SYSTEM_TEMPLATE = "interviewer_system.j2"
@@ -52,15 +54,12 @@ INSTRUCTIONS = {
     "close": "Briefly answer their last question generically, thank the candidate, say the interview is "
              "over and their review will be ready shortly. Ask nothing.",
 }
-# a follow-up: the model writes only the lead, a short sentence that picks up the candidate's words, and
-# the planner's question is spoken after it (a small model asked for the whole turn mostly paraphrases the
-# question, or answers it itself). The notes are short because the system prompt explains them (cached).
+# a follow-up (`kind.lead_only`): the model writes only the lead, a short sentence that picks up the
+# candidate's words, and the planner's question is spoken after it (a small model asked for the whole turn
+# mostly paraphrases the question, or answers it itself). The notes are short because the system prompt
+# explains them (cached). The `turn` tier (llm_role.py, `kind.whole_turn`) writes the whole follow-up from
+# the planner's intent.
 ECHO = "Echo: \"{anchor}\""
-LEAD_MOVES = {"probe", "specifics", "challenge", "redirect", "run_result"}
-ANCHORED = {"probe", "specifics", "challenge"}  # follow-ups that start from the candidate's words
-QUESTION_MOVES = {"probe", "specifics", "challenge", "redirect", "encourage", "answer_question"}
-# the `turn` tier (llm_role.py): the model writes the whole follow-up from the planner's intent
-TURN_MOVES = {"probe", "specifics", "challenge", "redirect"}
 TURN_NOTE = ("Write the whole follow-up ({kind}, phase {phase}{target}): one short sentence that picks up "
              "their words, then one question. Planned: \"{planned}\"{gap}")
 GAP_NOTE = " Not yet established: \"{point}\""
@@ -109,23 +108,23 @@ def _tail(text: str, keep: int = CANDIDATE_WORDS) -> str:
 
 
 def build_messages(templates: Templates, state: InterviewState, rnd: Round,
-                   move: Any, whole: bool = False) -> list[dict[str, str]] | None:
+                   move: Move, whole: bool = False) -> list[dict[str, str]] | None:
     """Built before the move is applied: the state still describes the turn being answered. None for a
     follow-up to an answer with nothing specific to pick up: the planned wording is spoken as it is."""
-    kind = str(move.kind)
+    kind = move.kind
     last = state.history[-1] if state.history else None
     candidate = last.text if last is not None and last.speaker == "candidate" else ""
-    q = planner.current_question(state, rnd)
+    q = current_question(state, rnd)
     ask = move.prompt or move.text
     found = None
-    if kind in ANCHORED:
+    if kind.follow_up:  # a follow-up starts from the candidate's words
         said = " ".join(e.text for e in state.history[-RECENT_TURNS:] if e.speaker == "interviewer")
         found = anchor(candidate, f"{q.text if q else ''} {ask} {said}",  # something not picked up before
-                       min_score=1 if kind == "specifics" else 2,  # a vague answer's own words ("it depends")
+                       min_score=1 if kind == MoveKind.SPECIFICS else 2,  # a vague answer's words ("it depends")
                        unsure=state.event.unsure if state.event is not None else None)  # never misheard words
         if found is None:
             return None
-    if kind == "run_result":  # the model sees the code and the run; the planned words (the failing input) follow
+    if kind == MoveKind.RUN_RESULT:  # the model sees the code and the run; the planned words (failing input) follow
         return [*prefix_messages(templates, state, rnd), {"role": "user", "content": run_turn(templates, state)}]
     lead = ECHO.format(anchor=sanitize(said_back(found) if found else ""))  # "our team" is "your team" here
     instruction = INSTRUCTIONS.get(kind, "Continue the interview.").format(lead=lead)
@@ -133,9 +132,9 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
         target = f", about {move.dimension}" if move.dimension else ""
         instruction += " " + TURN_NOTE.format(kind=kind, phase=move.phase or "", target=target,
                                               planned=sanitize(move.text), gap=key_gap(state, rnd, q, move.dimension))
-    if kind not in LEAD_MOVES and not whole:
+    if not kind.lead_only and not whole:
         instruction += (" Reply with one or two short spoken sentences"
-                        + (" ending with one question." if kind in QUESTION_MOVES else "."))
+                        + (" ending with one question." if kind.llm_asks else "."))
     board = board_text(state.event.board if state.event is not None else None)
     if board:  # what is drawn, by its labels (candidate data, like their words)
         instruction = f"Their whiteboard:\n{sanitize(board)}\n{instruction}"

@@ -1,7 +1,9 @@
 """A move: what the interviewer does next (the planner decides it, a brain speaks it).
 
 `MoveKind` values are the strings stored in turn meta (`meta["move"]`), so stored meta stays plain
-strings. `answer_kind` is what the interviewer noticed about the candidate's previous turn (read by the
+strings; `MoveKind.of(meta["move"])` reads one back. What a kind of move is and does (asks a question,
+is written by the LLM, ends the interview...) is its row of `TRAITS`, read as attributes: `kind.asks`.
+`answer_kind` is what the interviewer noticed about the candidate's previous turn (read by the
 scorer): ok, vague, off_topic, dont_know, clarifying, repeat_request, think, none.
 """
 
@@ -10,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+
+def _trait(name: str) -> property:
+    return property(lambda kind: getattr(TRAITS[kind], name))
 
 
 class MoveKind(StrEnum):
@@ -32,6 +38,72 @@ class MoveKind(StrEnum):
     RUN_RESULT = "run_result"  # reacts to a code or SQL run (app/interviewer/run_moves.py)
     NONE = "none"
 
+    # the traits, one attribute each (their meaning: `Traits` below)
+    asks = _trait("asks")
+    main_question = _trait("main_question")
+    asked_once = _trait("asked_once")
+    follow_up = _trait("follow_up")
+    echoes = _trait("echoes")
+    probes_dimension = _trait("probes_dimension")
+    restates = _trait("restates")
+    wrap_up = _trait("wrap_up")
+    short_answer = _trait("short_answer")
+    llm_writes = _trait("llm_writes")
+    lead_only = _trait("lead_only")
+    whole_turn = _trait("whole_turn")
+    llm_asks = _trait("llm_asks")
+    answer_was = _trait("answer_was")
+
+    @classmethod
+    def of(cls, value: object) -> MoveKind:
+        """The kind a stored `meta["move"]` names; NONE (no traits) for a missing or unknown one."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.NONE
+
+
+@dataclass(frozen=True)
+class Traits:
+    asks: bool = False  # puts a new question in play (planner.apply: the redirect count starts over)
+    main_question: bool = False  # a main question of the round (the opening one or the next one)
+    asked_once: bool = False  # its question is never asked twice in an interview (the harness counts repeats)
+    follow_up: bool = False  # follows up the answer; the LLM starts it from the candidate's words (anchor.py)
+    echoes: bool = False  # the planned lead says the candidate's words back (answers._echo)
+    probes_dimension: bool = False  # targets `Move.dimension`: that dimension counts as probed
+    restates: bool = False  # says the question in play again or hands back to it: no new last prompt
+    wrap_up: bool = False  # the candidate's questions at the end and the close
+    short_answer: bool = False  # the candidate is not expected to give a long, thought-through answer next
+    llm_writes: bool = False  # the LLM brain writes it; the others are spoken as planned (llm.py)
+    lead_only: bool = False  # the LLM writes only the lead, the planner's question follows (llm_prompt.py)
+    whole_turn: bool = False  # the LLM's `turn` tier writes the whole follow-up (llm_role.py)
+    llm_asks: bool = False  # the LLM's turn ends with one question (the planned one is added if it did not)
+    answer_was: str | None = None  # what the move says of the answer it replies to (feedback without answer_kind)
+
+
+_FOLLOW_UP = dict(asks=True, follow_up=True, probes_dimension=True,
+                  llm_writes=True, lead_only=True, whole_turn=True, llm_asks=True)
+TRAITS: dict[MoveKind, Traits] = {
+    MoveKind.OPEN: Traits(asks=True, main_question=True, asked_once=True),
+    MoveKind.RESUME: Traits(restates=True),
+    MoveKind.PROBE: Traits(**_FOLLOW_UP, asked_once=True, echoes=True),
+    MoveKind.SPECIFICS: Traits(**_FOLLOW_UP, asked_once=True, echoes=True, answer_was="vague"),
+    MoveKind.NEXT_QUESTION: Traits(asks=True, main_question=True, asked_once=True),
+    MoveKind.HINT: Traits(probes_dimension=True),
+    MoveKind.ENCOURAGE: Traits(llm_asks=True),
+    MoveKind.REPEAT: Traits(restates=True, short_answer=True),
+    MoveKind.THINK_ACK: Traits(),
+    MoveKind.NUDGE: Traits(),
+    MoveKind.CLARIFY: Traits(restates=True, short_answer=True),
+    MoveKind.REDIRECT: Traits(restates=True, llm_writes=True, lead_only=True, whole_turn=True, llm_asks=True,
+                              answer_was="off_topic"),
+    MoveKind.CHALLENGE: Traits(**_FOLLOW_UP),
+    MoveKind.WRAP_UP_QUESTIONS: Traits(wrap_up=True, short_answer=True),
+    MoveKind.ANSWER_QUESTION: Traits(wrap_up=True, short_answer=True, llm_writes=True, llm_asks=True),
+    MoveKind.CLOSE: Traits(wrap_up=True, short_answer=True),
+    MoveKind.RUN_RESULT: Traits(llm_writes=True, lead_only=True),
+    MoveKind.NONE: Traits(),
+}
 
 ANSWER_KINDS = ("ok", "vague", "off_topic", "dont_know", "clarifying", "repeat_request", "think", "none")
 

@@ -5,7 +5,7 @@ words (and falls back to `move.text`). So the structure of the interview — whi
 when to hint, redirect or wrap up, which facts to give — is always the same plan, whichever brain talks.
 
 `plan(state, rnd)` only reads; `apply(state, move)` records the move in the state. Replies to an answer
-are decided in answers.py; this module holds the moves every path shares.
+are decided in answers.py; the moves both build (next question, probe, wrap-up, repeat...) are in builders.py.
 
 Pacing: the phase is the later of the phase by the clock and the phase by progress (answers given, see
 timekeeping.answer_budget), so a fast typed candidate walks every phase and reaches the wrap-up while a
@@ -14,102 +14,22 @@ slow one is moved on by the clock. A phase is announced only together with a que
 
 from __future__ import annotations
 
-from app.catalog import Question, Round
-from app.interviewer import gaps
+from app.catalog import Round
 from app.interviewer import phrases as P
 from app.interviewer import timekeeping as T
+from app.interviewer.answers import move_on, on_answer
+from app.interviewer.builders import close, current_question, in_wrap_up, next_unasked, phase_now, repeat, wrap_up
 from app.interviewer.intents import asks_question, is_no_questions, is_yes
 from app.interviewer.moves import Move, MoveKind
+from app.interviewer.run_moves import check_in, on_run
 from app.interviewer.state import InterviewState
 
-COVERED = 2  # signals heard for a dimension during a question before we stop probing it
-MAX_SPECIFICS_PER_QUESTION = 4
 NUDGE_S = 20.0  # silence before a nudge
 THINK_S = 45.0  # ... after the candidate asked for time
 WRAP_SILENCE_S = 12.0  # silence after "any questions for me?" before we close
 MAX_NUDGES = 2  # then move on to another question
 
-__all__ = ["Move", "MoveKind", "apply", "current_question", "ordered_questions", "plan", "silence_due"]
-
-
-def ordered_questions(rnd: Round, level: str) -> list[Question]:
-    """The level's questions, best suited first: those centred on the level (e.g. [senior, staff] for a
-    staff candidate before [mid, senior, staff]), bank order otherwise."""
-    from app.catalog import LEVELS
-
-    target = LEVELS.index(level) if level in LEVELS else 0
-
-    def distance(q: Question) -> float:
-        idx = [LEVELS.index(lvl) for lvl in q.levels]
-        return abs(sum(idx) / len(idx) - target)
-
-    return sorted(rnd.questions_for(level), key=distance)
-
-
-def current_question(state: InterviewState, rnd: Round) -> Question | None:
-    for q in rnd.prompt.questions:
-        if q.id == state.question_id:
-            return q
-    return None
-
-
-def phase_now(state: InterviewState, rnd: Round):
-    return T.current_phase(rnd, state.elapsed_s, state.progress)
-
-
-def in_wrap_up(state: InterviewState, rnd: Round) -> bool:
-    return T.in_wrap_up(rnd, state.elapsed_s, state.progress)
-
-
-def next_unasked(state: InterviewState, rnd: Round, prefer: list[str] = ()) -> Question | None:
-    """The next main question: best suited to the level, then the one whose probes reach most dimensions
-    not yet probed (coverage across the interview), then one that probes the phase's dimensions."""
-    options = [q for q in ordered_questions(rnd, state.level) if q.id not in state.asked_questions]
-    if rnd.deep and rnd.plan is not None:  # a deep round's problems are those with phase prompts
-        options = [q for q in options if q.id in rnd.plan.questions]
-    if not options:
-        return None
-    best = min(abs(_level_distance(q, state.level)) for q in options)
-    near = [q for q in options if _level_distance(q, state.level) <= best + 0.5]
-    probed = set(state.probed) | {d for d, s in state.coverage.items() if len(s) >= COVERED}
-
-    def key(q: Question) -> tuple[int, int]:
-        dims = {p.dimension for p in q.probes}
-        return (-len(dims - probed), -len(dims & set(prefer)))
-
-    return min(near, key=key)  # min keeps bank order among equals
-
-
-def _level_distance(q: Question, level: str) -> float:
-    from app.catalog import LEVELS
-
-    target = LEVELS.index(level) if level in LEVELS else 0
-    idx = [LEVELS.index(lvl) for lvl in q.levels]
-    return abs(sum(idx) / len(idx) - target)
-
-
-def _points_made(state: InterviewState, rnd: Round | None, q: Question, dimension: str, text: str = "") -> bool:
-    """Every answer-key point of `dimension` for this question already made, or every point the follow-up
-    `text` asks for: nothing left to ask there (never ask for what the candidate just said)."""
-    if rnd is None:
-        return False
-    made = [gaps.points_of(rnd, q, dimension), gaps.probe_points(rnd, q, text, dimension) if text else []]
-    return any(ids and all(state.question_points.get(p) == gaps.ESTABLISHED for p in ids) for ids in made)
-
-
-def probe_for(state: InterviewState, q: Question, prefer: list[str], rnd: Round | None = None
-              ) -> tuple[int, str] | None:
-    """An unasked probe of `q` on a dimension not yet covered: dimensions not yet probed in this interview
-    first (coverage), then the phase's dimensions, then bank order."""
-    options = [(i, p) for i, p in enumerate(q.probes)
-               if f"{q.id}:{i}" not in state.asked_probes
-               and len(state.question_coverage.get(p.dimension, ())) < COVERED
-               and not _points_made(state, rnd, q, p.dimension, p.text) and not gaps.said_already(state, q, p.text)]
-    if not options:
-        return None
-    probed = set(state.probed)
-    i, p = min(options, key=lambda o: (o[1].dimension in probed, o[1].dimension not in prefer, o[0]))
-    return i, p.dimension
+__all__ = ["Move", "MoveKind", "apply", "plan", "silence_due"]
 
 
 def silence_due(state: InterviewState, rnd: Round, silence_s: float) -> bool:
@@ -131,8 +51,6 @@ def silence_due(state: InterviewState, rnd: Round, silence_s: float) -> bool:
 
 
 def plan(state: InterviewState, rnd: Round) -> Move:
-    from app.interviewer.answers import on_answer
-
     event = state.event
     if state.finished or event is None:
         return Move(MoveKind.NONE, "")
@@ -145,8 +63,6 @@ def plan(state: InterviewState, rnd: Round) -> Move:
     elif event.kind == "silence":
         move = _on_silence(state, rnd)
     elif event.kind == "run":
-        from app.interviewer.run_moves import on_run
-
         move = on_run(state, rnd, event.run or {})
     elif state.wrap_up == "asked":
         move = _in_wrap_up(state, rnd, event.text, event.intent)
@@ -160,7 +76,7 @@ def plan(state: InterviewState, rnd: Round) -> Move:
 def _phase_of(state: InterviewState, rnd: Round, move: Move) -> str:
     if move.kind == MoveKind.CLOSE:
         return rnd.rubric.phases[-1].key
-    if move.kind in (MoveKind.WRAP_UP_QUESTIONS, MoveKind.ANSWER_QUESTION):
+    if move.kind.wrap_up:  # the candidate's questions (the close is the last phase's, above)
         return next(p.key for p in rnd.rubric.phases if T.is_questions_phase(p))
     if move.kind == MoveKind.OPEN:
         return rnd.rubric.phases[0].key
@@ -182,46 +98,13 @@ def _resume(state: InterviewState) -> Move:
                 question_id=state.question_id, phase=state.phase)
 
 
-def close(text: str, lead: str = "", **kw) -> Move:
-    return Move(MoveKind.CLOSE, P.compose(lead, text), lead=lead, **kw)
-
-
-def wrap_up(state: InterviewState, lead: str, early: bool = False, rnd: Round | None = None, **kw) -> Move:
-    """ "Any questions for me?" — early (out of questions, or every phase done well before time) or on time."""
-    if rnd is not None and T.remaining_s(rnd, state.elapsed_s) > T.WRAP_UP_S + 120:
-        early = True
-    ask = P.WRAP_UP_EARLY if early else P.pick(P.WRAP_UP_ASK, state.interviewer_turns)
-    return Move(MoveKind.WRAP_UP_QUESTIONS, P.compose(lead, ask, optional=(0,)), lead=lead, prompt=ask,
-                question_id=state.question_id, **kw)
-
-
-def next_question(state: InterviewState, rnd: Round, lead: str, transition: str | None = None,
-                  prefer: list[str] = (), **kw) -> Move:
-    q = next_unasked(state, rnd, prefer)
-    if q is None:
-        return wrap_up(state, "", early=True, **kw)
-    return Move(MoveKind.NEXT_QUESTION, P.compose(lead, q.text, optional=(0,)), lead=lead, prompt=q.text,
-                question_id=q.id, new_question=True, transition=transition, **kw)
-
-
-def probe_move(q: Question, probe: tuple[int, str], lead: str, transition: str | None = None, **kw) -> Move:
-    index, dim = probe
-    text = q.probes[index].text
-    return Move(MoveKind.PROBE, P.compose(lead, text, optional=(0,)), lead=lead, prompt=text, question_id=q.id,
-                dimension=dim, tag=f"{q.id}:{index}", transition=transition, **kw)
-
-
 def _on_silence(state: InterviewState, rnd: Round) -> Move:
     if state.wrap_up == "asked":
         return close(P.CLOSE)
     if in_wrap_up(state, rnd):
         return wrap_up(state, "", rnd=rnd)
     if state.nudges >= MAX_NUDGES:
-        from app.interviewer.answers import move_on
-
         return move_on(state, rnd, current_question(state, rnd), P.pick(P.MOVE_ON, state.interviewer_turns))
-    from app.interviewer.run_moves import check_in
-
     text = check_in(state) or P.pick(P.NUDGES, state.nudges)
     return Move(MoveKind.NUDGE, text, question_id=state.question_id, phase=state.phase)
 
@@ -244,21 +127,10 @@ def _in_wrap_up(state: InterviewState, rnd: Round, text: str, intent: str | None
     return Move(MoveKind.ANSWER_QUESTION, P.compose(answer, more), lead=answer, prompt=more)
 
 
-def repeat(state: InterviewState, **kw) -> Move:
-    lead = P.pick(P.REPEAT_INTRO, state.interviewer_turns)
-    prompt = state.last_prompt or "Could you tell me a bit more about that?"
-    return Move(MoveKind.REPEAT, P.compose(lead, prompt, optional=(0,)), lead=lead, prompt=prompt,
-                question_id=state.question_id, **kw)
-
-
-_ASKS = {MoveKind.OPEN, MoveKind.PROBE, MoveKind.NEXT_QUESTION, MoveKind.SPECIFICS, MoveKind.CHALLENGE}
-
-
 def _enters_phase(move: Move, rnd: Round) -> bool:
     """Does this move take the interview into its phase? A probe about another phase's dimensions does
     not: the phase stays pending until a question of that phase comes (and announces it)."""
-    if move.transition or move.kind in (MoveKind.OPEN, MoveKind.NEXT_QUESTION, MoveKind.WRAP_UP_QUESTIONS,
-                                        MoveKind.CLOSE, MoveKind.ANSWER_QUESTION):
+    if move.transition or move.kind.main_question or move.kind.wrap_up:
         return True
     if move.kind == MoveKind.PROBE and rnd.deep and move.phase:  # a deep round's walk (walk.py) sets the phase
         return True
@@ -287,8 +159,7 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         state.asked_probes.append(move.tag)
     if move.kind == MoveKind.PROBE:
         state.probe_in_play = move.tag
-    if move.dimension and move.kind in (MoveKind.PROBE, MoveKind.HINT, MoveKind.SPECIFICS, MoveKind.CHALLENGE) \
-            and move.dimension not in state.probed:
+    if move.dimension and move.kind.probes_dimension and move.dimension not in state.probed:
         state.probed.append(move.dimension)
     if move.kind == MoveKind.CHALLENGE:
         state.challenged.append(move.extra["misconception_id"])
@@ -301,7 +172,7 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         target = state.probe_hints if ":" in key else state.hints_used
         if key not in target:
             target.append(key)
-    if move.kind in _ASKS:
+    if move.kind.asks:
         state.redirects = 0
     if move.kind == MoveKind.REDIRECT:
         state.redirects += 1
@@ -309,7 +180,7 @@ def apply(state: InterviewState, move: Move, rnd: Round) -> None:
         state.facts_given.append(fact_id)
     if move.extra.get("board"):
         state.board_turn = state.interviewer_turns
-    if move.prompt and move.kind not in (MoveKind.REPEAT, MoveKind.RESUME, MoveKind.REDIRECT, MoveKind.CLARIFY):
+    if move.prompt and not move.kind.restates:
         state.last_prompt = move.prompt
         state.prompt_move = move.kind.value
     if rnd.deep and move.transition and move.transition != state.phase:

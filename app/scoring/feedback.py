@@ -26,7 +26,6 @@ FILLERS_PER_MIN_TIP = 6.0
 FAST_WPM, SLOW_WPM = 180.0, 100.0
 LONG_MONOLOGUE_MS = 4 * 60_000
 QUOTE_CHARS = 160
-_KIND_BY_MOVE = {MoveKind.SPECIFICS: "vague", MoveKind.REDIRECT: "off_topic"}
 _DONT_KNOW = re.compile(r"\b(i don'?t know|no idea|i'?m not sure|not sure|i have no clue|i can'?t remember)\b",
                         re.IGNORECASE)
 _NOTES = {
@@ -56,8 +55,8 @@ def _cut(text: str, limit: int = QUOTE_CHARS) -> str:
 def _answer_kind(answer: TranscriptTurn, reply: TranscriptTurn | None) -> str | None:
     if reply is not None and (kind := reply.meta.get("answer_kind")):
         return kind if kind in ("vague", "off_topic", "dont_know") else None
-    if reply is not None and reply.meta.get("move") in _KIND_BY_MOVE:
-        return _KIND_BY_MOVE[reply.meta["move"]]
+    if reply is not None and (was := MoveKind.of(reply.meta.get("move")).answer_was):
+        return was
     if len(answer.text.split()) <= 12 and _DONT_KNOW.search(answer.text):
         return "dont_know"
     return None

@@ -51,8 +51,7 @@ log = logging.getLogger("viva.voice")
 BUSY_EVERY_S = 2.0  # at most one busy event per this many seconds
 DRAIN_TIMEOUT_S = 120.0  # after a disconnect, how long ended turns may take to be stored
 # Interviewer moves after which the candidate is not expected to give a long, thought-through answer.
-SHORT_ANSWER_MOVES = frozenset({MoveKind.CLARIFY, MoveKind.ANSWER_QUESTION, MoveKind.REPEAT, MoveKind.WRAP_UP_QUESTIONS,
-                                MoveKind.CLOSE})
+SHORT_ANSWER_MOVES = frozenset(kind for kind in MoveKind if kind.short_answer)
 INBOX_MAX_S = 60.0  # audio read from the socket and waiting for the endpointer, before reading stops
 
 
