@@ -149,8 +149,8 @@ async def test_a_full_pool_leaves_a_sentence_unvoiced_and_a_cut_off_one_is_never
         busy = asyncio.create_task(pool.synthesize("Busy."))
         await asyncio.sleep(0.05)
         dropped = asyncio.create_task(pool.synthesize("Cut off."))
-        assert await pool.synthesize("One too many.") is None  # two waiting already
         await asyncio.sleep(0.01)
+        assert await pool.synthesize("One too many.") is None  # two waiting already
         dropped.cancel()  # barge-in while it waited
         speaker.gate.release()
         speaker.gate.release()
