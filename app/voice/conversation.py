@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 import numpy as np
 
@@ -114,12 +114,16 @@ class Withdraw:
     answered: Answered
 
 
+# What the worker takes from the queue: a closed union, dispatched exhaustively in Conversation._handle.
+Item = SpokenTurn | TypedTurn | Reply | Unanswered | Opening | Silence | Finish | Withdraw
+
+
 class Conversation:
     def __init__(self, iv: Any, store: StreamStore, out: Outbox, clock: StreamClock, turns: TurnAssembler,
                  on_finished: Callable[[], Awaitable[None]], max_queue: int = 8) -> None:
         self.iv, self.store, self.out, self.clock, self.turns = iv, store, out, clock, turns
         self.on_finished = on_finished
-        self.queue: asyncio.Queue = asyncio.Queue(max_queue)
+        self.queue: asyncio.Queue[Item | None] = asyncio.Queue(max_queue)  # None: stop once the rest is done
         self.turn = TurnTaking()  # the one owner of the turn-taking state (app/voice/turn_state.py)
         self.last_activity_ms = 0
         self.seen_seq = 0  # the highest stored turn the interviewer has taken in (saved with its state)
@@ -154,7 +158,7 @@ class Conversation:
     def taken_over(self) -> bool:
         return self.turn.taken_over
 
-    async def put(self, item: object) -> None:
+    async def put(self, item: Item) -> None:
         if isinstance(item, SpokenTurn):
             self._closed += 1
         if self.queue.full():
@@ -218,30 +222,32 @@ class Conversation:
             if self.finished:
                 return
 
-    async def _handle(self, item: object) -> None:
+    async def _handle(self, item: Item) -> None:
         if self._continuing is not None and not isinstance(item, SpokenTurn | Withdraw):
             await self._answer_alone()  # something else came instead of the continuation
-        if isinstance(item, Withdraw):
-            await self._withdraw(item.answered)
-        elif isinstance(item, Opening):
-            await self._speak(self.iv.opening())
-        elif isinstance(item, SpokenTurn):
-            self._closed -= 1
-            await self._spoken(item)
-        elif isinstance(item, TypedTurn):
-            await self._candidate(item.text, item.at_ms, item.at_ms, [], typed=True, meta={},
-                                  client_id=item.client_id)
-        elif isinstance(item, Unanswered):
-            self.seen_seq = max(self.seen_seq, item.seq)
-            await self._speak(self.iv.respond(item.text, typed=item.typed))
-        elif isinstance(item, Silence):
-            if self.respond and self.queue.empty() and not self.turn.candidate_speaking:
-                await self._speak(self.iv.on_silence(item.seconds))
-        elif isinstance(item, Finish):
-            await self._finish(item.reason)
-        elif isinstance(item, Reply):
-            if self.respond:
-                await self._speak(item.make())
+        match item:
+            case Withdraw(answered):
+                await self._withdraw(answered)
+            case Opening():
+                await self._speak(self.iv.opening())
+            case SpokenTurn():
+                self._closed -= 1
+                await self._spoken(item)
+            case TypedTurn(text, at_ms, client_id):
+                await self._candidate(text, at_ms, at_ms, [], typed=True, meta={}, client_id=client_id)
+            case Unanswered(text, typed, seq):
+                self.seen_seq = max(self.seen_seq, seq)
+                await self._speak(self.iv.respond(text, typed=typed))
+            case Silence(seconds):
+                if self.respond and self.queue.empty() and not self.turn.candidate_speaking:
+                    await self._speak(self.iv.on_silence(seconds))
+            case Finish(reason):
+                await self._finish(reason)
+            case Reply(make):
+                if self.respond:
+                    await self._speak(make())
+            case _:
+                assert_never(item)
 
     async def _withdraw(self, answered: Answered) -> None:
         self.iv.rewind(answered.before)

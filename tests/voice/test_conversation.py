@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from app.models import Speaker
 from app.voice.clock import StreamClock
 from app.voice.conversation import Answered, Conversation, Finish, Opening, SpokenTurn, TypedTurn, Withdraw
@@ -166,3 +168,9 @@ async def test_a_later_turn_already_closed_is_not_rewound_by_the_speech_after_it
     await talk.put(SpokenTurn(end=None, decided_at=0.0))  # turn 2, closed and queued
     talk.speech_resumed(9000)
     assert talk.queue.qsize() == 1 and isinstance(talk.queue.get_nowait(), SpokenTurn)
+
+
+async def test_an_item_outside_the_union_is_not_passed_over():
+    talk, *_ = conversation(ScriptedInterviewer([]))
+    with pytest.raises(AssertionError):  # assert_never: not handled as if nothing came
+        await talk._handle(object())  # type: ignore[arg-type]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import typing
 
 import pytest
 
+from app.voice import conversation
 from app.voice.turn_state import Floor, ImpossibleMove, Stage, TurnTaking
 
 
@@ -88,4 +91,11 @@ def test_an_impossible_move_is_refused(moves, caplog):
             before = (lenient.floor, lenient.stage)
             getattr(lenient, move)()
     assert "refused" in caplog.text and (lenient.floor, lenient.stage) == before  # the state stays
+
+
+def test_the_items_are_a_closed_union():
+    items = set(typing.get_args(conversation.Item))
+    handled = {conversation.SpokenTurn, conversation.TypedTurn, conversation.Reply, conversation.Unanswered,
+               conversation.Opening, conversation.Silence, conversation.Finish, conversation.Withdraw}
+    assert items == handled and all(dataclasses.is_dataclass(item) for item in items)
 
