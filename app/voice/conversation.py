@@ -5,7 +5,8 @@ for each: waits for the final transcript, stores the turn, sends `transcript`, l
 answer (`interviewer_delta`... `interviewer_done`), stores that turn and the interviewer's state.
 A ticker sends `phase` events and calls `on_silence` about once a second while nobody speaks.
 Where the conversation is in turn-taking (the worker's floor, the interview's stage, whether the candidate
-speaks) is kept by one object, `self.turn` (app/voice/turn_state.py), and moved only here.
+speaks) is kept by one object, `self.turn` (app/voice/turn_state.py), and moved only here; the session
+reports what it sees through the methods of `TurnReports` (app/voice/session.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Any, assert_never
+from typing import Any, Protocol, assert_never, runtime_checkable
 
 import numpy as np
 
@@ -118,8 +119,34 @@ class Withdraw:
 Item = SpokenTurn | TypedTurn | Reply | Unanswered | Opening | Silence | Finish | Withdraw
 
 
+@runtime_checkable
+class Interviewer(Protocol):
+    """What the conversation needs of the interviewer (app/interviewer/interviewer.py, docs/contracts.md)."""
+
+    @property
+    def finished(self) -> bool: ...
+
+    @property
+    def last_meta(self) -> dict[str, Any]: ...
+
+    def phase(self) -> tuple[str, float]: ...
+
+    def snapshot(self) -> dict[str, Any]: ...
+
+    def rewind(self, snapshot: dict[str, Any]) -> None: ...
+
+    def interrupted(self) -> None: ...
+
+    # each reply is streamed: the conversation iterates it (and closes it when the candidate barges in)
+    def opening(self) -> AsyncIterator[str]: ...
+
+    def respond(self, text: str, typed: bool = False, unsure: list[str] | None = None) -> AsyncIterator[str]: ...
+
+    def on_silence(self, silence_s: float) -> AsyncIterator[str]: ...
+
+
 class Conversation:
-    def __init__(self, iv: Any, store: StreamStore, out: Outbox, clock: StreamClock, turns: TurnAssembler,
+    def __init__(self, iv: Interviewer, store: StreamStore, out: Outbox, clock: StreamClock, turns: TurnAssembler,
                  on_finished: Callable[[], Awaitable[None]], max_queue: int = 8) -> None:
         self.iv, self.store, self.out, self.clock, self.turns = iv, store, out, clock, turns
         self.on_finished = on_finished

@@ -41,7 +41,7 @@ class ScriptedInterviewer:
     def opening(self):
         return self._say(["Hello. ", "Let's start."])
 
-    def respond(self, text: str, typed: bool = False):
+    def respond(self, text: str, typed: bool = False, unsure: list[str] | None = None):
         return self._say(self.reply)
 
     def on_silence(self, seconds: float):

@@ -99,3 +99,15 @@ def test_the_items_are_a_closed_union():
                conversation.Opening, conversation.Silence, conversation.Finish, conversation.Withdraw}
     assert items == handled and all(dataclasses.is_dataclass(item) for item in items)
 
+
+def test_the_conversation_and_the_interviewer_keep_their_contracts():
+    from app.catalog import load_catalog
+    from app.config import ROOT
+    from app.interviewer import Interviewer, OfflineBrain
+    from app.voice.session import TurnReports
+
+    rnd = load_catalog(ROOT / "rubrics", ROOT / "prompts").get("database")
+    real = Interviewer(rnd, "senior", OfflineBrain(), clock=lambda: 1000.0)
+    assert isinstance(real, conversation.Interviewer)
+    talk = conversation.Conversation(real, store=None, out=None, clock=None, turns=None, on_finished=None)
+    assert isinstance(talk, TurnReports)
