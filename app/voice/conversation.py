@@ -4,6 +4,9 @@ One worker task takes items from a bounded queue (a full queue slows the reader:
 for each: waits for the final transcript, stores the turn, sends `transcript`, lets the interviewer
 answer (`interviewer_delta`... `interviewer_done`), stores that turn and the interviewer's state.
 A ticker sends `phase` events and calls `on_silence` about once a second while nobody speaks.
+Where the conversation is in turn-taking (the worker's floor, the interview's stage, whether the candidate
+speaks) is kept by one object, `self.turn` (app/voice/turn_state.py), and moved only here; the session
+reports what it sees through the methods of `TurnReports` (app/voice/session.py).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, assert_never, runtime_checkable
 
 import numpy as np
 
@@ -24,6 +27,7 @@ from app.voice.clock import Outbox, StreamClock
 from app.voice.endpointing import TurnEnd
 from app.voice.speaker.stream import ReplyVoice, SpeakerPool
 from app.voice.store import StreamStore, TakenOver
+from app.voice.turn_state import TurnTaking
 from app.voice.turns import TurnAssembler
 
 log = logging.getLogger("viva.voice")
@@ -111,26 +115,50 @@ class Withdraw:
     answered: Answered
 
 
+# What the worker takes from the queue: a closed union, dispatched exhaustively in Conversation._handle.
+Item = SpokenTurn | TypedTurn | Reply | Unanswered | Opening | Silence | Finish | Withdraw
+
+
+@runtime_checkable
+class Interviewer(Protocol):
+    """What the conversation needs of the interviewer (app/interviewer/interviewer.py, docs/contracts.md)."""
+
+    @property
+    def finished(self) -> bool: ...
+
+    @property
+    def last_meta(self) -> dict[str, Any]: ...
+
+    def phase(self) -> tuple[str, float]: ...
+
+    def snapshot(self) -> dict[str, Any]: ...
+
+    def rewind(self, snapshot: dict[str, Any]) -> None: ...
+
+    def interrupted(self) -> None: ...
+
+    # each reply is streamed: the conversation iterates it (and closes it when the candidate barges in)
+    def opening(self) -> AsyncIterator[str]: ...
+
+    def respond(self, text: str, typed: bool = False, unsure: list[str] | None = None) -> AsyncIterator[str]: ...
+
+    def on_silence(self, silence_s: float) -> AsyncIterator[str]: ...
+
+
 class Conversation:
-    def __init__(self, iv: Any, store: StreamStore, out: Outbox, clock: StreamClock, turns: TurnAssembler,
+    def __init__(self, iv: Interviewer, store: StreamStore, out: Outbox, clock: StreamClock, turns: TurnAssembler,
                  on_finished: Callable[[], Awaitable[None]], max_queue: int = 8) -> None:
         self.iv, self.store, self.out, self.clock, self.turns = iv, store, out, clock, turns
         self.on_finished = on_finished
-        self.queue: asyncio.Queue = asyncio.Queue(max_queue)
-        self.replying = False
-        self.working = False  # the worker is on an item
-        self.respond = True  # False once the interview is finishing or the client has gone
-        self.finished = False
-        self.candidate_active = False  # a spoken turn is open (the session reports it)
+        self.queue: asyncio.Queue[Item | None] = asyncio.Queue(max_queue)  # None: stop once the rest is done
+        self.turn = TurnTaking()  # the one owner of the turn-taking state (app/voice/turn_state.py)
         self.last_activity_ms = 0
         self.seen_seq = 0  # the highest stored turn the interviewer has taken in (saved with its state)
-        self.taken_over = False  # another connection owns the interview now: stop, store nothing more
-        self._interrupt = False
         self._answered: Answered | None = None  # may still be continued (CONTINUE_WITHIN_MS)
         self._continuing: Answered | None = None  # its reply withdrawn: the next spoken turn joins it
         self._resumed_ms: int | None = None  # when the candidate last started speaking (session stream ms)
         self._closed = 0  # spoken turns closed by the session and not yet taken up by the worker
-        self._sent = 0  # chunks of the reply being spoken sent so far
+        self._sent = 0  # chunks of the reply being spoken sent so far (data of that reply, not turn-taking)
         self._phase: tuple[str, float] | None = None
         self._phase_sent = 0.0
         self.voice: SpeakerPool | None = None  # the server's voice (None: the browser speaks the text)
@@ -143,7 +171,21 @@ class Conversation:
         self._audio: tuple[int, np.ndarray] | None = None  # the spoken turn in hand's audio, to keep
         self.after_reply: Callable[[], Awaitable[None]] | None = None  # e.g. the code desk: question changed?
 
-    async def put(self, item: object) -> None:
+    # the turn-taking state, read by the session (and the ticker); moved only through self.turn
+    @property
+    def respond(self) -> bool:
+        """False once the interview is finishing or the client has gone (and once finished or taken over)."""
+        return self.turn.respond
+
+    @property
+    def finished(self) -> bool:
+        return self.turn.finished
+
+    @property
+    def taken_over(self) -> bool:
+        return self.turn.taken_over
+
+    async def put(self, item: Item) -> None:
         if isinstance(item, SpokenTurn):
             self._closed += 1
         if self.queue.full():
@@ -152,7 +194,7 @@ class Conversation:
 
     def interrupt(self) -> None:
         self.iv.interrupted()
-        self._interrupt = self.replying
+        self.turn.barge_in()
         self._stop_voice()
         if self.on_voice_stopped is not None:
             self.on_voice_stopped()
@@ -162,14 +204,14 @@ class Conversation:
 
     # the session reports what it sees; the conversation owns its state
     def candidate_speaking(self, active: bool) -> None:
-        self.candidate_active = active
+        self.turn.candidate_speaking = active
 
     def stop_responding(self) -> None:
         """The interview is finishing or the client has gone: store what comes, say nothing more."""
-        self.respond = False
+        self.turn.stop_responding()
 
     def mark_taken_over(self) -> None:
-        self.taken_over, self.respond = True, False
+        self.turn.take_over()
 
     def speech_resumed(self, at_ms: int) -> None:
         """The candidate started speaking (session stream ms). Right after their turn was closed, that is
@@ -180,10 +222,10 @@ class Conversation:
             return
         if self._closed:  # another turn of theirs closed since (audio ahead of the worker): this is not its sequel
             return
-        silent = self.replying and not self._sent  # the reply has not begun: nothing was heard yet
+        silent = self.turn.replying and not self._sent  # the reply has not begun: nothing was heard yet
         if (at_ms - answered.decided_ms > CONTINUE_WITHIN_MS and not silent) or self.queue.full():
             return
-        self._interrupt = self.replying
+        self.turn.barge_in()
         self.queue.put_nowait(Withdraw(answered))
 
     # --- the worker ----------------------------------------------------------------------------
@@ -192,45 +234,47 @@ class Conversation:
             item = await self.queue.get()
             if item is None:
                 return
-            self.working = True
+            self.turn.take_item()
             try:
                 await self._handle(item)
             except TakenOver:
                 log.info("interview %s: taken over by another connection", self.store.interview_id)
-                self.taken_over, self.respond = True, False
+                self.turn.take_over()
                 return
             except Exception:  # noqa: BLE001 - one failed turn must not end the interview
                 log.exception("interview %s: %s failed", self.store.interview_id, type(item).__name__)
                 await self.out.send(protocol.error(protocol.INTERNAL, "that turn could not be handled"))
             finally:
-                self.working = False
+                self.turn.item_done()
             if self.finished:
                 return
 
-    async def _handle(self, item: object) -> None:
+    async def _handle(self, item: Item) -> None:
         if self._continuing is not None and not isinstance(item, SpokenTurn | Withdraw):
             await self._answer_alone()  # something else came instead of the continuation
-        if isinstance(item, Withdraw):
-            await self._withdraw(item.answered)
-        elif isinstance(item, Opening):
-            await self._speak(self.iv.opening())
-        elif isinstance(item, SpokenTurn):
-            self._closed -= 1
-            await self._spoken(item)
-        elif isinstance(item, TypedTurn):
-            await self._candidate(item.text, item.at_ms, item.at_ms, [], typed=True, meta={},
-                                  client_id=item.client_id)
-        elif isinstance(item, Unanswered):
-            self.seen_seq = max(self.seen_seq, item.seq)
-            await self._speak(self.iv.respond(item.text, typed=item.typed))
-        elif isinstance(item, Silence):
-            if self.respond and self.queue.empty() and not self.candidate_active:
-                await self._speak(self.iv.on_silence(item.seconds))
-        elif isinstance(item, Finish):
-            await self._finish(item.reason)
-        elif isinstance(item, Reply):
-            if self.respond:
-                await self._speak(item.make())
+        match item:
+            case Withdraw(answered):
+                await self._withdraw(answered)
+            case Opening():
+                await self._speak(self.iv.opening())
+            case SpokenTurn():
+                self._closed -= 1
+                await self._spoken(item)
+            case TypedTurn(text, at_ms, client_id):
+                await self._candidate(text, at_ms, at_ms, [], typed=True, meta={}, client_id=client_id)
+            case Unanswered(text, typed, seq):
+                self.seen_seq = max(self.seen_seq, seq)
+                await self._speak(self.iv.respond(text, typed=typed))
+            case Silence(seconds):
+                if self.respond and self.queue.empty() and not self.turn.candidate_speaking:
+                    await self._speak(self.iv.on_silence(seconds))
+            case Finish(reason):
+                await self._finish(reason)
+            case Reply(make):
+                if self.respond:
+                    await self._speak(make())
+            case _:
+                assert_never(item)
 
     async def _withdraw(self, answered: Answered) -> None:
         self.iv.rewind(answered.before)
@@ -330,7 +374,7 @@ class Conversation:
         """Answer a spoken turn, keeping what is needed to take the reply back if the candidate goes on."""
         answered = Answered(seq, text, words, meta, decided_ms, self.iv.snapshot(), self.seen_seq)
         resumed = self._resumed_ms
-        if answered.paused and self.candidate_active and resumed is not None \
+        if answered.paused and self.turn.candidate_speaking and resumed is not None \
                 and 0 <= resumed - decided_ms <= CONTINUE_WITHIN_MS:
             self._continuing = answered  # they went on before the reply began: nothing to withdraw
             return
@@ -354,7 +398,9 @@ class Conversation:
         await self._voiced()  # the previous reply's audio and interviewer_done go out first
         start_ms = self.clock.now_ms()
         said: list[str] = []
-        self.replying, self._interrupt, self._sent = True, False, 0
+        self.turn.start_reply()
+        self._sent = 0
+        cut = False
         voice = None
         if self.voice is not None and self.respond:
             self._replies += 1
@@ -362,27 +408,28 @@ class Conversation:
         try:
             async with aclosing(chunks) as stream:
                 async for chunk in stream:
-                    if self._interrupt:  # barged in while this chunk was being made: not said
+                    if self.turn.cut:  # barged in while this chunk was being made: not said
                         break
                     said.append(chunk)
                     self._sent += 1
                     await self.out.send(events.InterviewerDelta(chunk))
                     if voice is not None:
                         voice.feed(chunk)
-                    if self._interrupt:
+                    if self.turn.cut:
                         break
-            if voice is not None and not self._interrupt:
+            if voice is not None and not self.turn.cut:
                 self._voice, voice = voice, None  # still synthesizing: finished by _voice_then (no waiting here)
         finally:
-            self.replying = False
+            cut = self.turn.cut
+            self.turn.end_reply()
             if voice is not None:
                 voice.cancel()  # barged in (or failed): nothing more of it is sent
-        self.working = False  # the worker is on an item
+        self.turn.replied()  # the item has its reply: silence counts again while it is stored
         text = "".join(said).strip()
         if text:
             end_ms = start_ms + round(len(text.split()) * 60_000 / WORDS_PER_MINUTE)
             meta = {**self.iv.last_meta, "phase": self.iv.phase()[0]}
-            if self._interrupt:
+            if cut:
                 meta["interrupted"] = True
             # The state is stored with each spoken reply, in the same transaction (and on disconnect).
             seq, _ = await self.store.add_turn(Speaker.interviewer, text, start_ms=start_ms, end_ms=end_ms,
@@ -431,7 +478,7 @@ class Conversation:
         if self.finished:
             return
         await self._voiced()
-        self.finished, self.respond = True, False
+        self.turn.finish()
         await self.store.finish(self.iv.snapshot(), self.seen_seq, reason)
         log.info("interview %s finished (%s)", self.store.interview_id, reason)
         await self.on_finished()
@@ -451,7 +498,7 @@ class Conversation:
         while not self.finished:
             await asyncio.sleep(1.0)
             await self.send_phase(force=False)
-            if self.respond and not self.working and not self.candidate_active and self.queue.empty():
+            if self.respond and not self.turn.awaited and not self.turn.candidate_speaking and self.queue.empty():
                 silence_s = (self.clock.now_ms() - self.last_activity_ms) / 1000
                 if silence_s >= 1.0:
                     self.queue.put_nowait(Silence(round(silence_s, 1)))

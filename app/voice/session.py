@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from starlette.websockets import WebSocketDisconnect
 
@@ -55,6 +55,24 @@ SHORT_ANSWER_MOVES = frozenset(kind for kind in MoveKind if kind.short_answer)
 INBOX_MAX_S = 60.0  # audio read from the socket and waiting for the endpointer, before reading stops
 
 
+@runtime_checkable
+class TurnReports(Protocol):
+    """What the session reports to the conversation, the one owner of the turn-taking state
+    (app/voice/conversation.py, app/voice/turn_state.py); the session reads that state, never sets it."""
+
+    def candidate_speaking(self, active: bool) -> None: ...  # a spoken turn is open (or no longer)
+
+    def speech_resumed(self, at_ms: int) -> None: ...  # speech started (stream ms): maybe the last answer goes on
+
+    def activity(self, at_ms: int) -> None: ...  # something happened (session ms): the silence clock restarts
+
+    def interrupt(self) -> None: ...  # the client barged in on the interviewer
+
+    def stop_responding(self) -> None: ...  # the client asked to finish, or has gone
+
+    def mark_taken_over(self) -> None: ...  # another connection owns the interview
+
+
 class StreamSession:
     def __init__(self, ws: Any, *, interview_id: int, rnd: Any, iv: Any, pool: TranscriptionPool,
                  store: StreamStore, settings: Settings, info: dict[str, Any],
@@ -78,6 +96,7 @@ class StreamSession:
         self.turns = TurnAssembler(pool, vocabulary_prompt(rnd.vocabulary), self._busy,
                                    settings.stt_max_pending_s)
         self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
+        self.report: TurnReports = self.talk
         self.talk.voice = voice
         self.kept = TurnAudioCollector() if settings.keep_audio else None  # VIVA_KEEP_AUDIO: for replay
         if self.kept is not None:
@@ -90,8 +109,13 @@ class StreamSession:
         self.replay = replay or []  # stored events the client missed (it reconnected with last_seq)
         self.unanswered = unanswered
         self.talk.seen_seq = state_seq
+        # Two facts of the connection, not of turn-taking (the conversation's stage says where that is):
+        # the client was told of the take-over and the socket closed (once; the conversation may learn of the
+        # take-over first, from a fenced write, and the client must still be told) ...
         self._taken = False
         self._busy_sent = 0.0
+        # ... and the client said `finish`: its later audio and messages are refused, also once the
+        # conversation has moved on to FINISHED (which the interviewer can reach without the client asking).
         self._finishing = False
         self._partial_from = 0  # sample index from which the next partial is due
         self.inbox = AudioInbox(self._feed_audio, INBOX_MAX_S)
@@ -141,7 +165,7 @@ class StreamSession:
         if self._taken:
             return
         self._taken = True
-        self.talk.mark_taken_over()
+        self.report.mark_taken_over()
         log.info("interview %s: connection taken over", self.interview_id)
         await self.out.send(protocol.error(protocol.TAKEN_OVER, "this interview was opened in another tab or "
                                            "window; this connection is closed (only one can be live)"))
@@ -195,7 +219,7 @@ class StreamSession:
 
     async def _drain(self, worker: asyncio.Task) -> None:
         """Connection over: store what was said (no more replies), save state, stop the tasks."""
-        self.talk.stop_responding()
+        self.report.stop_responding()
         if self._taken:
             worker.cancel()
         elif not worker.done():  # (once the interview has finished, nothing more is stored)
@@ -269,12 +293,12 @@ class StreamSession:
             else:
                 await self.desk.on_run(msg.data)
         elif msg.type == "interrupt":
-            self.talk.interrupt()
+            self.report.interrupt()
         elif msg.type == "playback_done":
             await self._playback_done(msg.data.get("seq"))
         elif msg.type == "finish":
             self._finishing = True
-            self.talk.stop_responding()
+            self.report.stop_responding()
 
             async def finish() -> None:
                 await self._handle(self.endpointer.force_end("flush"))
@@ -284,25 +308,25 @@ class StreamSession:
 
     def _board_changed(self, graph: dict[str, Any], at_ms: int) -> None:
         self.iv.board = graph
-        self.talk.activity(at_ms)
+        self.report.activity(at_ms)
 
     async def _playback_done(self, seq: Any) -> None:
         if not isinstance(seq, int) or isinstance(seq, bool):
             await self.out.send(protocol.error(protocol.BAD_MESSAGE, "playback_done needs an integer 'seq'"))
         elif await self.store.set_interviewer_end(seq, self.clock.now_ms()):
-            self.talk.activity(self.clock.now_ms())
+            self.report.activity(self.clock.now_ms())
 
     # --- endpointer events ---------------------------------------------------------------------
     async def _handle(self, happened: list[Event]) -> None:
         for ev in happened:
             if isinstance(ev, SpeechStart):
                 self.endpointer.set_context(patient=self._patient())
-                self.talk.candidate_speaking(True)
-                self.talk.speech_resumed(ev.at_ms)
+                self.report.candidate_speaking(True)
+                self.report.speech_resumed(ev.at_ms)
                 self._partial_from = ms_to_samples(ev.at_ms)
                 await self.out.send(events.SpeechStarted(self._ms(ev.at_ms)))
             elif isinstance(ev, SpeechEnd):
-                self.talk.activity(self._ms(ev.at_ms))
+                self.report.activity(self._ms(ev.at_ms))
                 await self.out.send(events.SpeechEnded(self._ms(ev.at_ms)))
             elif isinstance(ev, Chunk):
                 self.turns.add_chunk(ev, on_done=self._chunk_done)
@@ -315,7 +339,7 @@ class StreamSession:
                 if self.kept is not None:
                     self.kept.cancel(ev.turn, ev.index)
             elif isinstance(ev, TurnEnd):
-                self.talk.candidate_speaking(self.endpointer.turn is not None)
+                self.report.candidate_speaking(self.endpointer.turn is not None)
                 self.turns.promote_turn(ev.turn)
                 audio = self.kept.take(ev) if self.kept is not None else None
                 await self.talk.put(SpokenTurn(ev, time.perf_counter(), audio))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from app.models import Speaker
 from app.voice.clock import StreamClock
 from app.voice.conversation import Answered, Conversation, Finish, Opening, SpokenTurn, TypedTurn, Withdraw
@@ -39,7 +41,7 @@ class ScriptedInterviewer:
     def opening(self):
         return self._say(["Hello. ", "Let's start."])
 
-    def respond(self, text: str, typed: bool = False):
+    def respond(self, text: str, typed: bool = False, unsure: list[str] | None = None):
         return self._say(self.reply)
 
     def on_silence(self, seconds: float):
@@ -86,7 +88,9 @@ def conversation(iv, later_ms: int = 0) -> tuple[Conversation, MemoryStore, List
     async def on_finished() -> None:
         finished.append("scored")
 
-    return Conversation(iv, store, out, clock, turns=None, on_finished=on_finished), store, out, finished
+    talk = Conversation(iv, store, out, clock, turns=None, on_finished=on_finished)
+    talk.turn.strict = True  # a move the turn-taking table refuses fails the test
+    return talk, store, out, finished
 
 
 async def test_barge_in_stops_the_reply_and_stores_what_was_said():
@@ -111,11 +115,11 @@ async def test_barge_in_stops_the_reply_and_stores_what_was_said():
 async def test_silence_reaches_the_interviewer_only_when_nobody_speaks():
     iv = ScriptedInterviewer([])
     talk, store, out, _ = conversation(iv, later_ms=8000)
-    talk.candidate_active = True
+    talk.candidate_speaking(True)
     ticker = asyncio.create_task(talk.tick())
     await asyncio.sleep(1.1)
     assert talk.queue.empty() and iv.silences == []  # the candidate is talking: no silence
-    talk.candidate_active = False
+    talk.candidate_speaking(False)
     worker = asyncio.create_task(talk.run())
     while not store.turns:
         await asyncio.sleep(0.05)
@@ -146,7 +150,9 @@ def _answered(seq: int = 2) -> Answered:
 
 async def test_speech_right_after_a_paused_turn_withdraws_the_reply_not_yet_begun():
     talk, *_ = conversation(ScriptedInterviewer(["Why?"]))
-    talk._answered, talk.replying = _answered(), True  # its reply is being made: nothing sent yet
+    talk._answered = _answered()
+    talk.turn.take_item()
+    talk.turn.start_reply()  # its reply is being made: nothing sent yet
     talk.speech_resumed(9000)  # 4 s later, but nothing of the reply was heard: the same answer goes on
     assert isinstance(talk.queue.get_nowait(), Withdraw)
 
@@ -156,7 +162,15 @@ async def test_a_later_turn_already_closed_is_not_rewound_by_the_speech_after_it
     turn 1 is still being made; speech starting now goes on from turn 2, so turn 1's reply must stay (a
     withdrawal would rewind the interviewer past turn 2 and join turn 3 to turn 1)."""
     talk, *_ = conversation(ScriptedInterviewer(["Why?"]))
-    talk._answered, talk.replying = _answered(), True
+    talk._answered = _answered()
+    talk.turn.take_item()
+    talk.turn.start_reply()
     await talk.put(SpokenTurn(end=None, decided_at=0.0))  # turn 2, closed and queued
     talk.speech_resumed(9000)
     assert talk.queue.qsize() == 1 and isinstance(talk.queue.get_nowait(), SpokenTurn)
+
+
+async def test_an_item_outside_the_union_is_not_passed_over():
+    talk, *_ = conversation(ScriptedInterviewer([]))
+    with pytest.raises(AssertionError):  # assert_never: not handled as if nothing came
+        await talk._handle(object())  # type: ignore[arg-type]
