@@ -64,8 +64,12 @@ def main() -> int:
     if voice is None:
         print("the viva[voice] extra is not installed")
         return 1
+    import argparse
+
+    parser = argparse.ArgumentParser(description="the answer gap, live")
+    parser.add_argument("--turn-models", default="smart-turn,off", help="runs, e.g. off")
     spoken = answers(voice)
-    runs = [run(model, spoken) for model in ("smart-turn", "off")]
+    runs = [run(model, spoken) for model in parser.parse_args().turn_models.split(",")]
     print(json.dumps({"machine": machine(), "runs": runs}, indent=1))
     print("\n| turn model | paused answers | interviewer starts in the pause | end of speech → first audio "
           "mean / p95 ms |\n| --- | --- | --- | --- |")

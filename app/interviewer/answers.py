@@ -53,7 +53,7 @@ def classify(state: InterviewState, rnd: Round, event: Event) -> str:
         return "off_topic"
     has_specifics = any(specificity(event.text).values())
     if is_vague(event.text) and not (event.new_signals and has_specifics):
-        return "vague"
+        return "unspecific" if _substantive(event.text) else "vague"
     return "ok"
 
 
@@ -122,11 +122,11 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
     drawn = board.board_move(state, rnd, q, event.text)  # the board contradicts the words, or lacks a part
     if drawn is not None:
         return drawn
-    if kind == "vague" and state.last_move != MoveKind.SPECIFICS \
+    if kind in ("vague", "unspecific") and state.last_move != MoveKind.SPECIFICS \
             and state.question_specifics < B.MAX_SPECIFICS_PER_QUESTION:
         missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]
-        pressed = None if _substantive(event.text) else _press(state, rnd, q)  # an answer with substance but
-        # no number or example is not asked the same thing again: it is asked for the specifics it lacks
+        pressed = _press(state, rnd, q) if kind == "vague" else None  # an answer with substance but no number
+        # or example is not asked the same thing again: it is asked for the specifics it lacks
         move = pressed or _specifics(state, rnd, _echo(state, q, event.text, 1) or ack, missing)
         if move is not None:
             return move

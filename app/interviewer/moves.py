@@ -4,7 +4,9 @@
 strings; `MoveKind.of(meta["move"])` reads one back. What a kind of move is and does (asks a question,
 is written by the LLM, ends the interview...) is its row of `TRAITS`, read as attributes: `kind.asks`.
 `answer_kind` is what the interviewer noticed about the candidate's previous turn (read by the
-scorer): ok, vague, off_topic, dont_know, clarifying, repeat_request, think, none.
+scorer): ok, vague, unspecific, off_topic, dont_know, clarifying, repeat_request, think, none. `vague`: no
+substance (short, or fewer than a dozen content words, and nothing specific); `unspecific`: a real answer (a design,
+a story) without a number, an example or a trade-off: asked for the specifics, never called vague on the scorecard.
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ TRAITS: dict[MoveKind, Traits] = {
     MoveKind.NONE: Traits(),
 }
 
-ANSWER_KINDS = ("ok", "vague", "off_topic", "dont_know", "clarifying", "repeat_request", "think", "none")
+ANSWER_KINDS = ("ok", "vague", "unspecific", "off_topic", "dont_know", "clarifying", "repeat_request", "think", "none")
 
 
 @dataclass

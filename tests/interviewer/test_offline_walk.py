@@ -195,3 +195,27 @@ async def test_a_vague_answer_to_a_follow_up_gets_that_follow_up_asked_concretel
     clock.advance(30)
     await say(iv.respond(VAGUE))
     assert iv.last_meta["move"] != "specifics"  # pressed once: then the interview moves on
+
+
+async def test_a_design_without_numbers_is_asked_for_specifics_but_not_called_vague(catalog):
+    """A real answer with no number, example or trade-off is `unspecific`: the interviewer asks for what it lacks
+    (never the same follow-up again, as for an answer with no substance), and the scorecard's account of what
+    happened does not list it as a vague answer."""
+    from app.scoring.feedback import moments
+    from app.scoring.transcript import TranscriptTurn
+
+    rnd = catalog.get("system_design")
+    iv, clock, opening = await opened(rnd, "senior")
+    design = ("A request hits the gateway, which calls the limiter with the API key; the limiter increments a "
+              "counter for the current minute in Redis and answers allow or deny.")
+    clock.advance(60)
+    reply = await say(iv.respond(design))
+    meta = dict(iv.last_meta)
+    assert meta["answer_kind"] == "unspecific" and meta["move"] == "specifics", (reply, meta)
+    clock.advance(30)
+    await say(iv.respond(VAGUE))
+    assert iv.last_meta["answer_kind"] == "vague"
+    turns = [TranscriptTurn(seq=i + 1, speaker=who, text=text, meta=m) for i, (who, text, m) in enumerate(
+        [("interviewer", opening, {}), ("candidate", design, {}), ("interviewer", reply, meta),
+         ("candidate", VAGUE, {}), ("interviewer", "Okay.", dict(iv.last_meta))])]
+    assert [(m.kind, m.seq) for m in moments(turns, []) if m.kind == "vague"] == [("vague", 4)]
