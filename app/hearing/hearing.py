@@ -26,7 +26,7 @@ from app.catalog import Catalog, Round
 from app.hearing import meaning as M
 from app.hearing.claims import Claim
 from app.hearing.embedder import Embedder, EmbedderError, get_embedder
-from app.hearing.words import stem, tokenize
+from app.hearing.words import heard_as, stem, tokenize
 
 log = logging.getLogger("viva.hearing")
 
@@ -130,7 +130,7 @@ class RoundHearing:
         wins = M.windows(text)
         if not wins:
             return heard
-        vecs = self.embedder.embed([w.text for w in wins])
+        vecs = self.embedder.embed([heard_as(w.text) for w in wins])  # "readies" heard as Redis
         rel, _ = self.questions.similarity(vecs)
         for col, st in enumerate(self.questions.statements):
             top = np.sort(rel[:, col])[-3:]

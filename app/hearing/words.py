@@ -11,6 +11,7 @@ original text, so quotes are always verbatim.
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 from app.hearing import soundalikes
 
@@ -90,6 +91,18 @@ def tokenize(text: str) -> list[Token]:
         out.append(Token(stem(word), s, e, word))
         i += 1
     return out
+
+
+def heard_as(text: str) -> str:
+    """`text` with its sound-alikes read as the words meant ("a fix window in readies" -> "a fixed window in
+    redis"), everything else as it was: what the meaning pass embeds (the quote stays the transcript's)."""
+    out, last = [], 0
+    for (start, end), group in groupby(tokenize(text), key=lambda t: (t.start, t.end)):
+        meant = " ".join(t.word for t in group)
+        if meant != text[start:end].lower():
+            out += [text[last:start], meant]
+            last = end
+    return "".join(out) + text[last:]
 
 
 def clause_breaks(text: str, tokens: list[Token]) -> list[bool]:

@@ -196,3 +196,25 @@ async def test_a_myth_in_words_not_in_the_catalog_is_challenged_typed(catalog):
     assert iv.state.challenged == ["float_money"]
     assert reply.endswith(next(m.challenge for m in rnd.rubric.misconceptions if m.id == "float_money"))
 
+
+
+# What Whisper made of a spoken answer in the spoken example (docs/examples): "fixed" heard as "fix", "a counter"
+# as "accountor", and the claim spread over two sentences, so no form of the catalog matches.
+FIX_WINDOW_AS_HEARD = ("A request hits the gateway. Which calls the limiter with the API key, the limiter increments "
+                       "accountor for the current minute and answers allow or deny. Honestly, a fix window is fine "
+                       "here. It's exact and there's no burst problem with it.")
+
+
+async def test_a_misheard_myth_is_heard_through_the_sound_alikes_and_challenged(catalog):
+    """The meaning pass embeds the answer as the sound-alike tables read it ("fix window" -> "fixed window"):
+    without that the window sat at 0.69 of the claim, under the threshold, and the myth was said back."""
+    from app.hearing.words import heard_as
+
+    rnd = catalog.get("system_design")
+    assert MC.stated(FIX_WINDOW_AS_HEARD, rnd) == []
+    assert "a fixed window is fine" in heard_as(FIX_WINDOW_AS_HEARD)
+    iv, clock, _ = await opened(rnd)
+    clock.advance(60)
+    reply = await say(iv.respond(FIX_WINDOW_AS_HEARD, typed=False))
+    assert iv.last_meta["move"] == "challenge", reply
+    assert iv.state.challenged == ["fixed_window_no_bursts"]
