@@ -131,7 +131,13 @@ class LLMBrain:
         move = planner.plan(state, rnd)
         kind = move.kind
         phase = T.phase_at(rnd, state.elapsed_s).key
-        writes = kind.llm_writes or (kind == MoveKind.CLOSE and bool(move.extra.get("answered_question")))
+        # The candidate's own questions at the wrap-up ("how does the team decide on-call?") are answered by the
+        # model only in the `turn` tier: the small local model invents facts about a team it does not have
+        # (it told the spoken example's candidate how "the team" picks its rotation); the planner's answer says
+        # what a mock interviewer can honestly say.
+        answers = kind == MoveKind.ANSWER_QUESTION \
+            or (kind == MoveKind.CLOSE and bool(move.extra.get("answered_question")))
+        writes = (kind.llm_writes and not answers) or (answers and self.role.role == "turn")
         whole = self.role.role == "turn" and kind.whole_turn and bool(move.prompt)
         messages = build_messages(self.templates, state, rnd, move, whole) if writes else None
         earlier = [e.text for e in state.history if e.speaker == "interviewer"]

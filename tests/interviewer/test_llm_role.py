@@ -100,3 +100,27 @@ def test_auto_picks_the_tier_from_the_judge_bench(tmp_path):
 def test_health_says_which_tier_and_why(tmp_path, server):  # noqa: F811
     status = brain(server, tmp_path, role="auto").status()
     assert status["role"] == "lead" and "judge bench" in status["role_reason"]
+
+
+@pytest.mark.parametrize("role", ["lead", "turn"])
+async def test_the_candidates_own_question_is_the_models_to_answer_only_in_the_turn_tier(catalog, server, tmp_path,  # noqa: F811
+                                                                                        role):
+    """The small local model invented how "the team" picks its on-call rotation; in the lead tier the planner's
+    honest answer is spoken and the model is not asked."""
+    from app.interviewer import timekeeping as T
+
+    llm = brain(server, tmp_path, role=role)
+    iv, clock = await opened(catalog, llm)
+    clock.advance(T.total_s(iv.round) - T.WRAP_UP_S)
+    server.script = [Reply("Fine.")]
+    await say(iv.respond("We would add read replicas, but it costs more, for example 3 of them."))
+    assert iv.last_meta["move"] == "wrap_up_questions"
+    server.script = [Reply("The team rotates on-call weekly, chosen by seniority.")]
+    asked = len(server.requests)
+    clock.advance(20)
+    text = await say(iv.respond("How does the team decide on its on-call rotation?"))
+    assert iv.last_meta["move"] == "answer_question"
+    if role == "lead":
+        assert len(server.requests) == asked and "seniority" not in text and "teams" in text
+    else:
+        assert "seniority" in text and iv.last_meta["llm"] is True
