@@ -114,7 +114,8 @@ def probe_move(q: Question, probe: tuple[int, str], lead: str, transition: str |
     index, dim = probe
     text = q.probes[index].text
     return Move(MoveKind.PROBE, P.compose(lead, text, optional=(0,)), lead=lead, prompt=text, question_id=q.id,
-                dimension=dim, tag=f"{q.id}:{index}", transition=transition, **kw)
+                dimension=dim, tag=f"{q.id}:{index}", transition=transition,
+                extra={"announce": lead} if transition else {}, **kw)
 
 
 def repeat(state: InterviewState, **kw) -> Move:

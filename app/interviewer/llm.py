@@ -42,7 +42,7 @@ from app.interviewer.llm_guard import ReplyGuard, clean
 from app.interviewer.llm_prompt import Templates, build_messages, prefix_messages
 from app.interviewer.llm_role import role_of
 from app.interviewer.moves import MoveKind
-from app.interviewer.phrases import sentences
+from app.interviewer.phrases import compose, sentences
 from app.interviewer.state import InterviewState
 
 log = logging.getLogger("viva.interviewer.llm")
@@ -178,8 +178,8 @@ class LLMBrain:
                         break  # one question (or the lead), and the model's part is over
             if sent == 0:
                 raise LLMFailure("empty reply")
-            if lead_only:
-                yield " " + move.prompt  # the planner's question, after the model's lead
+            if lead_only:  # the planner's question (entering a phase: its announcement too), after the model's lead
+                yield " " + compose(move.extra.get("announce", "") if move.transition else "", move.prompt)
             elif not asked and kind.llm_asks and move.prompt.endswith("?"):
                 meta["appended_prompt"] = True  # the model forgot to ask: the candidate still hears it
                 yield " " + move.prompt

@@ -149,4 +149,5 @@ def ask_move(state: InterviewState, rnd: Round, q: Question, ask: Ask, lead: str
                 else compose(lead, ask.text, optional=(0,)), lead=said, prompt=ask.text,
                 question_id=q.id, dimension=ask.dimension, tag=ask.tag, phase=ask.phase,
                 transition=ask.phase if entering and not first else None,
-                extra={"points": list(ask.points), **({"twist": True} if ask.twist else {})})
+                extra={"points": list(ask.points), **({"twist": True} if ask.twist else {}),
+                       **({"announce": announce} if entering and not first else {})})

@@ -124,3 +124,20 @@ async def test_the_candidates_own_question_is_the_models_to_answer_only_in_the_t
         assert len(server.requests) == asked and "seniority" not in text and "teams" in text
     else:
         assert "seniority" in text and iv.last_meta["llm"] is True
+
+
+async def test_a_lead_that_enters_a_phase_keeps_the_phase_announcement(catalog, server, tmp_path):  # noqa: F811
+    """The model's lead replaces the planner's acknowledgement, not the announcement of a new phase: the spoken
+    example's LLM interviewer moved on to the API without saying so."""
+    llm = brain(server, tmp_path, role="lead")
+    server.default = Reply(LEAD)
+    iv, clock = await opened(catalog, llm)
+    for _ in range(12):
+        text = await say(iv.respond(SPECIFIC))
+        clock.advance(60)
+        meta = iv.last_meta
+        if meta["move"] == "probe" and meta.get("transition") and meta.get("llm") and not meta["fallback"]:
+            break
+    else:
+        pytest.fail("no phase was entered with a model-written lead")
+    assert text.startswith(LEAD) and meta["announce"] in text and text.endswith(iv.state.last_prompt)
