@@ -9,7 +9,8 @@ the turn there (llm.py). Rejected: markdown or lists, a rubric/prompt leak, prai
 spoken as the candidate, a second question, more than the length cap, a sentence that repeats an earlier
 interviewer turn, a follow-up's lead that picks up none of the candidate's words or opens with a stock
 "You said"/"You mentioned", a sentence a person would not say as it is (app.interviewer.speech), and (for a
-clarification) numbers that are not in the facts given.
+clarification) numbers that are not in the facts given; a lead that says the answer back, numbers that are
+not the answer's.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class ReplyGuard:
         self.max_words = max_words
         self.max_questions = max_questions
         self.echo_of = stems(echo_of, generic=False) if echo_of is not None else None  # a lead must pick it up
+        self.echo_numbers = _numbers(echo_of) if echo_of is not None else None  # and quote its numbers right
         self.words = 0
         self.questions = 0
 
@@ -116,6 +118,8 @@ class ReplyGuard:
             return "fragment"  # a cut clause or no verb (app.interviewer.speech): not what a person says
         if self.allowed_numbers is not None and not _numbers(text) <= self.allowed_numbers:
             return "invented_number"
+        if self.echo_numbers is not None and not self.words and not _numbers(text) <= self.echo_numbers:
+            return "misquoted_number"  # "1,020 requests in a minute" came back as "1 request per minute"
         return None
 
     def accept(self, text: str) -> None:

@@ -71,6 +71,14 @@ def test_a_clarification_uses_only_the_numbers_it_was_given():
     assert guard.check("Assume 20,000 requests per second.") == "invented_number"
 
 
+def test_a_lead_quotes_the_answers_numbers_as_they_were_said():
+    answer = "A few percent over is fine; nobody is hurt if a customer gets 1,020 requests in a minute."
+    guard = ReplyGuard([], echo_of=answer)
+    assert guard.check("So for you, nobody is hurt if a customer gets 1 request per minute.") == "misquoted_number"
+    assert guard.check("So you'd accept 1,020 requests in a minute.") is None
+    assert guard.check("So you'd accept a few percent over the limit.") is None
+
+
 def test_clean_drops_emphasis_and_labels():
     assert clean("Interviewer: **What** is the `key`?") == "What is the key?"
 
