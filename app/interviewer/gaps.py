@@ -56,7 +56,7 @@ def probe_points(rnd: Round, q: Question, text: str, dimension: str) -> list[str
     return [pid for pid, n in shared.items() if n == most] if most >= PROBE_POINT_WORDS else []
 
 
-SAID_SHARE = 0.6  # of a follow-up's content words in one sentence the candidate already said about the question
+SAID_SHARE = 0.5  # of a follow-up's content words in one sentence the candidate already said about the question
 SAID_WORDS = 2
 
 

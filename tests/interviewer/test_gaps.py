@@ -67,3 +67,21 @@ async def test_a_follow_up_the_candidate_already_answered_is_not_asked(catalog):
     assert "strongest argument" not in iv.state.last_prompt
     probe = next(p for p in q.probes if "strongest argument" in p.text)
     assert gaps.probe_points(rnd, q, probe.text, probe.dimension) == ["states_other_view_fairly"]
+
+
+def test_a_sentence_that_holds_half_of_a_follow_ups_words_has_answered_it(catalog):
+    """The spoken example: "The counters live in Redis, one key per API key, to keep latency down each gateway
+    batches locally..." and then "Where do the counters live, and how do you keep the check from adding
+    noticeable latency?" (5 of its 9 content words in one sentence)."""
+    from app.interviewer.state import HistoryEntry, InterviewState
+
+    rnd = catalog.get("system_design")
+    q = next(q for q in rnd.prompt.questions if q.id == "rate_limiter")
+    state = InterviewState(round_id=rnd.id, level="senior")
+    state.add_history(HistoryEntry(speaker="candidate", question_id=q.id, elapsed_s=60.0, typed=False,
+                                   text="The counters live in readies, one key per API key, to keep latency down "
+                                        "each gateway batches locally and syncs every 100 milliseconds."))
+    asked = "Where do the counters live, and how do you keep the check from adding noticeable latency to every request?"
+    assert gaps.said_already(state, q, asked)
+    assert not gaps.said_already(state, q, "Which component holds the state that really matters here, and what is "
+                                           "its source of truth?")
