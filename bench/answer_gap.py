@@ -1,6 +1,7 @@
 """The answer gap, live: a real server with the server voice, one session answering at real time.
 
-Paused answers (two halves, a thinking pause of 0.4-1.5 s between) and answers that end, spoken by Piper
+Paused answers (a thinking pause of 0.4-1.5 s inside; by default each is spoken as one sentence and cut
+where the pause goes, `--shape halves` speaks its halves alone) and answers that end, spoken by Piper
 (natural intonation; espeak-ng when `viva[voice]` is not installed), streamed to a real `viva serve` (offline
 brain, tiny.en) in 20 ms frames at real time. Measured at the client: how often the interviewer's voice
 arrives inside a thinking pause (it starts speaking), and from the end of an answer's speech to the
@@ -27,16 +28,17 @@ from server import VivaServer  # noqa: E402
 from speech import silence, trim, with_pauses  # noqa: E402
 from stats import machine, summary  # noqa: E402
 from texts import ENDINGS, PAUSED  # noqa: E402
-from turn_model import piper_voice  # noqa: E402
+from turn_model import piper_voice, split_whole  # noqa: E402
 
 PAUSES_S = (0.4, 0.7, 1.0, 1.5)
 
 
-def answers(voice) -> list[Answer]:
+def answers(voice, halves: list[tuple[np.ndarray, np.ndarray]]) -> list[Answer]:
+    """`halves`: each PAUSED answer's two parts as audio (see main: --shape)."""
     out = []
-    for k, (first, second) in enumerate(PAUSED + PAUSED):
+    for k, ((first, second), parts) in enumerate(zip(PAUSED + PAUSED, halves + halves, strict=True)):
         pause = PAUSES_S[(k + k // len(PAUSED) * 2) % len(PAUSES_S)]
-        pcm, spans = with_pauses([voice(first), voice(second)], [pause])
+        pcm, spans = with_pauses(list(parts), [pause])
         out.append(Answer(np.concatenate([pcm, silence(0.1)]), f"{first} {second}", gap_s=2.5, pauses=spans))
     endings = [Answer(np.concatenate([trim(voice(text)), silence(0.1)]), text, gap_s=2.5) for text in ENDINGS]
     for i, ending in enumerate(endings):  # among the paused ones: the interviewer may close the interview
@@ -68,9 +70,23 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description="the answer gap, live")
     parser.add_argument("--turn-models", default="smart-turn,off", help="runs, e.g. off")
-    spoken = answers(voice)
-    runs = [run(model, spoken) for model in parser.parse_args().turn_models.split(",")]
-    print(json.dumps({"machine": machine(), "runs": runs}, indent=1))
+    parser.add_argument("--shape", choices=("inside", "halves"), default="inside",
+                        help="inside: each paused answer spoken as one sentence and cut where the pause goes (the "
+                             "intonation of a pause inside a sentence); halves: each half spoken alone (the pause "
+                             "follows a sentence's falling pitch)")
+    args = parser.parse_args()
+    if args.shape == "halves":
+        halves = [(voice(first), voice(second)) for first, second in PAUSED]
+    else:
+        from app.voice.stt import WhisperTranscriber
+        from app.voice.stt.model_path import bundled_model_path
+
+        stt = WhisperTranscriber(str(bundled_model_path()), threads=1, workers=1)
+        stt.load()
+        halves = [split_whole(voice, stt, first, second) for first, second in PAUSED]
+    spoken = answers(voice, halves)
+    runs = [run(model, spoken) for model in args.turn_models.split(",")]
+    print(json.dumps({"machine": machine(), "shape": args.shape, "runs": runs}, indent=1))
     print("\n| turn model | paused answers | interviewer starts in the pause | end of speech → first audio "
           "mean / p95 ms |\n| --- | --- | --- | --- |")
     for r in runs:

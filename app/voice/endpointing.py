@@ -48,12 +48,22 @@ LIST_TAIL_WORDS = 3  # words after the marker that still count as "just announce
 # A modal right before the last word: the verb's object is still to come ("for consistency I would use").
 MODALS = frozenset("would will could should can might must shall i'd we'd you'd they'd i'll we'll".split())
 PATIENT_WORDS = 25  # with an open question in play, a "complete" sentence this short is rarely the answer
+# Thinking pauses run to 1.5 s and more. Mid-thought ("... because", "the first thing is") the candidate is
+# surely going on: wait past such a pause. After a short "complete" sentence with an open question in play,
+# wait past a 1 s pause (the turn model ends a turn that sounds finished sooner: EndpointConfig.complete_at).
+DANGLING_HOLD_MS = 2000
+PATIENT_HOLD_MS = 1100
 
 
 def _list_open(lowered: str) -> bool:
-    """A list item was announced in the last few words: the next words are coming."""
+    """A list item was announced in the last few words and not yet closed by a sentence end ("second a
+    sliding window." is the item said): the next words are coming."""
     marks = [m.end() for m in _LIST_MARK.finditer(lowered)]
-    return bool(marks) and len(_WORDS.findall(lowered[marks[-1]:])) <= LIST_TAIL_WORDS
+    if not marks:
+        return False
+    tail = lowered[marks[-1]:]
+    said = len(_WORDS.findall(tail))
+    return said == 0 or (said <= LIST_TAIL_WORDS and not tail.rstrip().endswith((".", "?", "!")))
 
 
 def dangling(text: str) -> bool:
@@ -80,18 +90,18 @@ def finished(text: str) -> bool:
 def hold_ms(text: str | None, base_ms: int, patient: bool = False) -> int:
     """Silence that ends a turn, given the words transcribed so far (None: not known yet).
 
-    Mid-thought (a conjunction, a filler, an article, a comma, a list in progress): twice the base.
-    A complete sentence: sooner, unless an open question is in play (`patient`: a design question
-    invites long answers with pauses) and the answer is still short: then the base.
+    Mid-thought (a conjunction, a filler, an article, a comma, a list in progress): DANGLING_HOLD_MS (at
+    least twice the base). A complete sentence: sooner, unless an open question is in play (`patient`: a
+    design question invites long answers with pauses) and the answer is still short: then PATIENT_HOLD_MS.
     """
     if text is None or not text.strip():
         return base_ms
     stripped = text.strip()
     if dangling(stripped):
-        return base_ms * 2  # mid-thought: give them time to go on
+        return max(DANGLING_HOLD_MS, base_ms * 2)  # mid-thought: give them time to go on
     if stripped.endswith((".", "?", "!")):
         if patient and len(_WORDS.findall(stripped.lower())) < PATIENT_WORDS:
-            return base_ms
+            return max(PATIENT_HOLD_MS, base_ms)
         return max(base_ms * 6 // 10, 300)  # a complete sentence: answer sooner
     return base_ms
 

@@ -35,18 +35,19 @@ def make(**cfg) -> Endpointer:
     return Endpointer(EnergyDetector(), EndpointConfig(**{"word_wait_ms": 0, **cfg}))
 
 
+# Thinking pauses run to 1.5 s: mid-thought the turn is held past them (2 s)
 @pytest.mark.parametrize(("text", "expected"), [
     (None, 700), ("", 700),
     ("We put a cache in front of the database.", 420),
     ("Is that okay?", 420),
-    ("We put a cache in front and", 1400),
-    ("We put a cache in front, and.", 1400),
-    ("so the writes go to Kafka because", 1400),
-    ("um", 1400),
-    ("the reads go to the,", 1400),
+    ("We put a cache in front and", 2000),
+    ("We put a cache in front, and.", 2000),
+    ("so the writes go to Kafka because", 2000),
+    ("um", 2000),
+    ("the reads go to the,", 2000),
     ("the reads go to the replica", 700),
-    ("For consistency I would use.", 1400),  # a modal and its verb: the object is still to come
-    ("and then we'd pick", 1400),
+    ("For consistency I would use.", 2000),  # a modal and its verb: the object is still to come
+    ("and then we'd pick", 2000),
     ("We would use a quorum of two.", 420),
 ])
 def test_hold_time_follows_the_words(text, expected):
@@ -54,9 +55,13 @@ def test_hold_time_follows_the_words(text, expected):
 
 
 @pytest.mark.parametrize(("text", "plain", "patient"), [
-    ("There are two options here, first.", 1400, 1400),  # a list item just announced
-    ("So the first thing is", 1400, 1400),
-    ("We keep the counters in Redis.", 420, 700),  # short and "complete": an open question waits longer
+    ("There are two options here, first.", 2000, 2000),  # a list item just announced
+    ("There are two options here, first a token bucket", 2000, 2000),  # its first words
+    ("So the first thing is", 2000, 2000),
+    # the item said and the sentence ended: a list does not hold the turn open (the bench's last answer was
+    # held 2 s after "... second a sliding window.")
+    ("There are two options here, first a token bucket per user, second a sliding window.", 420, 1100),
+    ("We keep the counters in Redis.", 420, 1100),  # short and "complete": an open question waits past 1 s
     ("First I want to agree on the requirements. We expect about ten thousand requests per second at peak, "
      "mostly reads. Each order is written once and read many times.", 420, 420),  # long enough: answer soon
 ])

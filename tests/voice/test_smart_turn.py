@@ -121,7 +121,7 @@ async def test_scores_run_off_the_event_loop_and_a_backlog_is_skipped_not_queued
 
 
 # --- the endpointer uses a score only to end sooner -----------------------------------------------
-def _paused(score: float | None, text: str | None, silence_ms: int = 1600) -> list:
+def _paused(score: float | None, text: str | None, silence_ms: int = 2400) -> list:
     ep = Endpointer(EnergyDetector(), EndpointConfig(word_wait_ms=300))
     events = []
     for block in (tone(1500), silence(240)):
@@ -149,8 +149,8 @@ def test_a_confident_score_and_finished_words_end_the_turn_at_the_first_pause():
 
 
 def test_a_score_never_overrides_dangling_words_or_lengthens_the_wait():
-    assert _wait(_paused(0.99, "We keep the counters in Redis and")) >= 1400
-    assert _wait(_paused(0.99, "For consistency I would use")) >= 1400
+    assert _wait(_paused(0.99, "We keep the counters in Redis and")) >= 2000
+    assert _wait(_paused(0.99, "For consistency I would use")) >= 2000
     assert _wait(_paused(0.99, "And Mr John")) >= 700  # no sentence end heard in the words: the usual hold
     assert _wait(_paused(0.05, "We keep the counters in Redis.")) == _wait(_paused(None, "We keep the counters in "
                                                                                        "Redis."))

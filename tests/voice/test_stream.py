@@ -185,7 +185,7 @@ def test_recognition_failure_is_reported_and_the_session_goes_on(voice_settings)
 
 
 def test_reconnect_continues_the_time_line(voice_settings):
-    fake = FakeTranscriber("first answer")
+    fake = FakeTranscriber("That is the first answer.")
     with running(voice_settings, fake) as (app, client):
         iid = new_interview(app)
         with client.websocket_connect(url(iid)) as ws:
