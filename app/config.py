@@ -61,7 +61,7 @@ class Settings(BaseSettings):
 
     # --- turn taking -------------------------------------------------------------------------
     turn_silence_ms: int = 700
-    turn_word_wait_ms: int = Field(default=300, description="extra silence to wait for a pause's words")
+    turn_word_wait_ms: int = Field(default=600, description="extra silence to wait for a pause's words")
     max_turn_s: float = 90.0
     turn_model: Literal["auto", "smart-turn", "off"] = Field(
         default="off", description="turn model that may end a turn sooner: smart-turn (pipecat-ai wheel), "

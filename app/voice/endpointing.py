@@ -152,7 +152,7 @@ Event = SpeechStart | SpeechEnd | Chunk | ChunkCancelled | TurnEnd
 @dataclass(frozen=True)
 class EndpointConfig:
     turn_silence_ms: int = 700  # base silence that ends a turn (adapted by hold_ms)
-    word_wait_ms: int = 300  # at the base silence, wait this much longer for the words of the pause
+    word_wait_ms: int = 600  # at the base silence, wait this much longer for the words of the pause
     max_turn_s: float = 90.0
     pause_ms: int = 200  # silence that starts pre-transcription of what was said so far
     min_chunk_ms: int = 1000  # shorter pieces are not transcribed on their own
@@ -298,6 +298,11 @@ class Endpointer:
             self._start_speech(pos - self._speech_run * WINDOW, events)
         elif self.turn is not None and pos - self._speech_end >= ms_to_samples(self._hold()):
             self._close_turn("silence", pos, events)
+
+    @property
+    def hold(self) -> int | None:
+        """The silence that ends the open turn, as things stand (None: no turn open)."""
+        return None if self.turn is None else self._hold()
 
     def _hold(self) -> int:
         """Silence that ends the open turn. The words decide; while they are still being transcribed

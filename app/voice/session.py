@@ -359,6 +359,9 @@ class StreamSession:
             return
         if chunk.speculative:
             self.endpointer.set_hint(chunk.turn, chunk.index, text)
+            log.info("interview %s: turn %d pause %d: words in %d ms after the pause began, hold %s ms",
+                     self.interview_id, chunk.turn, chunk.index, self.endpointer.now_ms - chunk.end_ms,
+                     self.endpointer.hold)
         if text:
             self.out.send_soon(events.Partial(text, chunk.turn))
 

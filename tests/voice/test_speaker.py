@@ -10,7 +10,7 @@ import pytest
 
 from app.voice.speaker import piper_voice
 from app.voice.speaker.base import SpeakerUnavailable
-from app.voice.speaker.stream import ReplyVoice, SentenceSplitter, SpeakerPool, parse_frame
+from app.voice.speaker.stream import ReplyVoice, SentenceSplitter, SpeakerPool, lead_clause, parse_frame
 
 
 def _installed() -> bool:
@@ -188,3 +188,31 @@ def test_the_room_socket_carries_the_interviewers_voice_before_its_text_is_done(
             until(ws, "finished")
     _, turns = stored(app, iid)
     assert turns[0].seq == done["seq"] and turns[0].end_ms != done["end_ms"]  # the real end, from the ack
+
+
+@pytest.mark.parametrize(("sentence", "split"), [
+    ("Okay, so a plain per-minute counter is exact.", ("Okay,", "so a plain per-minute counter is exact.")),
+    ("Right, so you would keep the counters in Redis.", ("Right,", "so you would keep the counters in Redis.")),
+    ("Got it, that makes sense.", None),  # too little follows: one piece
+    ("Let's turn to the API, the data model and the high-level design.", None),  # no short opening
+    ("How many requests per second do we expect at peak?", None),
+])
+def test_a_short_opening_of_the_first_sentence_is_voiced_on_its_own(sentence, split):
+    assert lead_clause(sentence) == split
+
+
+async def test_the_opening_clause_is_sent_first_and_the_rest_follows_in_order():
+    speaker = ToneSpeaker()
+    pool, sent = SpeakerPool(speaker), []
+    try:
+        async def send(frame: bytes) -> None:
+            sent.append(parse_frame(frame))
+
+        voice = ReplyVoice(pool, send, 1)
+        voice.feed("Okay, so a plain per-minute counter is exact. Where does it live?")
+        await voice.finish()
+    finally:
+        pool.close()
+    assert speaker.spoken == ["Okay,", "so a plain per-minute counter is exact.", "Where does it live?"]
+    assert [i for _, i, _, _ in sent] == [0, 1, 2]
+    assert [len(s) for *_, s in sent] == [160 * len(t) for t in speaker.spoken]

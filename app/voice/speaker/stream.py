@@ -64,6 +64,21 @@ class SentenceSplitter:
         return rest
 
 
+_LEAD = re.compile(r"^((?:\S+\s+){0,2}\S+,)\s+(\S.*)$", re.S)
+LEAD_REST_WORDS = 5
+LEAD_PLAYS_S = 0.4  # about how long a lead clause plays: when the rest of the sentence is due
+
+
+def lead_clause(sentence: str) -> tuple[str, str] | None:
+    """A reply's first sentence split after a short opening ("Okay,", "Right, so", "Got it,") when much follows:
+    the opening is synthesized in a fraction of the time (here, loaded: 107 ms against 1,058 ms for the whole
+    sentence), so the candidate hears the interviewer begin sooner; the rest is synthesized meanwhile."""
+    match = _LEAD.match(sentence.strip())
+    if match is None or len(match.group(2).split()) < LEAD_REST_WORDS:
+        return None
+    return match.group(1), match.group(2)
+
+
 class SpeakerPool:
     """Synthesis off the event loop: `workers` threads, at most `max_waiting` sentences waiting, earliest
     deadline first. A reply's first sentence is due at once (the candidate is waiting for the interviewer);
@@ -141,7 +156,10 @@ class ReplyVoice:
                  on_sent: Callable[[np.ndarray, int], None] | None = None) -> None:
         self.pool, self.send, self.reply, self.on_sent = pool, send, reply, on_sent
         self.splitter = SentenceSplitter()
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        # a sentence to synthesize, or one whose synthesis was started early (the rest after a lead clause)
+        self.queue: asyncio.Queue[str | asyncio.Task | None] = asyncio.Queue()
+        self._early: list[asyncio.Task] = []
+        self._fed = 0
         self.started = time.perf_counter()
         self.first_audio_s: float | None = None
         self.first_audio_at: float | None = None  # time.monotonic() when its first piece left
@@ -152,23 +170,41 @@ class ReplyVoice:
 
     def feed(self, text: str) -> None:
         for sentence in self.splitter.feed(text):
+            self._put(sentence)
+
+    def _put(self, sentence: str) -> None:
+        self._fed += 1
+        split = lead_clause(sentence) if self._fed == 1 else None
+        if split is None:
             self.queue.put_nowait(sentence)
+            return
+        lead, rest = split
+        now = time.monotonic()
+        self._early = [asyncio.create_task(self.pool.synthesize(lead, now)),  # both started now: the rest is
+                       asyncio.create_task(self.pool.synthesize(rest, now + LEAD_PLAYS_S))]  # due as the lead ends
+        for task in self._early:
+            self.queue.put_nowait(task)
 
     async def finish(self) -> None:
         rest = self.splitter.rest()
         if rest:
-            self.queue.put_nowait(rest)
+            self._put(rest)
         self.queue.put_nowait(None)
         await asyncio.shield(self._task)
 
     def cancel(self) -> None:
         self.stopped = True
         self._task.cancel()
+        for task in self._early:
+            task.cancel()
 
     async def _run(self) -> None:
-        while (sentence := await self.queue.get()) is not None:
-            due = time.monotonic() if self.first_audio_at is None else self.first_audio_at + self.audio_s
-            pcm = await self.pool.synthesize(sentence, due)
+        while (item := await self.queue.get()) is not None:
+            if isinstance(item, asyncio.Task):
+                pcm = await item
+            else:
+                due = time.monotonic() if self.first_audio_at is None else self.first_audio_at + self.audio_s
+                pcm = await self.pool.synthesize(item, due)
             if pcm is None or not len(pcm):
                 continue
             await self.send(audio_frame(self.reply, self.sent, self.pool.sample_rate, pcm))
