@@ -47,8 +47,8 @@ def answers(voice, halves: list[tuple[np.ndarray, np.ndarray]]) -> list[Answer]:
 
 
 def run(turn_model: str, spoken: list[Answer]) -> dict:
-    with tempfile.TemporaryDirectory() as tmp, VivaServer(Path(tmp), {"tts": "piper", "turn_model": turn_model,
-                                                                     "stt_preload": "true", "log_level": "info"}) as server:
+    settings = {"tts": "piper", "turn_model": turn_model, "stt_preload": "true", "log_level": "info"}
+    with tempfile.TemporaryDirectory() as tmp, VivaServer(Path(tmp), settings) as server:
         result = asyncio.run(run_session(server.ws_url, server.new_interview(), spoken, wait_s=20))
     paused = [a for a in result.answers if a.answer.pauses]
     gaps = [a.first_audio_ms for a in result.answers if a.first_audio_ms is not None]
