@@ -167,7 +167,9 @@ def test_overload_says_busy_and_loses_nothing(voice_settings, bound, pool):
             send(ws, type="finish")
             until(ws, "finished")
         _, turns = stored(app, iid)
-        assert [t.text for t in turns if t.speaker == Speaker.candidate] == ["busy words"] * 3
+        # every word is kept; turns whose words came late may be joined (1.5 s gaps: a pause that goes on)
+        said = " ".join(t.text for t in turns if t.speaker == Speaker.candidate)
+        assert said.split() == ["busy", "words"] * 3
 
 
 def test_recognition_failure_is_reported_and_the_session_goes_on(voice_settings):
