@@ -170,7 +170,7 @@ class RoundHearing:
 
     def asserted(self, text: str, bar: float) -> list[Claim]:
         """Every window of `text` that asserts something at `bar` or closer to a myth (the interviewer's test,
-        see `_near`), each with its closest such myth: bench/myth_recall.py sweeps bars with it."""
+        `_myth_claims(near=True)`), each with its closest such myth: bench/myth_recall.py sweeps bars with it."""
         wins = M.windows(text)
         if not wins:
             return []
