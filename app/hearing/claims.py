@@ -39,6 +39,7 @@ class Claim:
     span_start: int  # the words that make the claim
     span_end: int
     by: str = "lexical"
+    similarity: float = 1.0  # by meaning: the window's cosine to the claim
 
 
 _CACHE: dict[int, tuple[_Compiled, ...]] = {}

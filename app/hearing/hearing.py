@@ -6,6 +6,8 @@ text's windows once (app.hearing.meaning) and returns a `Heard`:
   points     each key point of the question in play (all questions when none is known): established,
              partial, missing or contradicted, with the window that came closest
   myths      the round's misconceptions the text asserts by meaning (app.hearing.claims.Claim, by="meaning")
+  near      every window that asserts something near a myth (at meaning.NEAR, with its similarity): the
+            interviewer never says these back, and probes the myth at meaning.PROBE; the scorer ignores them
   relevance  the similarity of the text to each question of the round
 
 Blocking (the embedder): call from a worker thread. `for_round()` keeps one per round per process;
@@ -50,6 +52,7 @@ class Heard:
     text: str
     points: list[PointHeard] = field(default_factory=list)
     myths: list[Claim] = field(default_factory=list)
+    near: list[Claim] = field(default_factory=list)  # for the interviewer only: see meaning.NEAR and PROBE
     relevance: dict[str, float] = field(default_factory=dict)  # question id -> similarity
 
     def best_question(self) -> str | None:
@@ -139,7 +142,9 @@ class RoundHearing:
         for qid in qids:
             if qid in self.points:
                 heard.points += self._points(qid, wins, vecs)
-        heard.myths = self._myth_claims(wins, vecs)
+        sims = self._myth_sims(vecs)
+        heard.myths = self._myth_claims(wins, sims)
+        heard.near = self._myth_claims(wins, sims, M.NEAR, near=True)
         return heard
 
     def _points(self, qid: str, wins: list[M.Window], vecs: np.ndarray) -> list[PointHeard]:
@@ -163,29 +168,51 @@ class RoundHearing:
             out.append(PointHeard(qid, st.id, st.dimension, int(st.weight), status, sim, *span))
         return out
 
-    def _myth_claims(self, wins: list[M.Window], vecs: np.ndarray) -> list[Claim]:
-        if not len(self.myths):
+    def asserted(self, text: str, bar: float) -> list[Claim]:
+        """Every window of `text` that asserts something at `bar` or closer to a myth (the interviewer's test,
+        `_myth_claims(near=True)`), each with its closest such myth: bench/myth_recall.py sweeps bars with it."""
+        wins = M.windows(text)
+        if not wins:
             return []
+        vecs = self.embedder.embed([heard_as(w.text) for w in wins])
+        return self._myth_claims(wins, self._myth_sims(vecs), bar, near=True)
+
+    def _myth_sims(self, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         claim_sim, which = self.myths.similarity(vecs)
         truth_sim, _ = self.truths.similarity(vecs)
+        return claim_sim, which, truth_sim
+
+    def _myth_claims(self, wins: list[M.Window], sims: tuple[np.ndarray, np.ndarray, np.ndarray],
+                     bar: float = M.MYTH, near: bool = False) -> list[Claim]:
+        """The myths the windows assert at `bar`: each myth once, at the first window that asserts it. `near`
+        (the interviewer's lower bars, M.NEAR and M.PROBE): every window that asserts one, with the closest,
+        and a compound claim's part asserted is enough (meaning.asserts_part)."""
+        if not len(self.myths):
+            return []
+        claim_sim, which, truth_sim = sims
         found: dict[str, Claim] = {}
+        every: list[Claim] = []
         for row, w in enumerate(wins):
             if len(w.text.split()) < M.MYTH_MIN_WORDS:
                 continue
             for col in np.argsort(-claim_sim[row]):
                 c = float(claim_sim[row, col])
-                if c < M.MYTH:
+                if c < bar:
                     break
                 m = self._myths[col]
-                if m.id in found or c - float(truth_sim[row, col]) < M.MYTH_MARGIN or not _by_meaning(m):
+                if (m.id in found and not near) or c - float(truth_sim[row, col]) < M.MYTH_MARGIN \
+                        or not _by_meaning(m):
                     continue
                 if not _content(w.text) & self._claim_words[col]:  # the window names nothing the claim is about
                     continue
-                if not M.polarity(w.text, self.myths.texts[which[row, col]]):
+                wording = self.myths.texts[which[row, col]]
+                if not (M.asserts_part(w.text, wording, _content) if near else M.polarity(w.text, wording)):
                     continue
-                found[m.id] = Claim(m, w.start, w.end, w.start, w.end, by="meaning")
+                claim = Claim(m, w.start, w.end, w.start, w.end, by="meaning", similarity=c)
+                found.setdefault(m.id, claim)
+                every.append(claim)
                 break  # one myth per window: the closest
-        return sorted(found.values(), key=lambda c: c.span_start)
+        return every if near else sorted(found.values(), key=lambda c: c.span_start)
 
 
 _LOCK = threading.Lock()

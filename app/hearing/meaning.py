@@ -11,13 +11,14 @@ exactly-once" are neighbours), so whether a window asserts or rejects what it is
 app.hearing.negation (`polarity()`), never by the vectors.
 
 Thresholds (cosines of all-MiniLM-L6-v2; calibrated on the project's own fixtures and SAF training, see
-docs/scoring.md): ESTABLISHED, PARTIAL for key points; MYTH, MYTH_MARGIN for wrong claims.
+docs/scoring.md): ESTABLISHED, PARTIAL for key points; MYTH, MYTH_MARGIN for wrong claims; NEAR, PROBE for
+what the interviewer does with a claim near a myth.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,11 @@ ESTABLISHED = 0.62  # a window this close to a key point's wording establishes i
 PARTIAL = 0.50  # this close: the point is touched, not made
 MYTH = 0.72  # a window this close to a myth's wording, and
 MYTH_MARGIN = 0.10  # closer to the myth than to its truth by this much, states the myth
+# The interviewer's lower bars (never the scorer's): a window asserting something this close to a myth (with
+# the same margin over its truth) is never said back (NEAR), and is put to the myth's test question (PROBE).
+# Measured on the independent fixtures by bench/myth_recall.py --sweep (docs/scoring.md).
+NEAR = 0.50
+PROBE = 0.65
 MYTH_MIN_WORDS = 6  # a shorter window ("Reads go to read replicas") is a topic, not yet a claim
 MIN_WORDS = 4  # shorter windows ("Yes.", "Right, so.") establish nothing
 _CLAUSE = re.compile(r"[;:]\s+|,\s+(?=(?:but|so|and then|because|which|whereas|while)\b)|\s[-–—]\s")
@@ -73,6 +79,21 @@ def polarity(window: str, wording: str) -> bool:
     common myth is that ...")."""
     stems = [t.stem for t in tokenize(window)]
     return negations(window) % 2 == negations(wording) % 2 and not any(reported(stems, i) for i in range(len(stems)))
+
+
+_PARTS = re.compile(r"[,;:]\s+|\s(?:and|but|so|because|which|whereas|while)\s", re.IGNORECASE)
+
+
+def asserts_part(window: str, wording: str, content: Callable[[str], set[str]]) -> bool:
+    """`polarity()` against the part of a compound wording the window is about: "A fixed-window counter is
+    exact and has no burst problem" is asserted by "a plain per-minute counter is exact", whose parity
+    differs from the whole claim's. The part is the one sharing the most `content` words with the window
+    (the whole wording when no part shares any)."""
+    parts = [p for p in _PARTS.split(wording) if p.strip()]
+    mine = content(window)
+    shared = [len(mine & content(p)) for p in parts]
+    part = parts[shared.index(max(shared))] if max(shared, default=0) else wording
+    return polarity(window, part)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ play), then a clarifying question (answered from the facts, see facts.py), then 
 the question in play (redirect once by restating it, a second miss moves on; never "give me an example"
 of a tangent), then a confident wrong claim (one of the rubric's misconceptions, heard by the hearing layer,
 app.hearing: challenge it with its neutral test question, each claim once, at most
-MAX_CHALLENGES_PER_QUESTION per main question), then a vague answer (ask for specifics), then the plan:
+MAX_CHALLENGES_PER_QUESTION per main question; a claim only near a myth gets the same neutral test, a probe,
+near_myths.py), then a vague answer (ask for specifics), then the plan:
 the next probe or question, by coverage, phase and budget (progress and clock). `Move.answer_kind`
 records what was noticed.
 """
@@ -21,6 +22,7 @@ from app.hearing import claims as MC
 from app.interviewer import anchor, walk
 from app.interviewer import builders as B
 from app.interviewer import facts as F
+from app.interviewer import near_myths as NM
 from app.interviewer import phrases as P
 from app.interviewer import timekeeping as T
 from app.interviewer.intents import is_clarifying_question, is_confused, is_vague, normalize, specificity
@@ -127,19 +129,19 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
         missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]
         pressed = _press(state, rnd, q) if kind == "vague" else None  # an answer with substance but no number
         # or example is not asked the same thing again: it is asked for the specifics it lacks
-        move = pressed or _specifics(state, rnd, _echo(state, q, event.text, 1) or ack, missing)
+        move = pressed or _specifics(state, rnd, _echo(state, q, event, 1) or ack, missing)
         if move is not None:
             return move
-    return _advance(state, rnd, q, ack, _echo(state, q, event.text))
+    return _advance(state, rnd, q, ack, _echo(state, q, event))
 
 
-def _echo(state: InterviewState, q: Question, text: str, min_score: int = anchor.MIN_SCORE) -> str | None:
+def _echo(state: InterviewState, q: Question, event: Event, min_score: int = anchor.MIN_SCORE) -> str | None:
     """A follow-up's lead from the candidate's own words, avoiding what the question and the
-    interviewer's recent turns already said (a repeated answer is not echoed twice)."""
+    interviewer's recent turns already said (a repeated answer is not echoed twice) and any part of the
+    answer near a myth (said back, it would sound agreed: near_myths.py)."""
     said = " ".join(e.text for e in state.history[-anchor.RECENT_TURNS:] if e.speaker == "interviewer")
-    unsure = state.event.unsure if state.event is not None else []
-    return anchor.echo_lead(text, f"{q.text} {state.last_prompt or ''} {said}", state.interviewer_turns,
-                            min_score, unsure)
+    return anchor.echo_lead(NM.sayable(event.text, event), f"{q.text} {state.last_prompt or ''} {said}",
+                            state.interviewer_turns, min_score, event.unsure)
 
 
 def _challenge(state: InterviewState, rnd: Round, q: Question, event: Event) -> Move | None:
@@ -149,14 +151,16 @@ def _challenge(state: InterviewState, rnd: Round, q: Question, event: Event) -> 
     if state.question_challenges >= MAX_CHALLENGES_PER_QUESTION:
         return None
     by_id = {m.id: m for m in rnd.rubric.misconceptions}
-    said = [*MC.stated(event.text, rnd), *(by_id[i] for i in event.myths if i in by_id)]  # forms, then meaning
-    claim = next((m for m in said if m.id not in state.challenged), None)
-    if claim is None:
+    said = [*((m.id, "form") for m in MC.stated(event.text, rnd)), *((i, "meaning") for i in event.myths),
+            *((i, "near") for i in NM.probed(event))]  # forms, then meaning, then near (a neutral probe)
+    mid, heard = next(((i, how) for i, how in said if i in by_id and i not in state.challenged), (None, None))
+    if mid is None:
         return None
+    claim = by_id[mid]
     lead = P.pick(P.CHALLENGE_LEADS, state.interviewer_turns)
     return Move(MoveKind.CHALLENGE, P.compose(lead, claim.challenge, optional=(0,)), lead=lead,
                 prompt=claim.challenge, question_id=q.id, dimension=claim.dimension,
-                extra={"misconception_id": claim.id})
+                extra={"misconception_id": claim.id, "heard": heard})
 
 
 def _advance(state: InterviewState, rnd: Round, q: Question, ack: str, echo: str | None = None) -> Move:

@@ -32,7 +32,7 @@ from app.interviewer import timekeeping as T
 from app.interviewer.brain import Brain
 from app.interviewer.builders import current_question
 from app.interviewer.intents import detect_intent, is_clarifying_question, is_confused
-from app.interviewer.state import Event, HistoryEntry, InterviewState
+from app.interviewer.state import Event, HistoryEntry, InterviewState, NearMyth
 
 log = logging.getLogger("viva.interviewer")
 
@@ -149,31 +149,32 @@ class Interviewer:
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))
         q = current_question(st, self.round)
-        myths, other, points = await self._hear(text, q) if intent is None else ([], None, None)
+        myths, near, other, points = await self._hear(text, q) if intent is None else ([], [], None, None)
         if points is None:  # no hearing by meaning (or a request, not an answer): the lexical fallback
             points = self.points.hear(self.round, q, text) if q is not None and intent is None else {}
         st.question_points = gaps.merge(st.question_points, points)
         event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
-                      myths=myths, answers_other=other, points=points, board=self.board)
+                      myths=myths, near=near, answers_other=other, points=points, board=self.board)
         async with aclosing(self._speak(event)) as chunks:
             async for chunk in chunks:
                 yield chunk
 
-    async def _hear(self, text: str, q) -> tuple[list[str], str | None, dict[str, str] | None]:
-        """Myths asserted by meaning, another question answered instead, and the answer-key points of the
-        question in play made (gaps.py), heard in a worker thread (the embedder blocks); no points when the
-        hearing layer cannot run (the caller's `points` hearing stands in)."""
+    async def _hear(self, text: str, q) -> tuple[list[str], list[NearMyth], str | None, dict[str, str] | None]:
+        """Myths asserted by meaning, the parts near one (near_myths.py), another question answered instead, and
+        the answer-key points of the question in play made (gaps.py), heard in a worker thread (the embedder
+        blocks); no points when the hearing layer cannot run (the caller's `points` hearing stands in)."""
         question_id = q.id if q is not None else None
         hearing = await asyncio.to_thread(for_round, self.round)
         if hearing is None:
-            return [], None, None
+            return [], [], None, None
         heard = await asyncio.to_thread(hearing.hear, text, [question_id] if question_id else [])
         points = {p.id: p.status for p in heard.points if p.question_id == question_id} if heard.points else None
         # Another problem answered instead is heard by meaning only in deep rounds, where the round's problems
         # are distinct designs; in series rounds (a behavioral story's follow-ups above all) it took answers
         # that stay on the question for answers to another one.
         other = relevance_by_meaning.answers_other(heard, question_id) if self.round.deep else None
-        return [c.item.id for c in heard.myths], other, points
+        near = [NearMyth(id=c.item.id, start=c.start, end=c.end, similarity=c.similarity) for c in heard.near]
+        return [c.item.id for c in heard.myths], near, other, points
 
     def code_changed(self, language: str, code: str) -> None:
         """The room's editor content (debounced): the LLM brain reads it; typing is not a turn."""

@@ -35,7 +35,7 @@ from openai import AsyncOpenAI
 
 from app.catalog import Round
 from app.config import Settings
-from app.interviewer import planner
+from app.interviewer import near_myths, planner
 from app.interviewer import timekeeping as T
 from app.interviewer.breaker import CircuitBreaker
 from app.interviewer.llm_guard import ReplyGuard, clean
@@ -159,7 +159,8 @@ class LLMBrain:
         meta["llm_role"] = "turn" if whole else "lead"
         answer = state.history[-1].text if state.history and state.history[-1].speaker == "candidate" else ""
         echoes = (lead_only or whole) and kind != MoveKind.RUN_RESULT  # a run's lead reacts to the run, not to words
-        guard = ReplyGuard(earlier, echo_of=answer if echoes else None,
+        near = [answer[n.start:n.end] for n in near_myths.parts(state.event, keep=move.extra.get("misconception_id"))]
+        guard = ReplyGuard(earlier, echo_of=answer if echoes else None, near=near if echoes else None,
                            max_words=LEAD_WORDS if lead_only else MAX_WORDS.get(kind, DEFAULT_MAX_WORDS),
                            max_questions=0 if lead_only else 1)
         sent, asked, started = 0, False, time.perf_counter()

@@ -10,7 +10,7 @@ spoken as the candidate, a second question, more than the length cap, a sentence
 interviewer turn, a follow-up's lead that picks up none of the candidate's words or opens with a stock
 "You said"/"You mentioned", a sentence a person would not say as it is (app.interviewer.speech), and (for a
 clarification) numbers that are not in the facts given; a lead that says the answer back, numbers that are
-not the answer's.
+not the answer's; a lead that says back a part of the answer near a myth (near_myths.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from app.interviewer.near_myths import says_back
 from app.interviewer.speech import fragments, opener
 from app.interviewer.words import stems
 
@@ -78,13 +79,14 @@ def split_sentences(text: str) -> list[str]:
 
 class ReplyGuard:
     def __init__(self, earlier_turns: list[str], facts: list[str] | None = None, max_words: int = 60,
-                 max_questions: int = 1, echo_of: str | None = None):
+                 max_questions: int = 1, echo_of: str | None = None, near: list[str] | None = None):
         self.earlier = [s for turn in earlier_turns for s in split_sentences(turn)]
         self.allowed_numbers = set().union(*(_numbers(f) for f in facts)) if facts else None
         self.max_words = max_words
         self.max_questions = max_questions
         self.echo_of = stems(echo_of, generic=False) if echo_of is not None else None  # a lead must pick it up
         self.echo_numbers = _numbers(echo_of) if echo_of is not None else None  # and quote its numbers right
+        self.near = near or []  # parts of the answer near a myth (near_myths.py): a lead never says them back
         self.words = 0
         self.questions = 0
 
@@ -114,6 +116,8 @@ class ReplyGuard:
             return "not_addressed"  # their words said back as the interviewer's own ("we just add servers")
         if self.echo_of is not None and not self.words and opener(text):
             return "stock_opener"  # "You said ..." on every other follow-up: the harness's opener rate
+        if not self.words and says_back(text, self.near):
+            return "near_myth"  # "So a plain per-minute counter is exact." sounds agreed
         if fragments(text):
             return "fragment"  # a cut clause or no verb (app.interviewer.speech): not what a person says
         if self.allowed_numbers is not None and not _numbers(text) <= self.allowed_numbers:

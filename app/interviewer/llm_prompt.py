@@ -31,7 +31,7 @@ import yaml
 
 from app.board.reading import board_text
 from app.catalog import Round
-from app.interviewer import gaps
+from app.interviewer import gaps, near_myths
 from app.interviewer.anchor import RECENT_TURNS, anchor, said_back
 from app.interviewer.builders import current_question
 from app.interviewer.moves import Move, MoveKind
@@ -119,7 +119,8 @@ def build_messages(templates: Templates, state: InterviewState, rnd: Round,
     found = None
     if kind.follow_up:  # a follow-up starts from the candidate's words
         said = " ".join(e.text for e in state.history[-RECENT_TURNS:] if e.speaker == "interviewer")
-        found = anchor(candidate, f"{q.text if q else ''} {ask} {said}",  # something not picked up before
+        sayable = near_myths.sayable(candidate, state.event, keep=move.extra.get("misconception_id"))
+        found = anchor(sayable, f"{q.text if q else ''} {ask} {said}",  # something not picked up before, near no myth
                        min_score=1 if kind == MoveKind.SPECIFICS else 2,  # a vague answer's words ("it depends")
                        unsure=state.event.unsure if state.event is not None else None)  # never misheard words
         if found is None:

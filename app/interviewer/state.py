@@ -29,6 +29,15 @@ class HistoryEntry(BaseModel):
     interrupted: bool = False
 
 
+class NearMyth(BaseModel):
+    """A part of an answer that asserts something near a misconception (app.hearing, meaning.NEAR)."""
+
+    id: str  # the misconception
+    start: int  # the part's character span in the answer
+    end: int
+    similarity: float
+
+
 class Event(BaseModel):
     """What the interviewer is replying to on this turn."""
 
@@ -43,6 +52,7 @@ class Event(BaseModel):
     # words of its own (misconception ids, in the order said), and another question of the round it
     # answers instead of the one in play
     myths: list[str] = Field(default_factory=list)
+    near: list[NearMyth] = Field(default_factory=list)  # parts near a myth: never said back (near_myths.py)
     answers_other: str | None = None
     points: dict[str, str] = Field(default_factory=dict)  # key point id -> status heard in this answer (gaps.py)
     run: dict[str, Any] | None = None  # kind "run": the run's result (app/runner/results.RunResult dump)

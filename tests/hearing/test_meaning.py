@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.hearing import meaning as M
 from app.hearing import relevance
-from app.hearing.hearing import CONTRADICTED, ESTABLISHED, MISSING
+from app.hearing.hearing import CONTRADICTED, ESTABLISHED, MISSING, _content
 
 Q = "ecommerce_orders_schema"
 
@@ -56,3 +56,12 @@ def test_an_answer_to_another_question_is_recognised(hearing):
     on_topic = hearing.hear("Orders have order lines with the quantity and the price paid, and a payments "
                             "table references the order.", [Q])
     assert relevance.answers_other(on_topic, Q) is None
+
+
+def test_a_part_of_a_compound_claim_is_asserted_on_its_own():
+    """Parity with the whole claim ("... and has no burst problem") would take "is exact" for a denial."""
+    claim = "A fixed-window counter is exact and has no burst problem."
+    said = "A plain per-minute counter is exact"
+    assert M.polarity(said, claim) is False
+    assert M.asserts_part(said, claim, _content) is True
+    assert M.asserts_part("A per-minute counter is not exact", claim, _content) is False

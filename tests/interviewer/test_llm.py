@@ -388,3 +388,18 @@ async def test_the_note_gives_the_anchor_in_the_second_person(catalog, llm, serv
     assert echo, note
     words = echo.group(1).lower().split()
     assert "our" not in words and "i" not in words and ("your" in words or "you" in words)
+
+
+NEAR_MYTH_ANSWER = ("The limiter keeps a counter per API key in Redis. A plain per-minute counter is exact: nobody "
+                    "can ever sneak more than the limit through, even right at the boundary.")
+
+
+async def test_the_models_lead_never_says_back_a_claim_near_a_myth(catalog, llm, server):
+    """The anchor the model is given comes from another part of the answer, and a lead that says the near
+    part back anyway is rejected (the offline move, which says the other part back, is spoken)."""
+    iv, clock = await opened(catalog, llm)
+    server.script = [Reply("So for you a plain per-minute counter is exact.")]
+    text = await say(iv.respond(NEAR_MYTH_ANSWER, typed=True))
+    note = server.requests[-1]["messages"][-1]["content"].rsplit("</candidate_turn>", 1)[-1]
+    assert "exact" not in note and "Redis" in note, note
+    assert iv.last_meta["fallback_reason"] == "near_myth" and "exact" not in text, text

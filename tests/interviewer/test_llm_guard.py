@@ -117,3 +117,11 @@ def test_a_lead_never_opens_with_you_said_and_no_sentence_is_a_cut_clause():
     assert lead.check("So you'd keep the counters in Redis.") is None
     assert ReplyGuard([]).check("So you'd keep the counters in the.") == "fragment"
     assert ReplyGuard([]).check("You mentioned the counters.") is None  # not a lead: a whole turn may say it
+
+
+def test_a_lead_that_says_back_a_part_near_a_myth_is_rejected():
+    answer = ("We keep a counter per API key in Redis. A plain per-minute counter is exact: nobody can ever sneak "
+              "more than the limit through.")
+    guard = ReplyGuard(EARLIER, echo_of=answer, near=["A plain per-minute counter is exact"])
+    assert guard.check("So for you a plain per-minute counter is exact.") == "near_myth"
+    assert guard.check("So you'd keep a counter per API key in Redis.") is None

@@ -1,0 +1,55 @@
+"""What the interviewer never says back: the parts of an answer that assert something near a myth.
+
+The hearing layer (app.hearing.hearing, `Heard.near`) finds every window of an answer that asserts something
+at meaning.NEAR or closer to one of the round's misconceptions (and closer to it than to its truth). A lead
+that says such a part back ("Okay, so a plain per-minute counter is exact.") sounds like agreement, so:
+  - the offline lead (answers._echo) and the LLM's anchor (llm_prompt.py) are picked from `sayable(...)`,
+    the answer with those parts cut;
+  - the LLM guard (llm_guard.py) rejects a lead that `says_back(...)` one of them (the turn falls back);
+  - at meaning.PROBE or closer the myth is put to its test question (answers._challenge), neutrally, once.
+The challenge of a myth may say its own claim back (`keep`): that is the claim being put to the test.
+"""
+
+from __future__ import annotations
+
+from app.hearing.meaning import PROBE
+from app.interviewer.state import Event, NearMyth
+from app.interviewer.words import stems
+
+SAID_BACK_SHARE = 0.5  # a lead with this share of its content words (and two or more) from a part says it back
+
+
+def parts(event: Event | None, keep: str | None = None) -> list[NearMyth]:
+    """The smallest parts of the answer near a myth, other than those of the myth `keep` (a window that holds
+    a smaller such window is left out, so that its other sentence stays sayable)."""
+    near = [n for n in (event.near if event is not None else []) if n.id != keep]
+    return [n for n in near if not any(_holds(n, o) for o in near)]
+
+
+def _holds(outer: NearMyth, inner: NearMyth) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end and outer.end - outer.start > inner.end - inner.start
+
+
+def sayable(text: str, event: Event | None, keep: str | None = None) -> str:
+    """`text` with the parts near a myth cut, each cut a sentence break (`text` itself when there are none)."""
+    cut = sorted(parts(event, keep), key=lambda n: n.start)
+    if not cut:
+        return text
+    out, at = [], 0
+    for n in cut:
+        out.append(text[at:max(at, n.start)])
+        at = max(at, n.end)
+    out.append(text[at:])
+    return " ".join(p if p.endswith((".", "!", "?")) else f"{p}." for p in (p.strip() for p in out) if p)
+
+
+def says_back(lead: str, near: list[str]) -> bool:
+    """Whether a lead says one of the `near` parts back: most of its content words come from that part."""
+    mine = stems(lead, generic=False)
+    return any(len(shared := mine & stems(part, generic=False)) >= 2 and len(shared) >= SAID_BACK_SHARE * len(mine)
+               for part in near)
+
+
+def probed(event: Event) -> list[str]:
+    """The misconceptions heard at meaning.PROBE or closer, in the order said, each once."""
+    return list(dict.fromkeys(n.id for n in sorted(event.near, key=lambda n: n.start) if n.similarity >= PROBE))
