@@ -51,7 +51,7 @@ def classify(state: InterviewState, rnd: Round, event: Event) -> str:
         return "clarifying"
     q = B.current_question(state, rnd)
     if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals), story=_own_story(state)) \
-            or (event.answers_other and _substantive(event.text)):
+            or _other_problem(event):
         return "off_topic"
     has_specifics = any(specificity(event.text).values())
     if is_vague(event.text) and not (event.new_signals and has_specifics):
@@ -69,11 +69,19 @@ def _own_story(state: InterviewState, turns: int = 3) -> str:
     return " ".join(own[-turns:])
 
 
-OTHER_MIN_WORDS = 12  # an answer to another problem is a real answer: a vague line is never redirected as one
+SUBSTANTIVE_WORDS = 12  # an answer this long with no specifics is "unspecific", not "vague"
+# an answer to another problem is a real answer: a vague line is never redirected as one ("I'd build a URL
+# shortener with base62 ids and a key-value store" is one)
+OTHER_MIN_WORDS = 6
 
 
 def _substantive(text: str) -> bool:
-    return len(content_words(text)) >= OTHER_MIN_WORDS
+    return len(content_words(text)) >= SUBSTANTIVE_WORDS
+
+
+def _other_problem(event: Event) -> bool:
+    """The answer is heard (by meaning) as an answer to another problem of the round."""
+    return bool(event.answers_other) and len(content_words(event.text)) >= OTHER_MIN_WORDS
 
 
 def on_answer(state: InterviewState, rnd: Round, event: Event) -> Move:
@@ -257,7 +265,7 @@ def _in_play(state: InterviewState, rnd: Round, q: Question) -> str:
 def _redirect(state: InterviewState, rnd: Round, q: Question) -> Move:
     """Restate the part that was missed: the probe (or question) in play, not a request for specifics."""
     lead = P.pick(P.REDIRECT, state.interviewer_turns)
-    if state.event is not None and state.event.answers_other and _substantive(state.event.text):
+    if state.event is not None and _other_problem(state.event):
         lead = (f"That sounds like a different problem; we're on {problem_name(rnd, q)} here." if rnd.deep
                 else "That sounds like the answer to a different question.")  # name what was asked
     prompt = _in_play(state, rnd, q)

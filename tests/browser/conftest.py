@@ -102,7 +102,7 @@ def serve(settings: Settings) -> Iterator[LiveServer]:
                                            ws_ping_interval=None))
     thread = threading.Thread(target=server.run, name="viva-live-server", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240  # start-up embeds every round's catalog: slow on a loaded 2-core machine
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")

@@ -53,6 +53,21 @@ async def test_an_answer_to_another_problem_is_redirected_naming_the_problem(cat
     assert reply.startswith("That sounds like a different problem; we're on the ")
 
 
+async def test_a_short_answer_to_another_problem_is_redirected_but_a_vague_line_is_not(catalog):
+    """A typed candidate: "I'd build a URL shortener with base62 ids and a key-value store." was asked for its
+    specifics ("I'd like the specifics there") instead of being told it answers another problem."""
+    rnd = catalog.get("system_design")
+    iv, clock, _ = await opened(rnd, "senior")
+    iv.state.question_id = "rate_limiter"
+    clock.advance(60)
+    reply = await say(iv.respond("I'd build a URL shortener with base62 ids and a key-value store."))
+    assert iv.last_meta["move"] == "redirect", iv.last_meta
+    assert reply.startswith("That sounds like a different problem; we're on the rate limiter here.")
+    clock.advance(60)
+    await say(iv.respond("It depends, we'd figure out the details later."))
+    assert iv.last_meta["move"] != "redirect", iv.last_meta
+
+
 async def test_a_follow_up_the_candidate_already_answered_is_not_asked(catalog):
     """Never ask for what the candidate just said: "His strongest argument was…" answers "What was their
     strongest argument, as they would have put it?" even where the meaning pass did not establish the point."""
