@@ -3,7 +3,8 @@
 `Heard.relevance` holds the text's similarity to each question of the round (the question, its probes
 and its key points; the mean of the three closest windows). An answer addresses another question when
 that question is clearly closer than the one in play: by OTHER_MARGIN or more, at least OTHER_MIN, while
-the one in play is below IN_PLAY_LOW (or, for a short answer about another design, the CLEAR_ bars). The interviewer redirects (once) as for an off-topic answer; the lexical check
+the one in play is below IN_PLAY_LOW (or, for a short answer about another design, the CLEAR_ bars). The
+interviewer redirects (once) as for an off-topic answer; the lexical check
 (app.interviewer.relevance) still catches answers about nothing in the round.
 """
 
