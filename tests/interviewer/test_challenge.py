@@ -116,7 +116,7 @@ async def test_i_dont_know_after_a_repeated_challenge_moves_on(catalog):
 async def test_at_most_two_challenges_per_question(catalog):
     rnd = catalog.get("system_design")
     iv, clock, _ = await opened(rnd)
-    question = iv.state.question_id
+    iv.state.question_id = question = "url_shortener"  # the claims' problem (to another one they are redirected)
     claims = ["If it gets slow we just add more servers behind the load balancer.",
               "The cache is write through, so the cache can never be stale for a redirect.",
               "Replication is asynchronous, and with async replication we never lose a link on failover."]
