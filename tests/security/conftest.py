@@ -83,7 +83,7 @@ def viva_serve(tmp_path: Path, **settings: str) -> Iterator[Served]:
                                 cwd=tmp_path, env=server_env(data, **settings), stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # start-up embeds every round's catalog: slow on a loaded machine
         while True:
             try:
                 if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:

@@ -23,7 +23,7 @@ from websockets.sync.client import connect
 from tests.voice.helpers import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TRIES = 600  # polls of /api/health, 0.1 s apart (a loaded machine starts slowly)
+START_TRIES = 2400  # polls of /api/health, 0.1 s apart (start-up embeds every catalog: a loaded machine is slow)
 
 
 def free_port() -> int:
