@@ -5,6 +5,7 @@ Every setting here is listed in the README's configuration table; keep the two i
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -57,6 +58,8 @@ class Settings(BaseSettings):
     stt_partial_s: float = Field(default=0.0, description="extra partials every N s of unpaused speech; 0=off")
     embed_threads: int = Field(default=1, ge=1, le=2, description="CPU threads of the sentence embedder")
     hearing_preload: bool = Field(default=True, description="load the embedder and embed the catalog at start-up")
+    cache_dir: Path = Field(default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                            / "viva", description="where start-up keeps the catalog's vectors for the next start")
     stt_preload: bool = Field(default=True, description="load the whisper model at start-up (in the background)")
 
     # --- turn taking -------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.schema_revision = init_db(app.state.engine)  # refuses a database behind or ahead
         if settings.hearing_preload:  # the embedder and every round's catalog embeddings, before serving
             await asyncio.get_running_loop().run_in_executor(None, hearing.preload, app.state.catalog,
-                                                             settings.embed_threads)
+                                                             settings.embed_threads, settings.cache_dir)
         app.state.brain = build_brain(settings)
         app.state.brain_name = app.state.brain.name
         app.state.scorer_name = scoring_jobs.get_scorer(app).name

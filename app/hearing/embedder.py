@@ -9,7 +9,8 @@ the cosine similarity.
 
 One model per process (`get_embedder()`), loaded before serving (app.main's lifespan). `embed()` blocks
 for milliseconds per sentence: call it from a worker thread, never on the event loop. Texts already
-embedded are served from a bounded cache (catalog texts stay in it for the life of the process).
+embedded are served from a bounded cache (catalog texts stay in it for the life of the process); catalog
+vectors of earlier runs, read from disk (app.hearing.vector_file), are `remember`ed and used before the model.
 
 `Embedder` is the Protocol the hearing layer depends on; tests use the real model (it runs here), and a
 fake only where a test must not depend on a model's judgement.
@@ -22,11 +23,13 @@ import importlib.util
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
+from app.hearing.vector_file import text_key
 
 log = logging.getLogger("viva.hearing")
 
@@ -103,6 +106,17 @@ class MiniLM:
         self.session = ort.InferenceSession(str(model_path), sess_options=opts, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()  # one run at a time: the thread bound holds across callers
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._stored: dict[str, np.ndarray] = {}  # vectors of earlier runs by text key (catalog texts only)
+
+    def remember(self, stored: Mapping[str, np.ndarray]) -> None:
+        """Vectors this model computed in an earlier run, by `text_key`: used instead of running the model."""
+        with self._lock:
+            self._stored.update(stored)
+
+    def stored(self, texts: Iterable[str]) -> dict[str, np.ndarray]:
+        """The vectors of `texts` (embedded by now), by `text_key`: what `remember` takes back."""
+        texts = list(dict.fromkeys(texts))
+        return {text_key(t): v for t, v in zip(texts, self.embed(texts), strict=True)}
 
     def _run(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
@@ -122,6 +136,11 @@ class MiniLM:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         with self._lock:
             todo = sorted({t for t in texts if t not in self._cache}, key=len)  # similar lengths pad little
+            if self._stored:
+                for text in todo:
+                    if (vec := self._stored.get(text_key(text))) is not None:
+                        self._cache[text] = vec
+                todo = [t for t in todo if t not in self._cache]
             for k in range(0, len(todo), BATCH):
                 chunk = todo[k:k + BATCH]
                 for text, vec in zip(chunk, self._run(chunk), strict=True):

@@ -21,13 +21,15 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from app.catalog import Catalog, Round
 from app.hearing import meaning as M
+from app.hearing import vector_file
 from app.hearing.claims import Claim
-from app.hearing.embedder import Embedder, EmbedderError, get_embedder
+from app.hearing.embedder import MODEL_SHA256, Embedder, EmbedderError, MiniLM, get_embedder
 from app.hearing.words import heard_as, stem, tokenize
 
 log = logging.getLogger("viva.hearing")
@@ -115,6 +117,11 @@ class RoundHearing:
              for q in rnd.prompt.questions], embedder)
 
         self._question_texts = embedder.embed([q.text for q in rnd.prompt.questions])
+
+    def catalog_texts(self) -> list[str]:
+        """Every text of the round this hearing embedded (what start-up keeps on disk)."""
+        sets = [*self.points.values(), self.myths, self.truths, self.questions]
+        return [t for s in sets for t in s.texts] + [q.text for q in self.round.prompt.questions]
 
     def asked(self, text: str) -> tuple[str, float]:
         """The question of the round an interviewer's words are closest to, and how close (cosine)."""
@@ -234,7 +241,22 @@ def for_round(rnd: Round, threads: int = 1) -> RoundHearing | None:
         return held[1]
 
 
-def preload(catalog: Catalog, threads: int = 1) -> None:
-    """Embed every round's catalog now (blocking: run it in a worker thread before serving)."""
-    for rnd in catalog:
-        for_round(rnd, threads)
+def preload(catalog: Catalog, threads: int = 1, cache_dir: Path | None = None) -> None:
+    """Embed every round's catalog now (blocking: run it in a worker thread before serving), reading the
+    vectors of an earlier run from `cache_dir` and keeping them there for the next (app.hearing.vector_file)."""
+    try:
+        embedder = get_embedder(threads)
+    except EmbedderError as exc:
+        log.error("hearing by meaning off (signals only): %s", exc)
+        return
+    path = vector_file.path_for(cache_dir, MODEL_SHA256) if cache_dir and isinstance(embedder, MiniLM) else None
+    known = vector_file.load(path, embedder.dim) if path else {}
+    if path:
+        embedder.remember(known)
+    hearings = [h for rnd in catalog if (h := for_round(rnd, threads)) is not None]
+    if path:
+        vectors = embedder.stored(t for h in hearings for t in h.catalog_texts())
+        if vectors.keys() - known.keys():
+            vector_file.save(path, vectors)
+        log.info("catalog vectors: %d texts, %d read from %s", len(vectors), len(vectors.keys() & known.keys()),
+                 path)
