@@ -82,6 +82,8 @@ class MiniLM:
 
     name = "all-MiniLM-L6-v2-int8"
     dim = DIM
+    # what makes the vectors: stored ones are read back only for the same (app.hearing.vector_file)
+    recipe = f"{MODEL_SHA256} {TOKENIZER_SHA256} max_tokens={MAX_TOKENS} mean-pool-l2 v1"
 
     def __init__(self, threads: int = 1, model_path: Path | None = None, tokenizer_path: Path | None = None):
         import onnxruntime as ort

@@ -29,7 +29,7 @@ from app.catalog import Catalog, Round
 from app.hearing import meaning as M
 from app.hearing import vector_file
 from app.hearing.claims import Claim
-from app.hearing.embedder import MODEL_SHA256, Embedder, EmbedderError, MiniLM, get_embedder
+from app.hearing.embedder import Embedder, EmbedderError, MiniLM, get_embedder
 from app.hearing.words import heard_as, stem, tokenize
 
 log = logging.getLogger("viva.hearing")
@@ -249,7 +249,7 @@ def preload(catalog: Catalog, threads: int = 1, cache_dir: Path | None = None) -
     except EmbedderError as exc:
         log.error("hearing by meaning off (signals only): %s", exc)
         return
-    path = vector_file.path_for(cache_dir, MODEL_SHA256) if cache_dir and isinstance(embedder, MiniLM) else None
+    path = vector_file.path_for(cache_dir, embedder.recipe) if cache_dir and isinstance(embedder, MiniLM) else None
     known = vector_file.load(path, embedder.dim) if path else {}
     if path:
         embedder.remember(known)

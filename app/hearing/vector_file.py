@@ -2,7 +2,8 @@
 milliseconds instead of embedding ~4,000 texts again (~30 s on a quiet 2-core machine, over 2 minutes on a
 loaded one, before the server answers).
 
-One `.npz` per model, named by its sha256: each text's key (sha256 of the text) and its vector. Only catalog
+One `.npz` per model, named by what makes its vectors (`recipe`: the model's and tokenizer's sha256, the token
+limit, the pooling's version): each text's key (sha256 of the text) and its vector. Only catalog
 texts are written, never a candidate's words. A missing, unreadable or foreign file is ignored (the texts are
 embedded and the file rewritten); it is replaced atomically, so processes starting together leave one whole file.
 """
@@ -25,15 +26,15 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def path_for(cache_dir: Path, model_sha256: str) -> Path:
-    return cache_dir / f"vectors-{model_sha256[:16]}.npz"
+def path_for(cache_dir: Path, recipe: str) -> Path:
+    return cache_dir / f"vectors-{hashlib.sha256(recipe.encode()).hexdigest()[:16]}.npz"
 
 
 def load(path: Path, dim: int) -> dict[str, np.ndarray]:
     """The stored vectors by text key; empty when there is no usable file."""
-    if not path.is_file():
-        return {}
     try:
+        if not path.is_file():
+            return {}
         with np.load(path, allow_pickle=False) as data:
             keys, vectors = data["keys"], data["vectors"]
         if vectors.ndim != 2 or vectors.shape[1] != dim or len(keys) != len(vectors):
@@ -46,6 +47,7 @@ def load(path: Path, dim: int) -> dict[str, np.ndarray]:
 
 def save(path: Path, vectors: Mapping[str, np.ndarray]) -> None:
     """Replace the file with `vectors` (atomically); a cache that cannot be written is only logged."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vectors-", suffix=".npz")
@@ -53,5 +55,9 @@ def save(path: Path, vectors: Mapping[str, np.ndarray]) -> None:
             np.savez(f, keys=np.array(list(vectors), dtype="U64"),
                      vectors=np.stack(list(vectors.values())) if vectors else np.zeros((0, 0), np.float32))
         os.replace(tmp, path)
+        tmp = None
     except OSError as exc:
         log.warning("%s: catalog vectors not kept (%s)", path, exc)
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

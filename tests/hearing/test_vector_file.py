@@ -8,12 +8,12 @@ import pytest
 
 from app.hearing import hearing as H
 from app.hearing import vector_file
-from app.hearing.embedder import MODEL_SHA256, MiniLM
+from app.hearing.embedder import MiniLM
 
 
 def test_a_restart_reads_the_catalog_vectors_instead_of_running_the_model(tmp_path, database, embedder):
     H.preload([database], cache_dir=tmp_path)
-    path = vector_file.path_for(tmp_path, MODEL_SHA256)
+    path = vector_file.path_for(tmp_path, MiniLM.recipe)
     stored = vector_file.load(path, embedder.dim)
     texts = H.for_round(database).catalog_texts()
     assert set(stored) == {vector_file.text_key(t) for t in texts}  # the catalog's texts, nothing else
@@ -33,7 +33,7 @@ def test_a_restart_reads_the_catalog_vectors_instead_of_running_the_model(tmp_pa
 
 @pytest.mark.parametrize("damage", [b"not a zip file", b""])
 def test_a_damaged_file_is_ignored_and_rewritten(tmp_path, database, embedder, damage):
-    path = vector_file.path_for(tmp_path, MODEL_SHA256)
+    path = vector_file.path_for(tmp_path, MiniLM.recipe)
     path.write_bytes(damage)
     assert vector_file.load(path, embedder.dim) == {}
     H.preload([database], cache_dir=tmp_path)
@@ -45,3 +45,18 @@ def test_vectors_of_another_size_are_not_used(tmp_path):
     vector_file.save(path, {"k": np.ones(8, dtype=np.float32)})
     assert vector_file.load(path, 384) == {}
     assert set(vector_file.load(path, 8)) == {"k"}
+
+
+def test_an_unreadable_cache_is_only_logged(tmp_path, monkeypatch):
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(tmp_path), "is_file", denied)
+    assert vector_file.load(tmp_path / "v.npz", 384) == {}
+
+
+def test_a_failed_save_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "v.npz"
+    target.mkdir()  # os.replace onto a directory fails
+    vector_file.save(target, {"k": np.ones(8, dtype=np.float32)})
+    assert [p.name for p in tmp_path.iterdir()] == ["v.npz"]
