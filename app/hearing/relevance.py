@@ -18,10 +18,17 @@ OTHER_MIN = 0.50  # and the other question is really addressed ("it depends, we'
 # Or clearly another problem: far from the one in play and much closer to another ("I'd build a URL shortener
 # with base62 ids and a key-value store": 0.18 to the rate limiter, 0.46 to the URL shortener).
 CLEAR_OWN, CLEAR_MIN, CLEAR_MARGIN = 0.30, 0.40, 0.25
+# Content words an answer needs for each: a real answer to another problem, not a vague line ("it depends,
+# we'd figure it out" is close to nothing); an answer about one part in the field's common words often sits
+# nearer another design ("a consistent hashing ring spreads the keys over the cache nodes": 0.31 to the rate
+# limiter, 0.51 to the URL shortener), so the first bars need a whole answer's words.
+OTHER_WORDS, CLEAR_WORDS = 12, 6
 
 
-def answers_other(heard: Heard, question_id: str | None) -> str | None:
-    """The id of another question of the round the text answers instead of `question_id`, or None."""
+def answers_other(heard: Heard, question_id: str | None, words: int, first: bool = True) -> str | None:
+    """The id of another question of the round the text (of `words` content words) answers instead of
+    `question_id`, or None. The CLEAR bars hold only for the `first` answer to the question itself: an answer
+    to a follow-up speaks of one part in the field's common words."""
     if question_id is None or question_id not in heard.relevance:
         return None
     own = heard.relevance[question_id]
@@ -29,8 +36,8 @@ def answers_other(heard: Heard, question_id: str | None) -> str | None:
     if best is None or best == question_id:
         return None
     other = heard.relevance[best]
-    if own < IN_PLAY_LOW and other >= OTHER_MIN and other - own >= OTHER_MARGIN:
+    if words >= OTHER_WORDS and own < IN_PLAY_LOW and other >= OTHER_MIN and other - own >= OTHER_MARGIN:
         return best
-    if own < CLEAR_OWN and other >= CLEAR_MIN and other - own >= CLEAR_MARGIN:
+    if first and words >= CLEAR_WORDS and own < CLEAR_OWN and other >= CLEAR_MIN and other - own >= CLEAR_MARGIN:
         return best
     return None

@@ -70,9 +70,6 @@ def _own_story(state: InterviewState, turns: int = 3) -> str:
 
 
 SUBSTANTIVE_WORDS = 12  # an answer this long with no specifics is "unspecific", not "vague"
-# an answer to another problem is a real answer: a vague line is never redirected as one ("I'd build a URL
-# shortener with base62 ids and a key-value store" is one)
-OTHER_MIN_WORDS = 6
 
 
 def _substantive(text: str) -> bool:
@@ -80,8 +77,9 @@ def _substantive(text: str) -> bool:
 
 
 def _other_problem(event: Event) -> bool:
-    """The answer is heard (by meaning) as an answer to another problem of the round."""
-    return bool(event.answers_other) and len(content_words(event.text)) >= OTHER_MIN_WORDS
+    """The answer is heard (by meaning) as an answer to another problem of the round (app.hearing.relevance:
+    with enough words for a real answer, never a vague line)."""
+    return bool(event.answers_other)
 
 
 def on_answer(state: InterviewState, rnd: Round, event: Event) -> Move:

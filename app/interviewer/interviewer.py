@@ -33,6 +33,7 @@ from app.interviewer.brain import Brain
 from app.interviewer.builders import current_question
 from app.interviewer.intents import detect_intent, is_clarifying_question, is_confused
 from app.interviewer.state import Event, HistoryEntry, InterviewState, NearMyth
+from app.interviewer.words import content_words
 
 log = logging.getLogger("viva.interviewer")
 
@@ -149,7 +150,8 @@ class Interviewer:
         st.add_history(HistoryEntry(speaker="candidate", text=text, typed=typed, elapsed_s=st.elapsed_s,
                                     question_id=st.question_id))
         q = current_question(st, self.round)
-        myths, near, other, points = await self._hear(text, q) if intent is None else ([], [], None, None)
+        first = st.question_answers <= 1 and st.probe_in_play is None  # the first answer to the question itself
+        myths, near, other, points = await self._hear(text, q, first) if intent is None else ([], [], None, None)
         if points is None:  # no hearing by meaning (or a request, not an answer): the lexical fallback
             points = self.points.hear(self.round, q, text) if q is not None and intent is None else {}
         st.question_points = gaps.merge(st.question_points, points)
@@ -159,7 +161,8 @@ class Interviewer:
             async for chunk in chunks:
                 yield chunk
 
-    async def _hear(self, text: str, q) -> tuple[list[str], list[NearMyth], str | None, dict[str, str] | None]:
+    async def _hear(self, text: str, q, first: bool = True
+                    ) -> tuple[list[str], list[NearMyth], str | None, dict[str, str] | None]:
         """Myths asserted by meaning, the parts near one (near_myths.py), another question answered instead, and
         the answer-key points of the question in play made (gaps.py), heard in a worker thread (the embedder
         blocks); no points when the hearing layer cannot run (the caller's `points` hearing stands in)."""
@@ -172,7 +175,8 @@ class Interviewer:
         # Another problem answered instead is heard by meaning only in deep rounds, where the round's problems
         # are distinct designs; in series rounds (a behavioral story's follow-ups above all) it took answers
         # that stay on the question for answers to another one.
-        other = relevance_by_meaning.answers_other(heard, question_id) if self.round.deep else None
+        other = relevance_by_meaning.answers_other(heard, question_id, len(content_words(text)), first) \
+            if self.round.deep else None
         near = [NearMyth(id=c.item.id, start=c.start, end=c.end, similarity=c.similarity) for c in heard.near]
         return [c.item.id for c in heard.myths], near, other, points
 
