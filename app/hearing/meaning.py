@@ -85,15 +85,14 @@ _PARTS = re.compile(r"[,;:]\s+|\s(?:and|but|so|because|which|whereas|while)\s", 
 
 
 def asserts_part(window: str, wording: str, content: Callable[[str], set[str]]) -> bool:
-    """`polarity()` against the part of a compound wording the window is about: "A fixed-window counter is
+    """`polarity()` against the parts of a compound wording the window is about: "A fixed-window counter is
     exact and has no burst problem" is asserted by "a plain per-minute counter is exact", whose parity
-    differs from the whole claim's. The part is the one sharing the most `content` words with the window
+    differs from the whole claim's, but not by "a fixed-window counter is simple, but it has a burst problem",
+    which denies the other part it speaks of. Every part sharing `content` words with the window must hold
     (the whole wording when no part shares any)."""
-    parts = [p for p in _PARTS.split(wording) if p.strip()]
     mine = content(window)
-    shared = [len(mine & content(p)) for p in parts]
-    part = parts[shared.index(max(shared))] if max(shared, default=0) else wording
-    return polarity(window, part)
+    parts = [p for p in _PARTS.split(wording) if p.strip() and mine & content(p)] or [wording]
+    return all(polarity(window, p) for p in parts)
 
 
 @dataclass(frozen=True)

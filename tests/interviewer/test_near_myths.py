@@ -16,6 +16,9 @@ PER_MINUTE_EXACT = ("A plain per-minute counter is exact: nobody can ever sneak 
                     "right at the boundary.")
 # the truth of the same myth, close in topic: neither probed nor kept from being said back
 FIXED_WINDOW_TRUTH = "A fixed window lets up to twice the limit through at the boundary, so I'd use a sliding window."
+# the truth naming both parts of the compound myth "... is exact and has no burst problem" (it was probed at 0.88)
+FIXED_WINDOW_FLAW = ("I'd start with a fixed-window counter per API key in Redis. A fixed-window counter is simple, "
+                     "but it has a burst problem at the window edges, so I'd move to a sliding window.")
 # fresh wordings of the independent fixtures (tests/scoring/independent/*_wrong.txt), heard only at PROBE
 COMMIT_FIRST = ("At-most-once can lose messages and at-least-once can duplicate them. Exactly-once is simply "
                 "at-least-once plus an acknowledgement handshake: once both sides have confirmed, the message can't "
@@ -83,12 +86,14 @@ async def test_a_fresh_wording_misheard_is_challenged_spoken(catalog):
 
 async def test_the_truth_close_in_topic_is_neither_probed_nor_kept_from_being_said_back(catalog):
     rnd = catalog.get("system_design")
-    assert for_round(rnd).hear(FIXED_WINDOW_TRUTH, []).near == []
-    iv, clock, _ = await opened(rnd)
-    clock.advance(60)
-    reply = await say(iv.respond(FIXED_WINDOW_TRUTH, typed=True))
-    assert iv.last_meta["move"] != "challenge" and iv.state.challenged == []
-    assert "sliding window" in reply, reply  # said back
+    for truth in (FIXED_WINDOW_TRUTH, FIXED_WINDOW_FLAW):
+        assert for_round(rnd).hear(truth, []).near == []
+        iv, clock, _ = await opened(rnd)
+        clock.advance(60)
+        reply = await say(iv.respond(truth, typed=True))
+        assert iv.last_meta["move"] != "challenge" and iv.state.challenged == []
+        said_back = "sliding window" if truth == FIXED_WINDOW_TRUTH else "fixed-window counter"
+        assert said_back in reply, reply
 
 
 def test_sayable_cuts_the_smallest_near_parts_only():
