@@ -2,7 +2,7 @@
 over the session's WebSocket as one binary frame as soon as it is ready (docs/protocol.md, "Server voice").
 
 Frame: a 16-byte header, then PCM16 little-endian mono samples:
-    magic b"VVA1" | reply u32 (per connection, from 1) | index u16 (sentence in the reply) | flags u16 (0)
+    magic b"VVA1" | reply u32 (per connection, from 1) | index u16 (piece of the reply) | flags u16 (0)
     | sample rate u32
 A reply's frames all precede its `interviewer_done`; the browser plays them back to back and answers
 `playback_done` with the reply's seq when the last one has played.
@@ -70,7 +70,7 @@ LEAD_PLAYS_S = 0.4  # about how long a lead clause plays: when the rest of the s
 
 
 def lead_clause(sentence: str) -> tuple[str, str] | None:
-    """A reply's first sentence split after a short opening ("Okay,", "Right, so", "Got it,") when much follows:
+    """A reply's first sentence split after a short opening ("Okay,", "Right,", "Got it,") when much follows:
     the opening is synthesized in a fraction of the time (here, loaded: 107 ms against 1,058 ms for the whole
     sentence), so the candidate hears the interviewer begin sooner; the rest is synthesized meanwhile."""
     match = _LEAD.match(sentence.strip())
@@ -100,6 +100,9 @@ class SpeakerPool:
     @property
     def sample_rate(self) -> int:
         return self.speaker.sample_rate
+
+    def has_room(self, sentences: int) -> bool:
+        return self._waiting + sentences <= self.max_waiting
 
     async def synthesize(self, text: str, due: float | None = None) -> np.ndarray | None:
         """The sentence's samples; None when the pool is full or synthesis failed (the text is on screen).
@@ -173,8 +176,11 @@ class ReplyVoice:
             self._put(sentence)
 
     def _put(self, sentence: str) -> None:
+        if self.stopped:  # cut off before its last text came: nothing more is synthesized for it
+            return
         self._fed += 1
-        split = lead_clause(sentence) if self._fed == 1 else None
+        # the opening voiced on its own only where both pieces get a place in the pool (never "Okay," alone)
+        split = lead_clause(sentence) if self._fed == 1 and self.pool.has_room(2) else None
         if split is None:
             self.queue.put_nowait(sentence)
             return
