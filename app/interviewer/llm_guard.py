@@ -116,7 +116,7 @@ class ReplyGuard:
             return "not_addressed"  # their words said back as the interviewer's own ("we just add servers")
         if self.echo_of is not None and not self.words and opener(text):
             return "stock_opener"  # "You said ..." on every other follow-up: the harness's opener rate
-        if not self.words and says_back(text, self.near):
+        if says_back(text, self.near):  # any sentence of a whole turn, not only its lead
             return "near_myth"  # "So a plain per-minute counter is exact." sounds agreed
         if fragments(text):
             return "fragment"  # a cut clause or no verb (app.interviewer.speech): not what a person says

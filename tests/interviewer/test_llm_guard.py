@@ -125,3 +125,5 @@ def test_a_lead_that_says_back_a_part_near_a_myth_is_rejected():
     guard = ReplyGuard(EARLIER, echo_of=answer, near=["A plain per-minute counter is exact"])
     assert guard.check("So for you a plain per-minute counter is exact.") == "near_myth"
     assert guard.check("So you'd keep a counter per API key in Redis.") is None
+    guard.accept("So you'd keep a counter per API key in Redis.")  # a whole turn's later sentence neither
+    assert guard.check("And a plain per-minute counter is exact, you said.") == "near_myth"
