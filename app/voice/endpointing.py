@@ -238,10 +238,13 @@ class Endpointer:
             return None
         return self.turn, self._chunk_index, self._chunk_start
 
-    def set_hint(self, turn: int, index: int, text: str) -> None:
-        """The whole turn's text up to speculative chunk `index` is known: adapt the hold time."""
+    def set_hint(self, turn: int, index: int, text: str) -> bool:
+        """The whole turn's text up to speculative chunk `index` is known: adapt the hold time (False: that
+        pause is over, the words are too late to matter)."""
         if self.turn == turn and self._spec is not None and self._spec[0] == index:
             self._hint = text
+            return True
+        return False
 
     def set_turn_score(self, turn: int, index: int, score: float) -> None:
         """The turn model's P(complete) for the audio up to speculative chunk `index` (the open pause)."""

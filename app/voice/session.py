@@ -357,8 +357,8 @@ class StreamSession:
         text = self.turns.text_until(chunk.turn, chunk.index)
         if text is None or self.endpointer.turn != chunk.turn:
             return
-        if chunk.speculative:
-            self.endpointer.set_hint(chunk.turn, chunk.index, text)
+        if chunk.speculative and self.endpointer.set_hint(chunk.turn, chunk.index, text):
+            # chunk.end_ms is pause_ms (VIVA_STT_PAUSE_MS) after the speech ended
             log.info("interview %s: turn %d pause %d: words in %d ms after the pause began, hold %s ms",
                      self.interview_id, chunk.turn, chunk.index, self.endpointer.now_ms - chunk.end_ms,
                      self.endpointer.hold)

@@ -230,7 +230,7 @@ def test_playback_done_corrects_the_interviewer_turn_end(voice_settings):
 
 def test_ping_is_answered_while_audio_waits_for_transcription(voice_settings):
     """The reader keeps reading while this session's audio is held back: control messages get through."""
-    fake = FakeTranscriber("held words")
+    fake = FakeTranscriber("These are held words.")  # a sentence: words without an end hold the turn 2 s
     fake.gate = threading.Event()
     with running(voice_settings.model_copy(update={"stt_max_pending_s": 1.0}), fake) as (app, client):
         iid = new_interview(app)
@@ -247,7 +247,7 @@ def test_ping_is_answered_while_audio_waits_for_transcription(voice_settings):
             send(ws, type="finish")
             until(ws, "finished")
         _, turns = stored(app, iid)
-        assert [t.text for t in turns if t.speaker == Speaker.candidate] == ["held words"] * 3
+        assert [t.text for t in turns if t.speaker == Speaker.candidate] == ["These are held words."] * 3
 
 
 def _speech_then(pause_ms: int) -> bytes:
