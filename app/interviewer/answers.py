@@ -27,6 +27,7 @@ from app.interviewer import phrases as P
 from app.interviewer import timekeeping as T
 from app.interviewer.intents import is_clarifying_question, is_confused, is_vague, normalize, specificity
 from app.interviewer.moves import Move, MoveKind
+from app.interviewer.relevance import MIN_WORDS as OFF_MIN_WORDS
 from app.interviewer.relevance import is_off_topic, overlap
 from app.interviewer.state import Event, InterviewState
 from app.interviewer.words import content_words
@@ -51,7 +52,7 @@ def classify(state: InterviewState, rnd: Round, event: Event) -> str:
         return "clarifying"
     q = B.current_question(state, rnd)
     if is_off_topic(event.text, rnd, q, state.last_prompt, set(event.new_signals), story=_own_story(state)) \
-            or _other_problem(event):
+            or _other_problem(event) or _about_nothing(event, rnd, q, state):
         return "off_topic"
     has_specifics = any(specificity(event.text).values())
     if is_vague(event.text) and not (event.new_signals and has_specifics):
@@ -80,6 +81,14 @@ def _other_problem(event: Event) -> bool:
     """The answer is heard (by meaning) as an answer to another problem of the round (app.hearing.relevance:
     with enough words for a real answer, never a vague line)."""
     return bool(event.answers_other)
+
+
+def _about_nothing(event: Event, rnd: Round, q: Question | None, state: InterviewState) -> bool:
+    """Heard by meaning as about nothing in the round, and sharing at most one word with the question in play
+    ("I'd rather talk about my weekend, I went hiking" shares "rather" with a probe's hint)."""
+    if not event.about_nothing or q is None or event.new_signals or len(content_words(event.text)) < OFF_MIN_WORDS:
+        return False
+    return len(overlap(event.text, rnd, q, f"{state.last_prompt or ''} {_own_story(state)}")) <= 1
 
 
 def on_answer(state: InterviewState, rnd: Round, event: Event) -> Move:
@@ -135,10 +144,11 @@ def _decide(state: InterviewState, rnd: Round, event: Event, kind: str) -> Move:
         missing = [k for k, ok in specificity(event.text).items() if not ok] or ["example"]
         pressed = _press(state, rnd, q) if kind == "vague" else None  # an answer with substance but no number
         # or example is not asked the same thing again: it is asked for the specifics it lacks
-        move = pressed or _specifics(state, rnd, _echo(state, q, event, 1) or ack, missing)
+        move = pressed or _specifics(state, rnd, (kind != "vague" and _echo(state, q, event, 1)) or ack, missing)
         if move is not None:
             return move
-    return _advance(state, rnd, q, ack, _echo(state, q, event))
+    # a vague answer is not said back ("So you'd use the database somehow." sounds like an answer taken)
+    return _advance(state, rnd, q, ack, _echo(state, q, event) if kind != "vague" else None)
 
 
 def _echo(state: InterviewState, q: Question, event: Event, min_score: int = anchor.MIN_SCORE) -> str | None:

@@ -195,6 +195,8 @@ async def run_session(rnd: Round, level: str, brain: Brain, persona: str, typed:
     report.repeated_questions += len(asked) - len(set(asked))
     for t, m in said:
         report.multi_question.add(t.count("?") > 1)
+        if t.count("?") > 1:  # listed with the misses
+            report.failures.append(f"two questions {rnd.id}/{persona}/{m.get('move')}: {t[:200]!r}")
         report.markdown.add(bool(_MARKDOWN.search(t)))
         cut = fragments(t)
         report.fragments.add(bool(cut))

@@ -36,8 +36,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(here|now|the interview)|(i want|id like|i would like) to (stop|end|finish)|"
         r"i (have|need) to go)\b")),
     ("done", re.compile(
-        r"^(so )?(yeah |yes |ok |okay )*(thats (all|it|about it|everything)|(im|i am) (done|finished)|"
-        r"nothing (more|else)|i think that covers it|that would be (all|it))\b")),
+        r"^(so )?(yeah |yes |ok |okay )*(i think |i guess )?(thats (all|it|about it|everything)|"
+        r"(im|i am) (done|finished)|nothing (more|else)|i think that covers it|that would be (all|it))\b")),
 ]
 _NO_QUESTIONS = re.compile(
     r"\b(no( more)? questions|(dont|do not) have (any|more)( more)? questions|nothing (from me|else)|"

@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.catalog import Round
 from app.hearing import relevance as relevance_by_meaning
@@ -41,6 +41,16 @@ log = logging.getLogger("viva.interviewer")
 _SOFT_INTENTS = {"think", "dont_know", "done"}
 _NO_PROGRESS = {"repeat", "think"}  # turns that do not move the interview forward
 
+
+
+class _Heard(NamedTuple):
+    """What the hearing layer made of an answer (Interviewer._hear), for the Event."""
+
+    myths: list[str] = []
+    near: list[NearMyth] = []
+    other: str | None = None
+    points: dict[str, str] | None = None
+    nothing: bool = False
 
 class Interviewer:
     def __init__(self, rnd: Round, level: str, brain: Brain,
@@ -151,25 +161,27 @@ class Interviewer:
                                     question_id=st.question_id))
         q = current_question(st, self.round)
         first = st.question_answers <= 1 and st.probe_in_play is None  # the first answer to the question itself
-        myths, near, other, points = await self._hear(text, q, first) if intent is None else ([], [], None, None)
+        heard = await self._hear(text, q, first) if intent is None else _Heard()
+        points = heard.points
         if points is None:  # no hearing by meaning (or a request, not an answer): the lexical fallback
             points = self.points.hear(self.round, q, text) if q is not None and intent is None else {}
         st.question_points = gaps.merge(st.question_points, points)
         event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
-                      myths=myths, near=near, answers_other=other, points=points, board=self.board)
+                      myths=heard.myths, near=heard.near, answers_other=heard.other, about_nothing=heard.nothing,
+                      points=points, board=self.board)
         async with aclosing(self._speak(event)) as chunks:
             async for chunk in chunks:
                 yield chunk
 
-    async def _hear(self, text: str, q, first: bool = True
-                    ) -> tuple[list[str], list[NearMyth], str | None, dict[str, str] | None]:
-        """Myths asserted by meaning, the parts near one (near_myths.py), another question answered instead, and
-        the answer-key points of the question in play made (gaps.py), heard in a worker thread (the embedder
-        blocks); no points when the hearing layer cannot run (the caller's `points` hearing stands in)."""
+    async def _hear(self, text: str, q, first: bool = True) -> _Heard:
+        """Myths asserted by meaning, the parts near one (near_myths.py), another question answered instead,
+        whether the answer is about nothing in the round, and the answer-key points of the question in play
+        made (gaps.py), heard in a worker thread (the embedder blocks); no points when the hearing layer cannot
+        run (the caller's `points` hearing stands in)."""
         question_id = q.id if q is not None else None
         hearing = await asyncio.to_thread(for_round, self.round)
         if hearing is None:
-            return [], [], None, None
+            return _Heard()
         heard = await asyncio.to_thread(hearing.hear, text, [question_id] if question_id else [])
         points = {p.id: p.status for p in heard.points if p.question_id == question_id} if heard.points else None
         # Another problem answered instead is heard by meaning only in deep rounds, where the round's problems
@@ -178,7 +190,8 @@ class Interviewer:
         other = relevance_by_meaning.answers_other(heard, question_id, len(content_words(text)), first) \
             if self.round.deep else None
         near = [NearMyth(id=c.item.id, start=c.start, end=c.end, similarity=c.similarity) for c in heard.near]
-        return [c.item.id for c in heard.myths], near, other, points
+        return _Heard([c.item.id for c in heard.myths], near, other, points,
+                      relevance_by_meaning.about_nothing(heard))
 
     def code_changed(self, language: str, code: str) -> None:
         """The room's editor content (debounced): the LLM brain reads it; typing is not a turn."""

@@ -68,7 +68,9 @@ REDIRECT = [
     "Let's come back to the question I asked.",
 ]
 REPEAT_INTRO = ["Sure.", "Of course.", "No problem."]
-PRESS = ["Let's make that concrete.", "Can you be more specific?", "I'd like the specifics there."]
+# statements: the follow-up asked again is the question ("Can you be more specific? Who else was involved ...?"
+# asked two at once)
+PRESS = ["Let's make that concrete.", "Let's get specific.", "I'd like the specifics there."]
 # before the challenge of a wrong claim (rubric `misconceptions[].challenge`): no verdict, no praise
 CHALLENGE_LEADS = ["Let me push on that.", "Let's test that.", "Let me press on that a little.",
                    "Let's stay with that for a moment."]

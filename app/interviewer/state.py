@@ -54,6 +54,7 @@ class Event(BaseModel):
     myths: list[str] = Field(default_factory=list)
     near: list[NearMyth] = Field(default_factory=list)  # parts near a myth: never said back (near_myths.py)
     answers_other: str | None = None
+    about_nothing: bool = False  # far from every question of the round (app.hearing.relevance.about_nothing)
     points: dict[str, str] = Field(default_factory=dict)  # key point id -> status heard in this answer (gaps.py)
     run: dict[str, Any] | None = None  # kind "run": the run's result (app/runner/results.RunResult dump)
     board: dict[str, Any] | None = None  # the whiteboard's graph as drawn now (app/board/graph.py), if any

@@ -115,3 +115,26 @@ def test_a_sentence_that_holds_half_of_a_follow_ups_words_has_answered_it(catalo
     assert gaps.said_already(state, q, asked)
     assert not gaps.said_already(state, q, "Which component holds the state that really matters here, and what is "
                                            "its source of truth?")
+
+
+async def test_a_vague_answer_is_not_said_back(catalog):
+    """A typed candidate: "I'd use the database somehow, with some tables, it depends." came back as "So you'd
+    use the database somehow." before the next question, as if an answer had been taken."""
+    rnd = catalog.get("database")
+    iv, clock, _ = await opened(rnd, "senior")
+    for _ in range(4):  # past the follow-ups a vague answer gets first: the interviewer moves on
+        clock.advance(60)
+        reply = await say(iv.respond("I'd use the database somehow, with some tables, it depends."))
+        assert "somehow" not in reply and "some tables" not in reply, reply
+
+
+async def test_an_answer_about_nothing_in_the_round_is_redirected(catalog):
+    """A typed candidate: "Honestly I'd rather talk about my weekend, I went hiking." got "Let's make that
+    concrete." ("rather" is a word of the rate limiter's follow-ups, so the lexical check took it as on topic)."""
+    rnd = catalog.get("system_design")
+    iv, clock, _ = await opened(rnd, "senior")
+    iv.state.question_id = "rate_limiter"
+    clock.advance(60)
+    reply = await say(iv.respond("Honestly I'd rather talk about my weekend, I went hiking."))
+    assert iv.last_meta["answer_kind"] == "off_topic", iv.last_meta
+    assert iv.last_meta["move"] == "redirect", reply

@@ -19,6 +19,7 @@ async def test_offline_rates(catalog):
     assert report.dont_know_probe_hint.rate >= 0.9
     assert report.repeated_questions == 0
     assert report.markdown.hits == 0
+    assert report.multi_question.hits == 0, [f for f in report.failures if f.startswith("two questions")]
     assert report.all_phases.rate == 1.0
     assert min(report.dims_reached_20) >= 5
     # a follow-up restates what the candidate said (anchor.echo_lead) whenever the answer has something to pick up

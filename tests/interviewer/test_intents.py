@@ -33,6 +33,7 @@ from app.interviewer.intents import (
     ("Hmm, one moment please.", "think"),
     ("thats all", "done"),
     ("Yeah, that's it.", "done"),
+    ("I think that's it.", "done"),
     ("I'm done.", "done"),
     ("Can we end the interview now?", "end"),
     ("I'd like to stop here", "end"),

@@ -3,8 +3,9 @@
 Runs where VIVA_TEST_LLM_URL names an OpenAI-compatible server (e.g. http://127.0.0.1:8091/v1, model
 VIVA_TEST_LLM_MODEL, default "qwen"); skips elsewhere, and is mandatory under VIVA_TEST_REQUIRE_LLM=1
 (CI). A small slice, since each scorecard takes a minute or two on 2 cores: strong, weak and wrong answers
-in one round (a second round added 4.5 minutes to CI and nothing the first does not test). bench/llm_scorer.py runs the whole table. The judge's narrow
-question on the real model: tests/scoring/test_judge_real.py.
+in one round (a second round added 4.5 minutes to CI and nothing the first does not test).
+bench/llm_scorer.py runs the whole table. The judge's narrow question on the real model:
+tests/scoring/test_judge_real.py.
 """
 
 from __future__ import annotations
