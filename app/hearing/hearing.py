@@ -55,6 +55,7 @@ class Heard:
     points: list[PointHeard] = field(default_factory=list)
     myths: list[Claim] = field(default_factory=list)
     near: list[Claim] = field(default_factory=list)  # for the interviewer only: see meaning.NEAR and PROBE
+    close: list[Claim] = field(default_factory=list)  # ... and at meaning.UNSAID, whatever the truth's distance
     relevance: dict[str, float] = field(default_factory=dict)  # question id -> similarity
 
     def best_question(self) -> str | None:
@@ -152,6 +153,7 @@ class RoundHearing:
         sims = self._myth_sims(vecs)
         heard.myths = self._myth_claims(wins, sims)
         heard.near = self._myth_claims(wins, sims, M.NEAR, near=True)
+        heard.close = self._myth_claims(wins, sims, M.UNSAID, near=True, margin=-1.0)
         return heard
 
     def _points(self, qid: str, wins: list[M.Window], vecs: np.ndarray) -> list[PointHeard]:
@@ -190,7 +192,7 @@ class RoundHearing:
         return claim_sim, which, truth_sim
 
     def _myth_claims(self, wins: list[M.Window], sims: tuple[np.ndarray, np.ndarray, np.ndarray],
-                     bar: float = M.MYTH, near: bool = False) -> list[Claim]:
+                     bar: float = M.MYTH, near: bool = False, margin: float = M.MYTH_MARGIN) -> list[Claim]:
         """The myths the windows assert at `bar`: each myth once, at the first window that asserts it. `near`
         (the interviewer's lower bars, M.NEAR and M.PROBE): every window that asserts one, with the closest,
         and a compound claim's part asserted is enough (meaning.asserts_part)."""
@@ -207,7 +209,7 @@ class RoundHearing:
                 if c < bar:
                     break
                 m = self._myths[col]
-                if (m.id in found and not near) or c - float(truth_sim[row, col]) < M.MYTH_MARGIN \
+                if (m.id in found and not near) or c - float(truth_sim[row, col]) < margin \
                         or not _by_meaning(m):
                     continue
                 if not _content(w.text) & self._claim_words[col]:  # the window names nothing the claim is about

@@ -190,6 +190,9 @@ class Interviewer:
         other = relevance_by_meaning.answers_other(heard, question_id, len(content_words(text)), first) \
             if self.round.deep else None
         near = [NearMyth(id=c.item.id, start=c.start, end=c.end, similarity=c.similarity) for c in heard.near]
+        spans = {(n.start, n.end) for n in near}
+        near += [NearMyth(id=c.item.id, start=c.start, end=c.end, similarity=c.similarity, probe=False)
+                 for c in heard.close if (c.start, c.end) not in spans]
         return _Heard([c.item.id for c in heard.myths], near, other, points,
                       relevance_by_meaning.about_nothing(heard))
 

@@ -1,7 +1,8 @@
 """What the interviewer never says back: the parts of an answer that assert something near a myth.
 
 The hearing layer (app.hearing.hearing, `Heard.near`) finds every window of an answer that asserts something
-at meaning.NEAR or closer to one of the round's misconceptions (and closer to it than to its truth). A lead
+at meaning.NEAR or closer to one of the round's misconceptions (and closer to it than to its truth), and
+`Heard.close` those at meaning.UNSAID whatever the truth's distance (`NearMyth.probe` False). A lead
 that says such a part back ("Okay, so a plain per-minute counter is exact.") sounds like agreement, so:
   - the offline lead (answers._echo) and the LLM's anchor (llm_prompt.py) are picked from `sayable(...)`,
     the answer with those parts cut;
@@ -11,6 +12,8 @@ The challenge of a myth may say its own claim back (`keep`): that is the claim b
 """
 
 from __future__ import annotations
+
+import re
 
 from app.hearing.meaning import PROBE
 from app.interviewer.state import Event, NearMyth
@@ -30,15 +33,27 @@ def _holds(outer: NearMyth, inner: NearMyth) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end and outer.end - outer.start > inner.end - inner.start
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence(s) holding text[start:end]: a clause near a myth carries its sentence's rest
+    ("Consistency and availability both hold during a partition with quorum reads, so we get CAP all three")."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, max(start, end - 1))
+    return (before[-1] if before else 0), (after.end() if after else len(text))
+
+
 def sayable(text: str, event: Event | None, keep: str | None = None) -> str:
-    """`text` with the parts near a myth cut, each cut a sentence break (`text` itself when there are none)."""
-    cut = sorted(parts(event, keep), key=lambda n: n.start)
+    """`text` with the sentences holding a part near a myth cut, each cut a sentence break (`text` itself when
+    there are none)."""
+    cut = sorted((_sentence(text, n.start, n.end) for n in parts(event, keep)), key=lambda span: span[0])
     if not cut:
         return text
     out, at = [], 0
-    for n in cut:
-        out.append(text[at:max(at, n.start)])
-        at = max(at, n.end)
+    for start, end in cut:
+        out.append(text[at:max(at, start)])
+        at = max(at, end)
     out.append(text[at:])
     return " ".join(p if p.endswith((".", "!", "?")) else f"{p}." for p in (p.strip() for p in out) if p)
 
@@ -52,4 +67,5 @@ def says_back(lead: str, near: list[str]) -> bool:
 
 def probed(event: Event) -> list[str]:
     """The misconceptions heard at meaning.PROBE or closer, in the order said, each once."""
-    return list(dict.fromkeys(n.id for n in sorted(event.near, key=lambda n: n.start) if n.similarity >= PROBE))
+    return list(dict.fromkeys(n.id for n in sorted(event.near, key=lambda n: n.start)
+                              if n.probe and n.similarity >= PROBE))

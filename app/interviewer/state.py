@@ -36,6 +36,7 @@ class NearMyth(BaseModel):
     start: int  # the part's character span in the answer
     end: int
     similarity: float
+    probe: bool = True  # closer to the myth than to its truth (meaning.MYTH_MARGIN): may be probed; else only unsaid
 
 
 class Event(BaseModel):

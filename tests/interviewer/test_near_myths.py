@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.hearing import claims as MC
 from app.hearing.hearing import for_round
-from app.hearing.meaning import MYTH, NEAR, PROBE
+from app.hearing.meaning import MYTH, NEAR, PROBE, UNSAID
 from app.interviewer import near_myths as NM
 from app.interviewer.state import Event, NearMyth
 from tests.interviewer.conftest import opened, say
@@ -113,3 +113,19 @@ def test_a_lead_says_back_a_part_when_most_of_its_words_come_from_it():
     assert NM.says_back("So for you a plain per-minute counter is exact.", [part])
     assert not NM.says_back("So you'd keep the counters in Redis.", [part])
     assert not NM.says_back("So a plain per-minute counter is exact.", [])
+
+
+async def test_a_claim_closer_to_its_truth_than_to_the_myth_is_not_said_back_either(catalog):
+    """A typed candidate: "... so I'd pick that and we get CAP all three." came back as "Okay, so you get CAP all
+    three." MiniLM put the claim as close to its truth (0.78 against 0.74), so it was not near; at meaning.UNSAID
+    it is not said back, though never probed for it, and its sentence's other clause goes with it."""
+    rnd = catalog.get("system_design")
+    said = ("Strong consistency and availability are both achievable during a network partition if you use a good "
+            "database like Cassandra with quorum reads, so I'd pick that and we get CAP all three.")
+    close = [n for n in for_round(rnd).hear(said, []).close]
+    assert close and all(c.similarity >= UNSAID for c in close)
+    iv, clock, _ = await opened(rnd)
+    clock.advance(60)
+    reply = await say(iv.respond(said, typed=True))
+    assert "CAP" not in reply and "quorum" not in reply, reply
+    assert iv.last_meta.get("heard") != "near"  # only unsaid: the probe still needs the margin over the truth
