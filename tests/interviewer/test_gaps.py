@@ -53,31 +53,29 @@ async def test_an_answer_to_another_problem_is_redirected_naming_the_problem(cat
     assert reply.startswith("That sounds like a different problem; we're on the ")
 
 
+
+async def first_answer(catalog, text: str):
+    """A new senior system-design interview on the rate limiter, 60 s in, answered with `text`."""
+    iv, clock, _ = await opened(catalog.get("system_design"), "senior")
+    iv.state.question_id = "rate_limiter"
+    clock.advance(60)
+    return iv, clock, await say(iv.respond(text))
+
 async def test_a_short_answer_to_another_problem_is_redirected_but_a_vague_line_is_not(catalog):
     """A typed candidate: "I'd build a URL shortener with base62 ids and a key-value store." was asked for its
     specifics ("I'd like the specifics there") instead of being told it answers another problem."""
-    rnd = catalog.get("system_design")
-    iv, clock, _ = await opened(rnd, "senior")
-    iv.state.question_id = "rate_limiter"
-    clock.advance(60)
-    reply = await say(iv.respond("I'd build a URL shortener with base62 ids and a key-value store."))
+    iv, _, reply = await first_answer(catalog, "I'd build a URL shortener with base62 ids and a key-value store.")
     assert iv.last_meta["move"] == "redirect", iv.last_meta
     assert reply.startswith("That sounds like a different problem; we're on the rate limiter here.")
-    iv, clock, _ = await opened(rnd, "senior")  # a fresh interview: after one redirect there is no second
-    iv.state.question_id = "rate_limiter"
-    clock.advance(60)
-    await say(iv.respond("It depends, we'd figure out the details later."))
+    iv, _, _ = await first_answer(catalog, "It depends, we'd figure out the details later.")  # a fresh interview
     assert iv.last_meta["answer_kind"] != "off_topic", iv.last_meta
 
 
 async def test_an_answer_to_a_follow_up_in_the_fields_common_words_is_not_redirected(catalog):
     """Asked where a rate limiter's counters live, "a consistent hashing ring ..." is about that part, though
     by meaning it is closer to another design of the round than to the rate limiter (0.49 against 0.24)."""
-    rnd = catalog.get("system_design")
-    iv, clock, _ = await opened(rnd, "senior")
-    iv.state.question_id = "rate_limiter"
-    clock.advance(60)
-    await say(iv.respond("I'd use a token bucket per API key, checked by the gateway on every request."))
+    iv, clock, _ = await first_answer(catalog, "I'd use a token bucket per API key, checked by the gateway on every "
+                                      "request.")
     clock.advance(60)
     await say(iv.respond("We'd use a consistent hashing ring to spread keys over the cache nodes."))
     assert iv.last_meta["answer_kind"] != "off_topic", iv.last_meta
@@ -131,10 +129,6 @@ async def test_a_vague_answer_is_not_said_back(catalog):
 async def test_an_answer_about_nothing_in_the_round_is_redirected(catalog):
     """A typed candidate: "Honestly I'd rather talk about my weekend, I went hiking." got "Let's make that
     concrete." ("rather" is a word of the rate limiter's follow-ups, so the lexical check took it as on topic)."""
-    rnd = catalog.get("system_design")
-    iv, clock, _ = await opened(rnd, "senior")
-    iv.state.question_id = "rate_limiter"
-    clock.advance(60)
-    reply = await say(iv.respond("Honestly I'd rather talk about my weekend, I went hiking."))
+    iv, _, reply = await first_answer(catalog, "Honestly I'd rather talk about my weekend, I went hiking.")
     assert iv.last_meta["answer_kind"] == "off_topic", iv.last_meta
     assert iv.last_meta["move"] == "redirect", reply
