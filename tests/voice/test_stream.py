@@ -247,7 +247,10 @@ def test_ping_is_answered_while_audio_waits_for_transcription(voice_settings):
             send(ws, type="finish")
             until(ws, "finished")
         _, turns = stored(app, iid)
-        assert [t.text for t in turns if t.speaker == Speaker.candidate] == ["These are held words."] * 3
+        # no word lost; how the three answers are split into turns depends on when their words came (held back,
+        # the turn waits turn_word_wait_ms for them, and a patient hold then outlasts the fixture's 1.5 s gaps)
+        said = " ".join(t.text for t in turns if t.speaker == Speaker.candidate)
+        assert said.count("These are held words.") == 3, said
 
 
 def _speech_then(pause_ms: int) -> bytes:
