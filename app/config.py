@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     turn_model: Literal["auto", "smart-turn", "off"] = Field(
         default="off", description="turn model that may end a turn sooner: smart-turn (pipecat-ai wheel), "
         "auto = when installed, off (the default: measured, it started more replies inside thinking pauses)")
+    prepare_reply: bool = Field(default=True, description="make the reply (and synthesize its first sentence) "
+                                "while a turn whose words end a sentence is held, so it is said the moment the "
+                                "turn ends; dropped if the candidate goes on")
     keep_audio: bool = Field(default=False, description="keep each spoken turn's audio with the interview "
                              "(replay on the review page); deleted with it")
     tts: Literal["auto", "piper", "browser"] = Field(

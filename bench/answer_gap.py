@@ -46,14 +46,15 @@ def answers(voice, halves: list[tuple[np.ndarray, np.ndarray]]) -> list[Answer]:
     return out
 
 
-def run(turn_model: str, spoken: list[Answer]) -> dict:
-    settings = {"tts": "piper", "turn_model": turn_model, "stt_preload": "true", "log_level": "info"}
+def run(turn_model: str, prepare: str, spoken: list[Answer]) -> dict:
+    settings = {"tts": "piper", "turn_model": turn_model, "prepare_reply": prepare, "stt_preload": "true",
+                "log_level": "info"}
     with tempfile.TemporaryDirectory() as tmp, VivaServer(Path(tmp), settings) as server:
         result = asyncio.run(run_session(server.ws_url, server.new_interview(), spoken, wait_s=20))
     paused = [a for a in result.answers if a.answer.pauses]
     gaps = [a.first_audio_ms for a in result.answers if a.first_audio_ms is not None]
     ends = [a.first_audio_ms for a in result.answers if not a.answer.pauses and a.first_audio_ms is not None]
-    return {"turn_model": turn_model, "answers": len(result.answers), "paused": len(paused),
+    return {"turn_model": turn_model, "prepare_reply": prepare, "answers": len(result.answers), "paused": len(paused),
             "interviewer_starts_in_pause_pct": round(100 * sum(a.spoke_in_pause for a in paused) / max(1, len(paused)),
                                                      1),
             "withdrawn": sum(a.withdrawn for a in result.answers),
@@ -70,6 +71,7 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description="the answer gap, live")
     parser.add_argument("--turn-models", default="smart-turn,off", help="runs, e.g. off")
+    parser.add_argument("--prepare", default="true", help="VIVA_PREPARE_REPLY per run, e.g. true,false")
     parser.add_argument("--shape", choices=("inside", "halves"), default="inside",
                         help="inside: each paused answer spoken as one sentence and cut where the pause goes (the "
                              "intonation of a pause inside a sentence); halves: each half spoken alone (the pause "
@@ -85,14 +87,15 @@ def main() -> int:
         stt.load()
         halves = [split_whole(voice, stt, first, second) for first, second in PAUSED]
     spoken = answers(voice, halves)
-    runs = [run(model, spoken) for model in args.turn_models.split(",")]
+    runs = [run(model, prepare, spoken) for prepare in args.prepare.split(",")
+            for model in args.turn_models.split(",")]
     print(json.dumps({"machine": machine(), "shape": args.shape, "runs": runs}, indent=1))
-    print("\n| turn model | paused answers | interviewer starts in the pause | end of speech → first audio "
-          "mean / p95 ms |\n| --- | --- | --- | --- |")
+    print("\n| turn model | reply prepared in the hold | paused answers | interviewer starts in the pause | "
+          "end of speech → first audio mean / p95 ms | endings only |\n| --- | --- | --- | --- | --- | --- |")
     for r in runs:
-        g = r["speech_end_to_first_audio_ms"]
-        print(f"| {r['turn_model']} | {r['paused']} | {r['interviewer_starts_in_pause_pct']} % | "
-              f"{g['mean']} / {g['p95']} |")
+        g, e = r["speech_end_to_first_audio_ms"], r["endings_to_first_audio_ms"]
+        print(f"| {r['turn_model']} | {r['prepare_reply']} | {r['paused']} | {r['interviewer_starts_in_pause_pct']} % "
+              f"| {g['mean']} / {g['p95']} | {e['mean']} / {e['p95']} |")
     return 0
 
 

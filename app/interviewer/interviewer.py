@@ -17,6 +17,7 @@ partial utterance is recorded.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -52,6 +53,11 @@ class _Heard(NamedTuple):
     points: dict[str, str] | None = None
     nothing: bool = False
 
+def _unclocked(state: InterviewState) -> dict[str, Any]:
+    """The state without its clock (which runs on while a reply is prepared)."""
+    return state.model_dump(mode="json", exclude={"elapsed_s", "remaining_s"})
+
+
 class Interviewer:
     def __init__(self, rnd: Round, level: str, brain: Brain,
                  state: dict[str, Any] | InterviewState | None = None,
@@ -70,6 +76,7 @@ class Interviewer:
         self._t0: float | None = None  # clock reading when the clock was (re)started; None while paused
         self._base = self.state.elapsed_s
         self.board: dict[str, Any] | None = None  # the whiteboard as last saved (app/board/), read by each reply
+        self._origin: dict[str, Any] | None = None  # a twin's (fork's) state when it was made
 
     # --- clock ----------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -119,6 +126,22 @@ class Interviewer:
         self.state = InterviewState.model_validate(snapshot)
         self.state.elapsed_s = round(elapsed, 3)
         self._base, self._t0 = self.state.elapsed_s, (self._clock() if running else None)
+
+    def fork(self) -> Interviewer:
+        """A twin to prepare a reply on while the candidate may still go on (app/voice/conversation.py): the
+        same round, brain, hearing, clock and board, its own copy of the state. `adopt` takes its state back."""
+        twin = copy.copy(self)
+        twin.state = self.state.model_copy(deep=True)
+        twin._origin = _unclocked(self.state)
+        return twin
+
+    def adopt(self, twin: Interviewer) -> bool:
+        """Take the state a twin reached (its reply is the one said), if nothing changed here since the fork
+        (False: the twin's reply answered another state, and is not used)."""
+        if twin._origin is None or twin.board is not self.board or twin._origin != _unclocked(self.state):
+            return False
+        self.state = twin.state
+        return True
 
     def interrupted(self) -> None:
         """The candidate barged in while the interviewer spoke."""

@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, assert_never, runtime_checkable
 
 import numpy as np
@@ -27,6 +27,7 @@ from app.voice.clock import Outbox, StreamClock
 from app.voice.endpointing import TurnEnd
 from app.voice.speaker.stream import ReplyVoice, SpeakerPool
 from app.voice.store import StreamStore, TakenOver
+from app.voice.stt.base import WordTiming
 from app.voice.turn_state import TurnTaking
 from app.voice.turns import TurnAssembler
 
@@ -41,7 +42,7 @@ CONTINUE_WITHIN_MS = 700
 UNSURE_BELOW = 0.4  # a word the recogniser heard with less confidence is never said back to the candidate
 
 
-def unsure(words: list[Word]) -> list[str]:
+def unsure(words: Iterable[Word | WordTiming]) -> list[str]:
     """Words of a spoken turn heard with low confidence (tiny.en's "in-readies" for "in Redis": 0.34)."""
     return [w.word for w in words if w.probability is not None and w.probability < UNSURE_BELOW]
 
@@ -115,6 +116,25 @@ class Withdraw:
     answered: Answered
 
 
+@dataclass
+class Prepared:
+    """A reply made while the candidate's turn is still held open: the words of a pause are in and the hold
+    runs on (up to 2 s), so the reply is made then, on a twin of the interviewer, and its first sentence
+    synthesized. It is said the moment the turn ends with exactly those words, and dropped when the candidate
+    goes on, other words come, or anything else reaches the interviewer first (LiveKit calls this preemptive
+    generation)."""
+
+    turn: int
+    index: int  # the pause's chunk: the turn must end with index + 1 chunks
+    text: str
+    twin: Any  # Interviewer.fork(): the reply is made on its own state, adopted only if it is used
+    voice: ReplyVoice | None
+    made_at: float  # perf_counter() when it was begun
+    chunks: asyncio.Queue = field(default_factory=asyncio.Queue)  # the reply's text as it is made; None ends it
+    task: asyncio.Task | None = None
+    failed: bool = False
+
+
 # What the worker takes from the queue: a closed union, dispatched exhaustively in Conversation._handle.
 Item = SpokenTurn | TypedTurn | Reply | Unanswered | Opening | Silence | Finish | Withdraw
 
@@ -136,6 +156,10 @@ class Interviewer(Protocol):
     def rewind(self, snapshot: dict[str, Any]) -> None: ...
 
     def interrupted(self) -> None: ...
+
+    def fork(self) -> Interviewer: ...  # a twin with its own copy of the state (a reply prepared on it)
+
+    def adopt(self, twin: Interviewer) -> bool: ...  # take the twin's state, if this one has not changed
 
     # each reply is streamed: the conversation iterates it (and closes it when the candidate barges in)
     def opening(self) -> AsyncIterator[str]: ...
@@ -170,6 +194,8 @@ class Conversation:
         self._voicing: asyncio.Task | None = None  # sends it, then its interviewer_done
         self._audio: tuple[int, np.ndarray] | None = None  # the spoken turn in hand's audio, to keep
         self.after_reply: Callable[[], Awaitable[None]] | None = None  # e.g. the code desk: question changed?
+        self.prepare_replies = False  # VIVA_PREPARE_REPLY: make the reply while a paused turn is held
+        self._prepared: Prepared | None = None
 
     # the turn-taking state, read by the session (and the ticker); moved only through self.turn
     @property
@@ -193,6 +219,7 @@ class Conversation:
         await self.queue.put(item)
 
     def interrupt(self) -> None:
+        self._drop_prepared("barge-in")
         self.iv.interrupted()
         self.turn.barge_in()
         self._stop_voice()
@@ -208,15 +235,18 @@ class Conversation:
 
     def stop_responding(self) -> None:
         """The interview is finishing or the client has gone: store what comes, say nothing more."""
+        self._drop_prepared("stopped")
         self.turn.stop_responding()
 
     def mark_taken_over(self) -> None:
+        self._drop_prepared("taken over")
         self.turn.take_over()
 
     def speech_resumed(self, at_ms: int) -> None:
         """The candidate started speaking (session stream ms). Right after their turn was closed, that is
         the same answer going on: the reply is stopped and withdrawn, and the next turn joins theirs."""
         self._resumed_ms = at_ms
+        self._drop_prepared("the candidate went on")
         answered, self._answered = self._answered, None
         if answered is None or not self.respond or self.finished or self.iv.finished or not answered.paused:
             return
@@ -227,6 +257,81 @@ class Conversation:
             return
         self.turn.barge_in()
         self.queue.put_nowait(Withdraw(answered))
+
+    # --- a reply prepared while the turn is held ------------------------------------------------
+    def prepare(self, turn: int, index: int, text: str, doubtful: list[str]) -> None:
+        """The words of a pause of an open turn are in (`doubtful`: those heard with low confidence): make the
+        reply to them now, in case the turn ends with them. Only while the worker is idle with nothing queued:
+        otherwise the interviewer will have moved on by then, and the reply would not be used."""
+        self._drop_prepared("a later pause")
+        if not (self.prepare_replies and text and self.respond and not self.iv.finished and self.queue.empty()
+                and not self._closed and self._continuing is None and not self.turn.awaited
+                and not self.turn.replying):
+            return
+        voice = None
+        if self.voice is not None:
+            self._replies += 1
+            voice = ReplyVoice(self.voice, self.out.send_bytes, self._replies, self.on_voice_sent, held=True)
+        p = Prepared(turn, index, text, self.iv.fork(), voice, time.perf_counter())
+        p.task = asyncio.create_task(self._make(p, doubtful))
+        self._prepared = p
+
+    async def _make(self, p: Prepared, doubtful: list[str]) -> None:
+        try:
+            async with aclosing(p.twin.respond(p.text, unsure=doubtful)) as stream:
+                async for chunk in stream:
+                    p.chunks.put_nowait(chunk)
+                    if p.voice is not None:
+                        p.voice.feed(chunk)
+        except Exception:  # noqa: BLE001 - the reply is made again when the turn ends
+            p.failed = True
+            log.exception("interview %s: preparing a reply failed", self.store.interview_id)
+        finally:
+            p.chunks.put_nowait(None)
+
+    def _drop_prepared(self, why: str) -> None:
+        p, self._prepared = self._prepared, None
+        if p is None:
+            return
+        if p.task is not None:
+            p.task.cancel()
+        if p.voice is not None:
+            p.voice.cancel()
+        log.info("interview %s: the reply prepared at turn %d pause %d is dropped (%s)", self.store.interview_id,
+                 p.turn, p.index, why)
+
+    def _take_prepared(self, pauses: tuple[int, int] | None, text: str) -> Prepared | None:
+        """The reply prepared for exactly this turn (`pauses`: its number and chunks; None for a turn joined to
+        the one before) and these words, its state now the interviewer's (None: there is none, or it answered
+        something else: the reply is made now)."""
+        p = self._prepared
+        if p is None:
+            return None
+        if pauses is None or (p.turn, p.index + 1, p.text.strip()) != (*pauses, text.strip()) or p.failed:
+            self._drop_prepared("other words")
+            return None
+        if not self.iv.adopt(p.twin):
+            self._drop_prepared("the interviewer moved on")
+            return None
+        self._prepared = None
+        if p.voice is not None:
+            p.voice.release()
+        log.info("interview %s: turn %d answered with the reply prepared at pause %d, %.0f ms before",
+                 self.store.interview_id, p.turn, p.index, (time.perf_counter() - p.made_at) * 1000)
+        return p
+
+    @staticmethod
+    async def _prepared_text(p: Prepared) -> AsyncIterator[str]:
+        """The prepared reply's text, as it was made and as it is still being made; closing this (barge-in)
+        stops the making, which records what was said in the (adopted) state."""
+        try:
+            while (chunk := await p.chunks.get()) is not None:
+                yield chunk
+        finally:
+            if p.task is not None:
+                if not p.task.done():
+                    p.task.cancel()
+                await asyncio.gather(p.task, return_exceptions=True)
 
     # --- the worker ----------------------------------------------------------------------------
     async def run(self) -> None:
@@ -250,6 +355,8 @@ class Conversation:
                 return
 
     async def _handle(self, item: Item) -> None:
+        if not isinstance(item, SpokenTurn):
+            self._drop_prepared(f"{type(item).__name__} first")
         if self._continuing is not None and not isinstance(item, SpokenTurn | Withdraw):
             await self._answer_alone()  # something else came instead of the continuation
         match item:
@@ -304,6 +411,7 @@ class Conversation:
             await self.out.send(protocol.error(protocol.STT_FAILED,
                                                f"a turn of {length} ms could not be (fully) transcribed"))
         if not final.text:
+            self._drop_prepared("no words")
             log.info("interview %s: turn %d had no words (%d ms)", self.store.interview_id, final.turn,
                      final.end_ms - final.start_ms)
             await self._answer_alone()
@@ -323,7 +431,8 @@ class Conversation:
                                  final.decided_ms)
                 return
             await self._candidate(final.text, final.start_ms + off, final.end_ms + off, words, typed=False,
-                                  meta=meta, timing=timing, decided_ms=final.decided_ms)
+                                  meta=meta, timing=timing, decided_ms=final.decided_ms,
+                                  pauses=(final.turn, final.meta["chunks"]))
         finally:
             self._audio = None
 
@@ -344,7 +453,7 @@ class Conversation:
 
     async def _candidate(self, text: str, start_ms: int, end_ms: int, words: list[Word], typed: bool,
                          meta: dict, timing: dict | None = None, client_id: str | None = None,
-                         decided_ms: int | None = None) -> None:
+                         decided_ms: int | None = None, pauses: tuple[int, int] | None = None) -> None:
         phase = self.iv.phase()[0]
         seq, created = await self.store.add_turn(Speaker.candidate, text, start_ms=start_ms, end_ms=end_ms,
                                                  words=[w.model_dump() for w in words], typed=typed,
@@ -367,20 +476,26 @@ class Conversation:
             self.seen_seq = max(self.seen_seq, seq)
             await self._speak(self.iv.respond(text, typed=typed))
         else:
-            await self._reply_to_spoken(seq, text, words, {**meta, "phase": phase}, decided_ms)
+            await self._reply_to_spoken(seq, text, words, {**meta, "phase": phase}, decided_ms, pauses)
 
     async def _reply_to_spoken(self, seq: int, text: str, words: list[Word], meta: dict,
-                               decided_ms: int) -> None:
-        """Answer a spoken turn, keeping what is needed to take the reply back if the candidate goes on."""
+                               decided_ms: int, pauses: tuple[int, int] | None = None) -> None:
+        """Answer a spoken turn, keeping what is needed to take the reply back if the candidate goes on.
+        `pauses`: (turn, chunks) of the endpointer's turn, to find the reply prepared for it."""
         answered = Answered(seq, text, words, meta, decided_ms, self.iv.snapshot(), self.seen_seq)
         resumed = self._resumed_ms
         if answered.paused and self.turn.candidate_speaking and resumed is not None \
                 and 0 <= resumed - decided_ms <= CONTINUE_WITHIN_MS:
+            self._drop_prepared("the candidate went on")
             self._continuing = answered  # they went on before the reply began: nothing to withdraw
             return
         self.seen_seq = max(self.seen_seq, seq)
         self._answered = answered
-        answered.reply_seq = await self._speak(self.iv.respond(text, unsure=unsure(words)))
+        prepared = self._take_prepared(pauses, text)
+        if prepared is not None:
+            answered.reply_seq = await self._speak(self._prepared_text(prepared), prepared.voice)
+        else:
+            answered.reply_seq = await self._speak(self.iv.respond(text, unsure=unsure(words)))
 
     async def _keep(self, seq: int) -> None:
         """The spoken turn being handled keeps its audio (VIVA_KEEP_AUDIO), once it has its seq."""
@@ -392,17 +507,17 @@ class Conversation:
         except Exception as exc:  # noqa: BLE001 - the transcript is what matters; the replay is a bonus
             log.error("interview %s: turn %d audio not kept (%s)", self.store.interview_id, seq, type(exc).__name__)
 
-    async def _speak(self, chunks: AsyncIterator[str]) -> int | None:
+    async def _speak(self, chunks: AsyncIterator[str], voiced: ReplyVoice | None = None) -> int | None:
         """Stream one interviewer reply to the client, then store it (even if cut short by barge-in);
-        returns its seq (None: nothing was said)."""
+        returns its seq (None: nothing was said). `voiced`: the reply's audio, already fed (a prepared reply)."""
         await self._voiced()  # the previous reply's audio and interviewer_done go out first
         start_ms = self.clock.now_ms()
         said: list[str] = []
         self.turn.start_reply()
         self._sent = 0
         cut = False
-        voice = None
-        if self.voice is not None and self.respond:
+        voice = voiced
+        if voice is None and self.voice is not None and self.respond:
             self._replies += 1
             voice = ReplyVoice(self.voice, self.out.send_bytes, self._replies, self.on_voice_sent)
         try:
@@ -413,7 +528,7 @@ class Conversation:
                     said.append(chunk)
                     self._sent += 1
                     await self.out.send(events.InterviewerDelta(chunk))
-                    if voice is not None:
+                    if voice is not None and voice is not voiced:
                         voice.feed(chunk)
                     if self.turn.cut:
                         break

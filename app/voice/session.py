@@ -24,7 +24,7 @@ from app.interviewer.moves import MoveKind
 from app.replay import TurnAudioCollector
 from app.voice import events, protocol
 from app.voice.clock import Outbox, StreamClock
-from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn, Unanswered
+from app.voice.conversation import Conversation, Finish, Opening, SpokenTurn, TypedTurn, Unanswered, unsure
 from app.voice.echo_guard import EchoGuard
 from app.voice.endpointing import (
     Chunk,
@@ -35,6 +35,7 @@ from app.voice.endpointing import (
     SpeechEnd,
     SpeechStart,
     TurnEnd,
+    finished,
 )
 from app.voice.frames import ms_to_samples, samples_to_ms
 from app.voice.inbox import AudioInbox
@@ -98,6 +99,7 @@ class StreamSession:
         self.talk = Conversation(iv, store, self.out, self.clock, self.turns, on_finished)
         self.report: TurnReports = self.talk
         self.talk.voice = voice
+        self.talk.prepare_replies = settings.prepare_reply
         self.kept = TurnAudioCollector() if settings.keep_audio else None  # VIVA_KEEP_AUDIO: for replay
         if self.kept is not None:
             self.talk.keep_audio = store.keep_audio
@@ -362,6 +364,9 @@ class StreamSession:
             log.info("interview %s: turn %d pause %d: words in %d ms after the pause began, hold %s ms",
                      self.interview_id, chunk.turn, chunk.index, self.endpointer.now_ms - chunk.end_ms,
                      self.endpointer.hold)
+            if finished(text):  # the words end a sentence: the turn may well end here; its reply is made now
+                self.talk.prepare(chunk.turn, chunk.index, text,
+                                  unsure(self.turns.words_until(chunk.turn, chunk.index)))
         if text:
             self.out.send_soon(events.Partial(text, chunk.turn))
 

@@ -22,6 +22,7 @@ from app.models import Word
 from app.voice.endpointing import Chunk, TurnEnd
 from app.voice.pool import Job, PoolFull, Priority, TranscriptionPool
 from app.voice.stt import Transcript, build_prompt
+from app.voice.stt.base import WordTiming
 
 log = logging.getLogger("viva.voice")
 
@@ -86,14 +87,22 @@ class TurnAssembler:
 
     def text_until(self, turn: int, index: int) -> str | None:
         """The turn's text through chunk `index`, if every chunk up to it is transcribed."""
+        results = self._results_until(turn, index)
+        return None if results is None else " ".join(r.text for r in results if r.text)
+
+    def words_until(self, turn: int, index: int) -> list[WordTiming]:
+        """The turn's words through chunk `index` (as many chunks as are transcribed)."""
+        return [w for r in self._results_until(turn, index) or [] for w in r.words]
+
+    def _results_until(self, turn: int, index: int) -> list[Transcript] | None:
         pieces = self._pieces.get(turn, {})
-        parts = []
+        results = []
         for i in range(index + 1):
             piece = pieces.get(i)
             if piece is None or piece.result is None:
                 return None
-            parts.append(piece.result.text)
-        return " ".join(p for p in parts if p)
+            results.append(piece.result)
+        return results
 
     async def _transcribe(self, piece: _Piece) -> Transcript:
         chunk = piece.chunk

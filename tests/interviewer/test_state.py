@@ -7,7 +7,7 @@ import json
 import pytest
 
 from app.interviewer import Interviewer, InterviewState, OfflineBrain
-from tests.interviewer.conftest import VAGUE, FakeClock, make, say
+from tests.interviewer.conftest import VAGUE, FakeClock, make, opened, say
 
 
 async def test_snapshot_is_json_and_round_trips(catalog):
@@ -87,3 +87,34 @@ async def test_barge_in_keeps_what_was_said(catalog):
     await chunks.aclose()  # the candidate talked over the interviewer
     assert iv.state.history[-1].text == first.strip()
     assert iv.state.interviewer_turns == 1 and iv.last_meta["move"] == "open"
+
+
+async def test_a_twin_makes_the_reply_and_is_adopted_only_where_nothing_changed(catalog):
+    """A reply prepared while a spoken turn is held is made on a fork (app/voice/conversation.py): the
+    interviewer is untouched until it adopts the twin, and refuses one made before its state changed."""
+    rnd = catalog.get("database")
+    iv, clock, _ = await opened(rnd)
+    plain, _, _ = await opened(rnd)
+    answer = "I would add a composite index on customer id and created at, the filter first."
+    before = iv.snapshot()
+    twin = iv.fork()
+    said = await say(twin.respond(answer))
+    assert iv.snapshot() == before and twin.state.candidate_turns == 1  # made on the twin alone
+    assert iv.adopt(twin) and iv.state.candidate_turns == 1
+    assert said == await say(plain.respond(answer))
+    assert {k: v for k, v in iv.snapshot().items() if k != "history"} == \
+        {k: v for k, v in plain.snapshot().items() if k != "history"}
+    # the state moved on after the fork (code typed, a reply given, the board redrawn): the twin is refused
+    twin = iv.fork()
+    iv.code_changed("sql", "SELECT 1;")
+    await say(twin.respond(answer))
+    assert not iv.adopt(twin) and iv.state.candidate_turns == 1
+    twin = iv.fork()
+    iv.board = {"nodes": []}
+    await say(twin.respond(answer))
+    assert not iv.adopt(twin)
+    clock.advance(5)  # the clock alone running on is no change
+    twin = iv.fork()
+    await say(twin.respond(answer))
+    clock.advance(1)
+    assert iv.adopt(twin) and iv.state.candidate_turns == 2

@@ -30,6 +30,12 @@ def read_wav(name: str) -> bytes:
         return w.readframes(w.getnframes())
 
 
+def speech_then(pause_ms: int) -> bytes:
+    """one_turn.wav's speech (0.5-3.34 s of the file, from 0.4 s) followed by `pause_ms` of silence."""
+    pcm = read_wav("one_turn.wav")
+    return pcm[int(0.4 * 16_000) * 2: int(3.34 * 16_000) * 2] + bytes(int(pause_ms * 16) * 2)
+
+
 def frames(pcm: bytes, ms: int = 20) -> list[bytes]:
     """PCM16 bytes cut into frames of `ms`; the last one zero-padded to a whole frame."""
     size = RATE * ms // 1000 * 2

@@ -108,6 +108,28 @@ async def test_a_cancelled_reply_sends_nothing_more():
     assert sent == []
 
 
+async def test_a_held_reply_has_its_first_sentence_made_at_once_and_sends_nothing_until_released():
+    speaker = ToneSpeaker()
+    pool, sent = SpeakerPool(speaker), []
+    try:
+        async def send(frame: bytes) -> None:
+            sent.append(parse_frame(frame))
+
+        voice = ReplyVoice(pool, send, 2, held=True)
+        voice.feed("Fine. Next question. ")
+        for _ in range(200):
+            if speaker.spoken:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        assert speaker.spoken == ["Fine."] and sent == []  # made while held; the next one waits for the release
+        voice.release()
+        await voice.finish()
+    finally:
+        pool.close()
+    assert speaker.spoken == ["Fine.", "Next question."] and [(r, i) for r, i, _, _ in sent] == [(2, 0), (2, 1)]
+
+
 class GatedSpeaker(ToneSpeaker):
     """Synthesizes only when let through, one sentence at a time (what a busy single worker does)."""
 

@@ -14,7 +14,7 @@ from app.models import InterviewStatus, Speaker
 from app.voice import protocol
 from app.voice.frames import MAX_FRAME_BYTES
 from tests.factories import make_interview, make_user
-from tests.voice.fakes import FakeTranscriber, frames, read_wav
+from tests.voice.fakes import FakeTranscriber, frames, read_wav, speech_then
 from tests.voice.helpers import eventually, new_interview, of, running, send, status_of, stored, until, url
 
 
@@ -253,12 +253,6 @@ def test_ping_is_answered_while_audio_waits_for_transcription(voice_settings):
         assert said.count("These are held words.") == 3, said
 
 
-def _speech_then(pause_ms: int) -> bytes:
-    """one_turn.wav's speech (0.5-3.34 s of the file, from 0.4 s) followed by `pause_ms` of silence."""
-    pcm = read_wav("one_turn.wav")
-    return pcm[int(0.4 * 16_000) * 2: int(3.34 * 16_000) * 2] + bytes(int(pause_ms * 16) * 2)
-
-
 @contextmanager
 def after_one_answer(voice_settings, pause_ms: int):
     """A stream past its opening, with one spoken answer sent (one_turn.wav's speech, then `pause_ms` of
@@ -267,7 +261,7 @@ def after_one_answer(voice_settings, pause_ms: int):
         iid = new_interview(app)
         with client.websocket_connect(url(iid)) as ws:
             until(ws, "interviewer_done")  # the opening
-            for frame in frames(_speech_then(pause_ms)):
+            for frame in frames(speech_then(pause_ms)):
                 ws.send_bytes(frame)
             yield app, iid, ws
             send(ws, type="finish")
@@ -281,7 +275,7 @@ def test_going_on_right_after_the_turn_closed_withdraws_the_reply_and_joins_the_
     with after_one_answer(voice_settings, 1000) as (app, iid, ws):
         first = of(until(ws, "transcript"), "transcript")[0]
         reply = of(until(ws, "interviewer_done"), "interviewer_done")[0]
-        for frame in frames(_speech_then(2500)):  # goes on ~0.3 s (audio time) after the turn closed
+        for frame in frames(speech_then(2500)):  # goes on ~0.3 s (audio time) after the turn closed
             ws.send_bytes(frame)
         got = until(ws, "interviewer_done")
     withdrawn, joined = of(got, "reply_withdrawn"), of(got, "transcript")
@@ -304,7 +298,7 @@ def test_going_on_right_after_the_turn_closed_withdraws_the_reply_and_joins_the_
 def test_a_longer_pause_is_a_new_turn(voice_settings):
     with after_one_answer(voice_settings, 2000) as (app, iid, ws):
         until(ws, "interviewer_done")  # the reply to it: then, 1.3 s after the close, more speech
-        for frame in frames(_speech_then(2500)):
+        for frame in frames(speech_then(2500)):
             ws.send_bytes(frame)
         got = until(ws, "interviewer_done")
     assert not of(got, "reply_withdrawn")

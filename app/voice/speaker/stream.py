@@ -153,11 +153,15 @@ def _settle(done: asyncio.Future, pcm: np.ndarray | None, error: Exception | Non
 class ReplyVoice:
     """One reply: `feed` the streamed text, `finish` when it is complete (returns when every sentence has
     been sent), `cancel` on barge-in. `on_sent(pcm, sample_rate)` sees each piece as it leaves (the echo
-    guard's reference)."""
+    guard's reference). `held`: synthesized at once but sent only after `release()` (a reply prepared while
+    the candidate may still go on)."""
 
     def __init__(self, pool: SpeakerPool, send: Callable, reply: int,
-                 on_sent: Callable[[np.ndarray, int], None] | None = None) -> None:
+                 on_sent: Callable[[np.ndarray, int], None] | None = None, held: bool = False) -> None:
         self.pool, self.send, self.reply, self.on_sent = pool, send, reply, on_sent
+        self._gate = asyncio.Event()
+        if not held:
+            self._gate.set()
         self.splitter = SentenceSplitter()
         # a sentence to synthesize, or one whose synthesis was started early (the rest after a lead clause)
         self.queue: asyncio.Queue[str | asyncio.Task | None] = asyncio.Queue()
@@ -191,6 +195,12 @@ class ReplyVoice:
         for task in self._early:
             self.queue.put_nowait(task)
 
+    def release(self) -> None:
+        """The held reply is the one said: its pieces leave as they are ready (the first, usually, at once)."""
+        if not self._gate.is_set():
+            self.started = time.perf_counter()
+            self._gate.set()
+
     async def finish(self) -> None:
         rest = self.splitter.rest()
         if rest:
@@ -213,6 +223,7 @@ class ReplyVoice:
                 pcm = await self.pool.synthesize(item, due)
             if pcm is None or not len(pcm):
                 continue
+            await self._gate.wait()
             await self.send(audio_frame(self.reply, self.sent, self.pool.sample_rate, pcm))
             if self.first_audio_s is None:
                 self.first_audio_s = time.perf_counter() - self.started
