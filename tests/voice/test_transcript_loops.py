@@ -1,11 +1,13 @@
 """Whisper's repetition loop ("before I start, before I start, ..." 56 times, heard in a spoken interview)
-is cut back to one occurrence before anything reads the transcript; real repetition is left alone."""
+is cut back to one occurrence before anything reads the transcript, and so is a tail decoded from the silence a
+clip ends in; real repetition, and words with their audio, are left alone."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.voice.stt import Transcript, WordTiming, without_loops
+from app.voice.endpointing import dangling
+from app.voice.stt import Transcript, WordTiming, cleaned, without_loops
 
 
 def transcript(text: str) -> Transcript:
@@ -34,3 +36,33 @@ def test_a_loop_is_kept_once(heard, kept):
 def test_what_people_really_repeat_stays(said):
     t = transcript(said)
     assert without_loops(t) is t
+
+
+def timed(words: list[tuple[str, float, float]]) -> Transcript:
+    return Transcript(" ".join(w for w, _, _ in words), [WordTiming(w, s, e, 0.5) for w, s, e in words])
+
+
+# Heard from tiny.en on the second half of a paused answer (Piper's voice, the first half as the prompt, the
+# clip ending in the pause's 200 ms of silence): the tail is decoded from the silence, aligned to no audio.
+@pytest.mark.parametrize(("heard", "kept"), [
+    ([("replicate", 0.0, 0.4), ("a", 0.4, 0.6), ("synchronous", 0.6, 1.06), ("lead", 1.06, 1.26), ("to", 1.26, 1.44),
+      ("two", 1.44, 1.68), ("followers.", 1.68, 1.92), ("D", 2.26, 2.26), ("-B,", 2.26, 2.26), ("-", 2.26, 2.26)],
+     "replicate a synchronous lead to two followers."),
+    ([("Q", 0.0, 0.28), ("-M", 0.28, 0.36), ("of", 0.36, 0.52), ("2", 0.52, 0.68), ("out", 0.68, 0.84),
+      ("of", 0.84, 1.0), ("3", 1.0, 1.22), ("replicas,", 1.22, 1.64)]
+     + [(w, 1.88, 1.88) for w in "C -M of 2 out of 3 replicas,".split()],
+     "Q -M of 2 out of 3 replicas"),  # its comma began the phantom tail: the clause is not left open
+])
+def test_a_tail_decoded_from_the_silence_is_cut(heard, kept):
+    out = cleaned(timed(heard))
+    assert out.text == kept and not dangling(out.text)
+
+
+@pytest.mark.parametrize("heard", [
+    [("I", 0.0, 0.1), ("would", 0.1, 0.3), ("shard", 0.3, 0.6), ("it.", 0.6, 0.6)],  # no gap before it
+    [("Yes.", 0.4, 0.4)],  # nothing but a word without length: left alone
+    [("Yes", 0.0, 0.3), ("no", 0.3, 0.6)],
+])
+def test_words_with_their_audio_stay(heard):
+    t = timed(heard)
+    assert cleaned(t) is t

@@ -13,8 +13,10 @@ from app.voice.stt.base import (
     TranscriptionError,
     WordTiming,
     build_prompt,
+    cleaned,
     vocabulary_prompt,
     without_loops,
+    without_phantom_tail,
 )
 from app.voice.stt.remote import RemoteTranscriber
 from app.voice.stt.select import SttMisconfigured, build_transcriber
@@ -22,4 +24,5 @@ from app.voice.stt.whisper import WINDOW_TOKENS, WhisperTranscriber, max_tokens,
 
 __all__ = ["PROMPT_BUDGET_CHARS", "WINDOW_TOKENS", "RemoteTranscriber", "SttMisconfigured", "Transcriber",
            "Transcript", "TranscriptionError", "WhisperTranscriber", "WordTiming", "build_prompt",
-           "build_transcriber", "max_tokens", "vocabulary_prompt", "window_frames", "without_loops"]
+           "build_transcriber", "cleaned", "max_tokens", "vocabulary_prompt", "window_frames", "without_loops",
+           "without_phantom_tail"]

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from app.voice.frames import SAMPLE_RATE, encode_pcm16
-from app.voice.stt.base import Transcript, TranscriptionError, WordTiming, without_loops
+from app.voice.stt.base import Transcript, TranscriptionError, WordTiming, cleaned
 
 
 def wav_bytes(audio: np.ndarray) -> bytes:
@@ -50,6 +50,6 @@ class RemoteTranscriber:
         raw = data.get("words") or [w for s in data.get("segments") or [] for w in s.get("words") or []]
         words = [WordTiming(str(w["word"]).strip(), float(w["start"]), float(w["end"]), w.get("probability"))
                  for w in raw if str(w.get("word", "")).strip()]
-        return without_loops(Transcript(str(data.get("text") or "").strip(), words))
+        return cleaned(Transcript(str(data.get("text") or "").strip(), words))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from app.voice.frames import SAMPLE_RATE
-from app.voice.stt.base import Transcript, TranscriptionError, WordTiming, without_loops
+from app.voice.stt.base import Transcript, TranscriptionError, WordTiming, cleaned
 from app.voice.stt.model_path import bundled_model_path
 
 log = logging.getLogger("viva.stt")
@@ -115,7 +115,7 @@ class WhisperTranscriber:
                 audio, language="en", beam_size=self.beam_size, word_timestamps=True,
                 without_timestamps=single, condition_on_previous_text=False, initial_prompt=prompt,
                 vad_filter=False, max_new_tokens=max_tokens(len(audio)),
-                temperature=0.0,  # no sampled fallback: a loop is capped (max_tokens) and cut (without_loops)
+                temperature=0.0,  # no sampled fallback: a loop is capped (max_tokens) and cut (base.cleaned)
             )
             for segment in lazy:  # the generator does the work: consume it here, in the worker
                 segments.append(segment)
@@ -127,7 +127,7 @@ class WhisperTranscriber:
             _window.single = False
         words = [WordTiming(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                  for s in segments for w in (s.words or []) if w.word.strip()]
-        return without_loops(Transcript(" ".join(s.text.strip() for s in segments if s.text.strip()), words))
+        return cleaned(Transcript(" ".join(s.text.strip() for s in segments if s.text.strip()), words))
 
 
     def batchable(self, audio: np.ndarray) -> bool:
@@ -149,7 +149,7 @@ class WhisperTranscriber:
         for text, words in decoded:
             timed = [WordTiming(w["word"].strip(), float(w["start"]), float(w["end"]), float(w["probability"]))
                      for w in words if w["word"].strip()]
-            out.append(without_loops(Transcript(text, timed)))
+            out.append(cleaned(Transcript(text, timed)))
         return out
 
 
