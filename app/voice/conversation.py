@@ -265,9 +265,10 @@ class Conversation:
         otherwise the interviewer will have moved on by then, and the reply would not be used."""
         self._drop_prepared("a later pause")
         if not (self.prepare_replies and text and self.respond and not self.iv.finished and self.queue.empty()
-                and not self._closed and self._continuing is None and not self.turn.awaited
-                and not self.turn.replying):
+                and not self._closed and not self.turn.awaited and not self.turn.replying):
             return
+        if self._continuing is not None:  # this turn goes on with an answer whose reply was withdrawn
+            text, doubtful = f"{self._continuing.text} {text}", [*unsure(self._continuing.words), *doubtful]
         voice = None
         if self.voice is not None:
             self._replies += 1
@@ -301,9 +302,9 @@ class Conversation:
                  p.turn, p.index, why)
 
     def _take_prepared(self, pauses: tuple[int, int] | None, text: str) -> Prepared | None:
-        """The reply prepared for exactly this turn (`pauses`: its number and chunks; None for a turn joined to
-        the one before) and these words, its state now the interviewer's (None: there is none, or it answered
-        something else: the reply is made now)."""
+        """The reply prepared for exactly this turn (`pauses`: its number and chunks) and these words (with
+        those of the answer it goes on, for a joined turn), its state now the interviewer's (None: there is
+        none, or it answered something else: the reply is made now)."""
         p = self._prepared
         if p is None:
             return None
@@ -428,7 +429,7 @@ class Conversation:
         try:
             if self._continuing is not None:
                 await self._join(self._continuing, final.text, final.end_ms + off, words, meta, timing,
-                                 final.decided_ms)
+                                 final.decided_ms, (final.turn, final.meta["chunks"]))
                 return
             await self._candidate(final.text, final.start_ms + off, final.end_ms + off, words, typed=False,
                                   meta=meta, timing=timing, decided_ms=final.decided_ms,
@@ -437,7 +438,7 @@ class Conversation:
             self._audio = None
 
     async def _join(self, answered: Answered, text: str, end_ms: int, words: list[Word], meta: dict,
-                    timing: dict, decided_ms: int) -> None:
+                    timing: dict, decided_ms: int, pauses: tuple[int, int]) -> None:
         """The continuation joins the stored turn: one turn with all its words, answered whole."""
         self._continuing = None
         await self._keep(answered.seq)
@@ -449,7 +450,7 @@ class Conversation:
         await self.out.send(events.Transcript(text, answered.seq, start_ms, end_ms, words, False, timing))
         self.activity(end_ms)
         if self.respond:
-            await self._reply_to_spoken(answered.seq, text, words, meta, decided_ms)
+            await self._reply_to_spoken(answered.seq, text, words, meta, decided_ms, pauses)
 
     async def _candidate(self, text: str, start_ms: int, end_ms: int, words: list[Word], typed: bool,
                          meta: dict, timing: dict | None = None, client_id: str | None = None,
@@ -481,7 +482,8 @@ class Conversation:
     async def _reply_to_spoken(self, seq: int, text: str, words: list[Word], meta: dict,
                                decided_ms: int, pauses: tuple[int, int] | None = None) -> None:
         """Answer a spoken turn, keeping what is needed to take the reply back if the candidate goes on.
-        `pauses`: (turn, chunks) of the endpointer's turn, to find the reply prepared for it."""
+        `pauses`: (turn, chunks) of the endpointer's turn (the last, for a joined one), to find the reply prepared
+        for it."""
         answered = Answered(seq, text, words, meta, decided_ms, self.iv.snapshot(), self.seen_seq)
         resumed = self._resumed_ms
         if answered.paused and self.turn.candidate_speaking and resumed is not None \

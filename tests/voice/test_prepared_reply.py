@@ -114,3 +114,17 @@ def _sentences(text: str) -> list[str]:
     out = splitter.feed(text) + ([rest] if (rest := splitter.rest()) else [])
     lead = lead_clause(out[0]) if out else None
     return [*lead, *out[1:]] if lead else out
+
+
+def test_an_answer_that_goes_on_after_its_reply_was_withdrawn_gets_a_prepared_reply_to_the_whole(settings, caplog):
+    caplog.set_level(logging.INFO, logger="viva.voice")
+    # the turn closes after 1.1 s of silence and the candidate goes on 0.2 s later: the reply is withdrawn,
+    # and the reply to the whole answer is made in the continuation's hold
+    got, turns, state = _interview(settings, speech_then(1300) + speech_then(2500), prepare=True)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("reply" in m and "withdrawn" in m for m in messages), messages
+    assert any(m.startswith("interview 1: turn 2 answered with the reply prepared at pause 0,") for m in messages)
+    spoken = [t for t in turns if t.speaker == Speaker.candidate]
+    assert [t.text for t in spoken] == [f"{SENTENCE} {SENTENCE}"]
+    assert state["candidate_turns"] == 1
+    assert [h["speaker"] for h in state["history"]] == ["interviewer", "candidate", "interviewer"]
