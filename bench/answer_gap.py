@@ -54,11 +54,17 @@ def run(turn_model: str, prepare: str, spoken: list[Answer]) -> dict:
     paused = [a for a in result.answers if a.answer.pauses]
     gaps = [a.first_audio_ms for a in result.answers if a.first_audio_ms is not None]
     ends = [a.first_audio_ms for a in result.answers if not a.answer.pauses and a.first_audio_ms is not None]
+    heard = [a for a in result.answers if a.first_audio_ms is not None and a.speech_to_event_ms is not None]
+    # the gap in two: the turn decision (+ final transcript), then the reply and its first audio
+    decided = [a.speech_to_event_ms for a in heard]
+    voiced = [a.first_audio_ms - a.speech_to_event_ms for a in heard]
     return {"turn_model": turn_model, "prepare_reply": prepare, "answers": len(result.answers), "paused": len(paused),
             "interviewer_starts_in_pause_pct": round(100 * sum(a.spoke_in_pause for a in paused) / max(1, len(paused)),
                                                      1),
             "withdrawn": sum(a.withdrawn for a in result.answers),
             "speech_end_to_first_audio_ms": summary(gaps), "endings_to_first_audio_ms": summary(ends),
+            "speech_end_to_transcript_ms": summary(decided), "transcript_to_first_audio_ms": summary(voiced),
+            "slowest_decisions": sorted(((round(a.speech_to_event_ms), a.text) for a in heard), reverse=True)[:4],
             "errors": result.errors}
 
 
@@ -91,11 +97,14 @@ def main() -> int:
             for model in args.turn_models.split(",")]
     print(json.dumps({"machine": machine(), "shape": args.shape, "runs": runs}, indent=1))
     print("\n| turn model | reply prepared in the hold | paused answers | interviewer starts in the pause | "
-          "end of speech → first audio mean / p95 ms | endings only |\n| --- | --- | --- | --- | --- | --- |")
+          "end of speech → first audio mean / p95 ms | endings only | of which: → transcript (the decision) | "
+          "transcript → first audio |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in runs:
         g, e = r["speech_end_to_first_audio_ms"], r["endings_to_first_audio_ms"]
+        d, v = r["speech_end_to_transcript_ms"], r["transcript_to_first_audio_ms"]
         print(f"| {r['turn_model']} | {r['prepare_reply']} | {r['paused']} | {r['interviewer_starts_in_pause_pct']} % "
-              f"| {g['mean']} / {g['p95']} | {e['mean']} / {e['p95']} |")
+              f"| {g['mean']} / {g['p95']} | {e['mean']} / {e['p95']} | {d['mean']} / {d['p95']} | "
+              f"{v['mean']} / {v['p95']} |")
     return 0
 
 
