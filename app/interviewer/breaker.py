@@ -59,6 +59,11 @@ class CircuitBreaker:
         if latency_ms is not None:
             self.last_latency_ms = round(latency_ms)
 
+    def abandon(self) -> None:
+        """The call was cancelled before it told anything (a reply prepared and dropped, a barge-in): a probe in
+        flight no longer holds the one probe slot."""
+        self._probing = None
+
     def failure(self, reason: str) -> None:
         self.calls += 1
         self.failures += 1

@@ -214,6 +214,10 @@ class LLMBrain:
                 if emitted == 0:
                     self.breaker.success((loop.time() - start) * 1000)  # the server works; the words did not
                 raise
+            except (asyncio.CancelledError, GeneratorExit):
+                if emitted == 0:
+                    self.breaker.abandon()
+                raise
             except Exception as exc:
                 if emitted == 0:
                     self.breaker.failure(type(exc).__name__)

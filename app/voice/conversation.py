@@ -119,7 +119,7 @@ class Withdraw:
 @dataclass
 class Prepared:
     """A reply made while the candidate's turn is still held open: the words of a pause are in and the hold
-    runs on (up to 2 s), so the reply is made then, on a twin of the interviewer, and its first sentence
+    runs on (about a second), so the reply is made then, on a twin of the interviewer, and its first sentence
     synthesized. It is said the moment the turn ends with exactly those words, and dropped when the candidate
     goes on, other words come, or anything else reaches the interviewer first (LiveKit calls this preemptive
     generation)."""
@@ -127,12 +127,12 @@ class Prepared:
     turn: int
     index: int  # the pause's chunk: the turn must end with index + 1 chunks
     text: str
-    twin: Any  # Interviewer.fork(): the reply is made on its own state, adopted only if it is used
+    twin: Interviewer  # Interviewer.fork(): the reply is made on its own state, adopted only if it is used
     voice: ReplyVoice | None
     made_at: float  # perf_counter() when it was begun
     chunks: asyncio.Queue = field(default_factory=asyncio.Queue)  # the reply's text as it is made; None ends it
     task: asyncio.Task | None = None
-    failed: bool = False
+    error: Exception | None = None  # making it failed (raised where it is said, as a reply made then would)
 
 
 # What the worker takes from the queue: a closed union, dispatched exhaustively in Conversation._handle.
@@ -269,11 +269,12 @@ class Conversation:
             return
         if self._continuing is not None:  # this turn goes on with an answer whose reply was withdrawn
             text, doubtful = f"{self._continuing.text} {text}", [*unsure(self._continuing.words), *doubtful]
+        twin = self.iv.fork()
         voice = None
         if self.voice is not None:
             self._replies += 1
             voice = ReplyVoice(self.voice, self.out.send_bytes, self._replies, self.on_voice_sent, held=True)
-        p = Prepared(turn, index, text, self.iv.fork(), voice, time.perf_counter())
+        p = Prepared(turn, index, text, twin, voice, time.perf_counter())
         p.task = asyncio.create_task(self._make(p, doubtful))
         self._prepared = p
 
@@ -284,9 +285,8 @@ class Conversation:
                     p.chunks.put_nowait(chunk)
                     if p.voice is not None:
                         p.voice.feed(chunk)
-        except Exception:  # noqa: BLE001 - the reply is made again when the turn ends
-            p.failed = True
-            log.exception("interview %s: preparing a reply failed", self.store.interview_id)
+        except Exception as exc:  # noqa: BLE001 - not taken: made again when the turn ends; taken: raised there
+            p.error = exc
         finally:
             p.chunks.put_nowait(None)
 
@@ -308,7 +308,10 @@ class Conversation:
         p = self._prepared
         if p is None:
             return None
-        if pauses is None or (p.turn, p.index + 1, p.text.strip()) != (*pauses, text.strip()) or p.failed:
+        if p.error is not None:
+            self._drop_prepared(f"it failed: {type(p.error).__name__}")
+            return None
+        if pauses is None or (p.turn, p.index + 1, p.text.strip()) != (*pauses, text.strip()):
             self._drop_prepared("other words")
             return None
         if not self.iv.adopt(p.twin):
@@ -324,10 +327,12 @@ class Conversation:
     @staticmethod
     async def _prepared_text(p: Prepared) -> AsyncIterator[str]:
         """The prepared reply's text, as it was made and as it is still being made; closing this (barge-in)
-        stops the making, which records what was said in the (adopted) state."""
+        stops the making (the state's history then holds what was made of it, a little more than was said)."""
         try:
             while (chunk := await p.chunks.get()) is not None:
                 yield chunk
+            if p.error is not None:
+                raise p.error
         finally:
             if p.task is not None:
                 if not p.task.done():
@@ -488,11 +493,11 @@ class Conversation:
         resumed = self._resumed_ms
         if answered.paused and self.turn.candidate_speaking and resumed is not None \
                 and 0 <= resumed - decided_ms <= CONTINUE_WITHIN_MS:
-            self._drop_prepared("the candidate went on")
             self._continuing = answered  # they went on before the reply began: nothing to withdraw
             return
         self.seen_seq = max(self.seen_seq, seq)
         self._answered = answered
+        await self._voiced()  # the last reply's audio is out before a prepared one is let go
         prepared = self._take_prepared(pauses, text)
         if prepared is not None:
             answered.reply_seq = await self._speak(self._prepared_text(prepared), prepared.voice)

@@ -403,3 +403,28 @@ async def test_the_models_lead_never_says_back_a_claim_near_a_myth(catalog, llm,
     note = server.requests[-1]["messages"][-1]["content"].rsplit("</candidate_turn>", 1)[-1]
     assert "exact" not in note and "Redis" in note, note
     assert iv.last_meta["fallback_reason"] == "near_myth" and "exact" not in text, text
+
+
+async def test_a_probe_cancelled_before_it_answers_frees_the_probe_slot(catalog, llm, server):
+    """A reply prepared while a turn is held, and dropped because the candidate went on, is cancelled mid-call:
+    in the half-open breaker it must not keep the one probe slot (every reply would be offline for 30 s)."""
+    import asyncio
+
+    now = FakeClock()
+    llm.breaker = CircuitBreaker(failures=1, cooldown_s=30, clock=now)
+    iv, clock = await opened(catalog, llm)
+    server.default = Reply(status=500)
+    await say(iv.respond(SPECIFIC))
+    now.advance(31)
+    assert llm.status()["state"] == "half-open"
+    server.default = Reply(guide, delay_s=5)
+    twin = iv.fork()
+    made = asyncio.create_task(say(twin.respond(ANOTHER)))
+    while not server.requests[1:]:
+        await asyncio.sleep(0.01)
+    made.cancel()
+    await asyncio.gather(made, return_exceptions=True)
+    server.default = Reply(guide)
+    clock.advance(60)
+    await say(iv.respond(ANOTHER))
+    assert not iv.last_meta["fallback"] and llm.status()["state"] == "closed"

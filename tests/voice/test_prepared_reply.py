@@ -95,8 +95,10 @@ def test_going_on_during_the_hold_drops_the_prepared_reply_and_the_whole_answer_
     assert state["history"][1]["text"] == f"{SENTENCE} {SENTENCE}"
 
 
-def test_the_prepared_voice_is_sent_only_once_the_turn_has_ended(settings):
+def test_the_prepared_voice_is_sent_only_once_the_turn_has_ended(settings, caplog):
+    caplog.set_level(logging.INFO, logger="viva.voice")
     got, _, _ = _interview(settings, speech_then(2500), prepare=True, voice=True)
+    assert any("answered with the reply prepared" in r.getMessage() for r in caplog.records)
     kinds = [e["type"] for e in got]
     audio = [e for e in got if e["type"] == "audio"]
     assert audio and {a["reply"] for a in audio} == {2}  # the opening was reply 1

@@ -75,8 +75,9 @@ def without_phantom_tail(transcript: Transcript) -> Transcript:
     """Words Whisper decoded from the silence a clip ends in (a pause's chunk ends in 200 ms of it, and the
     encoder sees padding), often the context prompt's words again ("... two out of three replicas, C-M of two
     out of three replicas,"; "... to two followers. D -B, -"), come aligned to no audio: zero length, after a
-    gap, at the clip's end. Such a tail is cut: it is not what was said, and its dangling comma held the turn
-    2 s. A transcript that is nothing but such words is left alone."""
+    gap, at the clip's end. Such a tail is cut: it is not what was said. The comma before it stays: where the
+    candidate only paused mid-sentence it is the sign they are going on, and the words cannot tell which. A
+    transcript of nothing but such words is left alone."""
     words = list(transcript.words)
     n = len(words)
     while n > 1 and words[n - 1].end - words[n - 1].start < PHANTOM_S:
@@ -85,9 +86,6 @@ def without_phantom_tail(transcript: Transcript) -> Transcript:
             or words[n - 1].end - words[n - 1].start < PHANTOM_S:
         return transcript
     kept = words[:n]
-    last = kept[-1]
-    # the comma or dash before it was the start of that tail, not a clause the candidate left open
-    kept[-1] = WordTiming(last.word.rstrip(",-–—") or last.word, last.start, last.end, last.probability)
     return Transcript(" ".join(w.word for w in kept), kept)
 
 
