@@ -524,9 +524,8 @@ class Conversation:
         self._sent = 0
         cut = False
         voice = voiced
-        if voice is None and self.voice is not None and self.respond:
-            self._replies += 1
-            voice = ReplyVoice(self.voice, self.out.send_bytes, self._replies, self.on_voice_sent)
+        # the server's voice for a reply made now: begun with its first words (a silence tick usually says none)
+        speaks = voice is None and self.voice is not None and self.respond
         try:
             async with aclosing(chunks) as stream:
                 async for chunk in stream:
@@ -535,6 +534,9 @@ class Conversation:
                     said.append(chunk)
                     self._sent += 1
                     await self.out.send(events.InterviewerDelta(chunk))
+                    if speaks and voice is None:
+                        self._replies += 1
+                        voice = ReplyVoice(self.voice, self.out.send_bytes, self._replies, self.on_voice_sent)
                     if voice is not None and voice is not voiced:
                         voice.feed(chunk)
                     if self.turn.cut:
