@@ -27,8 +27,10 @@ from speech import say
 from stats import summary
 from texts import CAPACITY
 
+ROUNDS = ("system_design", "behavioral", "coding", "api_design", "database", "distributed_systems")
 
-def _sessions(speech_dir: Path, n: int, answers: int, seed: int, shape: str = "answers"
+
+def _sessions(speech_dir: Path, n: int, answers: int, seed: int, shape: str = "answers", stagger_s: float = 3.0
               ) -> list[tuple[float, list[Answer]]]:
     rng = random.Random(seed)
     clips = [(text, say(text, speech_dir)) for text in CAPACITY]
@@ -37,21 +39,21 @@ def _sessions(speech_dir: Path, n: int, answers: int, seed: int, shape: str = "a
     out = []
     for _ in range(n):
         picked = [clips[rng.randrange(len(clips))] for _ in range(answers)]
-        out.append((rng.uniform(0, 3), [Answer(pcm, text, gap_s=rng.uniform(*gaps), open_loop=open_loop,
+        out.append((rng.uniform(0, stagger_s), [Answer(pcm, text, gap_s=rng.uniform(*gaps), open_loop=open_loop,
                                                listen=shape == "conversation")
                                         for text, pcm in picked]))
     return out
 
 
-async def _run_all(server: VivaServer, plan) -> list:
-    ids = [server.new_interview() for _ in plan]
+async def _run_all(server: VivaServer, plan, rounds: tuple[str, ...]) -> list:
+    ids = [server.new_interview(rounds[i % len(rounds)]) for i in range(len(plan))]
     return await asyncio.gather(*(run_session(server.ws_url, i, answers, start_delay_s=delay)
                                   for i, (delay, answers) in zip(ids, plan, strict=True)))
 
 
 def run_one(server: VivaServer, speech_dir: Path, n: int, answers: int = 3, seed: int = 13,
-            shape: str = "answers") -> dict:
-    plan = _sessions(speech_dir, n, answers, seed, shape)
+            shape: str = "answers", rounds: tuple[str, ...] = ("system_design",), stagger_s: float = 3.0) -> dict:
+    plan = _sessions(speech_dir, n, answers, seed, shape, stagger_s)
     rss = [server.rss_mib()]
     done = threading.Event()
 
@@ -62,22 +64,35 @@ def run_one(server: VivaServer, speech_dir: Path, n: int, answers: int = 3, seed
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     cpu0, t0 = server.cpu_s(), time.monotonic()
-    results = asyncio.run(_run_all(server, plan))
+    voice0 = _voice(server)
+    results = asyncio.run(_run_all(server, plan, rounds))
     cpu = (server.cpu_s() - cpu0) / (time.monotonic() - t0) * 100 if server.alive() else float("nan")
     done.set()
     sampler.join()
-    loop = httpx.get(f"{server.url}/api/health", timeout=10).json().get("event_loop") or {}
+    health = httpx.get(f"{server.url}/api/health", timeout=10).json()
+    loop, voice = health.get("event_loop") or {}, _voice(server, health)
     lags = [lag for r in results for a in r.answers for lag in a.final_lag_ms]
     e2e = [a.speech_to_event_ms for r in results for a in r.answers if a.speech_to_event_ms is not None]
+    late = [a.past_hold_ms for r in results for a in r.answers if a.past_hold_ms is not None]
     pongs = [p for r in results for p in r.pongs_ms]
     firsts = [a.first_audio_ms for r in results for a in r.answers if a.first_audio_ms is not None]
     missing = sum(r.errors.count("no_transcript") for r in results)
     busy = sum(r.errors.count("busy") for r in results)
     return {"sessions": n, "answers": sum(len(r.answers) for r in results), "eot_to_final_ms": summary(lags),
-            "speech_end_to_transcript_ms": summary(e2e), "ping_pong_ms": summary(pongs), "cpu_pct": round(cpu),
+            "speech_end_to_transcript_ms": summary(e2e),
+            "transcript_past_hold_ms": summary(late), "ping_pong_ms": summary(pongs), "cpu_pct": round(cpu),
             "speech_end_to_first_audio_ms": summary(firsts),
             "rss_peak_mib": round(max(rss)), "loop_max_stall_ms": loop.get("max_stall_ms"),
-            "loop_stalls_over_50ms": loop.get("stalls_over_50ms"), "missing_transcripts": missing, "busy": busy}
+            "loop_stalls_over_50ms": loop.get("stalls_over_50ms"), "missing_transcripts": missing, "busy": busy,
+            "rounds": len(rounds), "voice_sentences": {k: voice[k] - voice0[k] for k in voice}}
+
+
+def _voice(server: VivaServer, health: dict | None = None) -> dict:
+    """Sentences the server voice synthesized, took from its cache, or shared with another session so far."""
+    health = health or httpx.get(f"{server.url}/api/health", timeout=10).json()
+    report = health.get("voice") or {"cache": {"hits": 0, "misses": 0}, "shared": 0}
+    return {"synthesized": report["cache"]["misses"] - report["shared"], "cached": report["cache"]["hits"],
+            "shared": report["shared"]}
 
 
 def run(server: VivaServer, speech_dir: Path, ns: list[int], answers: int = 3, target_ms: float = 500) -> dict:
@@ -109,10 +124,18 @@ if __name__ == "__main__":
     parser.add_argument("--ns", default="8,16")
     parser.add_argument("--answers", type=int, default=10)
     parser.add_argument("--set", action="append", default=[], help="a server setting, e.g. tts=piper")
+    parser.add_argument("--rounds", default="system_design", help="rounds the sessions take in turn "
+                        "(comma-separated; 'all': the six)")
+    parser.add_argument("--stagger", type=float, default=3.0, help="sessions start 0..S s apart (3: nearly in "
+                        "step, a burst; a cycle of ~15 s: at random phases, as real candidates are)")
+    parser.add_argument("--source", type=Path, default=None, help="another checkout's server (before/after)")
     args = parser.parse_args()
     settings = dict(kv.split("=", 1) for kv in args.set)
-    with tempfile.TemporaryDirectory() as tmp, VivaServer(Path(tmp), settings) as server:
+    rounds = tuple(ROUNDS if args.rounds == "all" else args.rounds.split(","))
+    source = {"source": args.source.resolve()} if args.source else {}
+    with tempfile.TemporaryDirectory() as tmp, VivaServer(Path(tmp), settings, **source) as server:
         rows = [run_one(server, Path(tempfile.gettempdir()) / "viva-bench-speech", int(n), args.answers,
-                        shape=args.shape) for n in args.ns.split(",")]
-    json.dump({"machine": machine(), "shape": args.shape, "settings": settings, "rows": rows}, sys.stdout, indent=1)
+                        shape=args.shape, rounds=rounds, stagger_s=args.stagger) for n in args.ns.split(",")]
+    json.dump({"machine": machine(), "shape": args.shape, "settings": settings, "stagger_s": args.stagger,
+               "rounds": rounds, "rows": rows}, sys.stdout, indent=1)
     print()

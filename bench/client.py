@@ -70,6 +70,15 @@ class AnswerResult:
         return (self.transcripts[-1][0] - self.speech_end_at) * 1000
 
     @property
+    def past_hold_ms(self) -> float | None:
+        """End of speech -> transcript less the silence the turn was held for (its `timing`): how late the
+        words come after the turn was decided, network and any backlog included."""
+        if not self.transcripts or "timing" not in self.transcripts[-1][1]:
+            return None
+        at, event = self.transcripts[-1]
+        return (at - self.speech_end_at) * 1000 - (event["timing"]["decided_ms"] - event["end_ms"])
+
+    @property
     def final_lag_ms(self) -> list[float]:
         return [ev["timing"]["final_lag_ms"] for _, ev in self.transcripts if "timing" in ev]
 

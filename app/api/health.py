@@ -24,4 +24,5 @@ def health(request: Request, catalog: CatalogDep) -> dict:
         "brain_status": _brain_status(getattr(state, "brain", None)),
         "scorer": getattr(state, "scorer_name", None),
         "event_loop": state.loop_monitor.report() if hasattr(state, "loop_monitor") else None,
+        "voice": pool.report() if (pool := getattr(state, "speaker_pool", None)) is not None else None,
     }

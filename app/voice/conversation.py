@@ -186,7 +186,7 @@ class Conversation:
         self._phase: tuple[str, float] | None = None
         self._phase_sent = 0.0
         self.voice: SpeakerPool | None = None  # the server's voice (None: the browser speaks the text)
-        self.on_voice_sent: Callable[[np.ndarray, int], None] | None = None  # what leaves to be played
+        self.on_voice_sent: Callable[[np.ndarray], None] | None = None  # what leaves to be played (16 kHz)
         self.on_voice_stopped: Callable[[], None] | None = None  # the client stopped playing it
         self.keep_audio: Callable[[int, int, np.ndarray], Awaitable[None]] | None = None  # (seq, start ms, pcm)
         self._replies = 0

@@ -76,8 +76,13 @@ class EchoGuard:
         return len(self.ref) > 0 and self.pos < self.ref_start + len(self.ref) + int(MAX_DELAY_S * RATE)
 
     def add_reference(self, pcm: np.ndarray, rate: int) -> None:
-        """A piece of the interviewer's voice left for the client now: it plays after what is queued."""
-        piece = resample(np.asarray(pcm, dtype=np.float32) / 32768.0, rate)
+        """A piece of the interviewer's voice (int16 at `rate`) left for the client now."""
+        self.add_played(resample(np.asarray(pcm, dtype=np.float32), rate))
+
+    def add_played(self, reference: np.ndarray) -> None:
+        """A piece of the interviewer's voice (int16 scale, 16 kHz) left for the client now: it plays after what
+        is queued."""
+        piece = np.asarray(reference, dtype=np.float32) / 32768.0
         end = self.ref_start + len(self.ref)
         if not self.active or end < self.pos:  # nothing queued before it: it starts now
             self.ref, self.ref_start = piece, self.pos

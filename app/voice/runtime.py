@@ -65,7 +65,7 @@ async def _turn_scorer(settings: Settings) -> TurnScorer | None:
         return None
     log.info("turn model: %s, P(complete) >= %.2f ends a turn at the first pause", model.name,
              settings.turn_complete_at)
-    return TurnScorer(model)
+    return TurnScorer(model, nice=settings.worker_nice)
 
 
 async def _speaker_pool(settings: Settings) -> SpeakerPool | None:
@@ -84,7 +84,7 @@ async def _speaker_pool(settings: Settings) -> SpeakerPool | None:
         log.info("server voice off (the browser speaks): %s", exc)
         return None
     log.info("server voice: %s, %d worker(s)", speaker.name, settings.tts_workers)
-    return SpeakerPool(speaker, settings.tts_workers)
+    return SpeakerPool(speaker, settings.tts_workers, cache_s=settings.tts_cache_s, nice=settings.worker_nice)
 
 
 async def stop_voice(app: FastAPI) -> None:

@@ -105,7 +105,7 @@ class StreamSession:
             self.talk.keep_audio = store.keep_audio
         self.echo = EchoGuard() if voice is not None and settings.echo_guard else None
         if self.echo is not None:
-            self.talk.on_voice_sent = self.echo.add_reference
+            self.talk.on_voice_sent = self.echo.add_played
             self.talk.on_voice_stopped = self.echo.stop
         self.store = store
         self.replay = replay or []  # stored events the client missed (it reconnected with last_seq)

@@ -29,6 +29,8 @@ from typing import Protocol
 
 import numpy as np
 
+from app.voice.priority import lower_priority
+
 log = logging.getLogger("viva.voice")
 
 RATE = 16_000
@@ -137,14 +139,16 @@ class SmartTurn:
 
 
 class TurnScorer:
-    """Scores pauses in one worker thread shared by all sessions; at most `max_waiting` wait at once
+    """Scores pauses in one worker thread shared by all sessions (at `nice`: below the event loop and
+    transcription when the cores are short); at most `max_waiting` wait at once
     (beyond that a pause goes unscored: the turn ends as it would without the model)."""
 
-    def __init__(self, model: TurnModel, max_waiting: int = 8) -> None:
+    def __init__(self, model: TurnModel, max_waiting: int = 8, nice: int = 0) -> None:
         self.model = model
         self.name = getattr(model, "name", type(model).__name__)
         self.max_waiting = max_waiting
-        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="smart-turn")
+        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="smart-turn",
+                                                               initializer=lower_priority, initargs=(nice,))
         self._waiting = 0
         self.skipped = 0
 

@@ -81,7 +81,7 @@ async def test_a_reply_is_sent_sentence_by_sentence_in_order_and_a_failed_one_is
         async def send(frame: bytes) -> None:
             sent.append(parse_frame(frame))
 
-        voice = ReplyVoice(pool, send, 3, lambda pcm, rate: heard.append((len(pcm), rate)))
+        voice = ReplyVoice(pool, send, 3, lambda reference: heard.append(len(reference)))
         for piece in ("First. Sec", "ond. Third", " and last"):
             voice.feed(piece)
         await voice.finish()
@@ -89,7 +89,7 @@ async def test_a_reply_is_sent_sentence_by_sentence_in_order_and_a_failed_one_is
         pool.close()
     assert speaker.spoken == ["First.", "Third and last"]
     assert [(r, i, rate) for r, i, rate, _ in sent] == [(3, 0, 16_000), (3, 1, 16_000)]
-    assert [len(s) for *_, s in sent] == [160 * 6, 160 * 14] and heard == [(960, 16_000), (2240, 16_000)]
+    assert [len(s) for *_, s in sent] == [160 * 6, 160 * 14] and heard == [960, 2240]  # the echo guard's copy (16 kHz)
     assert voice.first_audio_s is not None and voice.sent == 2
 
 
@@ -174,9 +174,10 @@ async def test_a_full_pool_leaves_a_sentence_unvoiced_and_a_cut_off_one_is_never
         await asyncio.sleep(0.01)
         assert await pool.synthesize("One too many.") is None  # two waiting already
         dropped.cancel()  # barge-in while it waited
+        await asyncio.sleep(0.01)  # the cut-off reply's task runs once: nobody is left waiting for the sentence
         speaker.gate.release()
         speaker.gate.release()
-        assert len(await busy) == 160 * 5
+        assert len((await busy).pcm) == 160 * 5
         await asyncio.sleep(0.1)
     finally:
         pool.close()
@@ -238,3 +239,86 @@ async def test_the_opening_clause_is_sent_first_and_the_rest_follows_in_order():
     assert speaker.spoken == ["Okay,", "so a plain per-minute counter is exact.", "Where does it live?"]
     assert [i for _, i, _, _ in sent] == [0, 1, 2]
     assert [len(s) for *_, s in sent] == [160 * len(t) for t in speaker.spoken]
+
+
+async def test_a_sentence_said_before_comes_from_the_cache_and_one_being_made_is_waited_for():
+    speaker = GatedSpeaker()
+    pool = SpeakerPool(speaker, workers=1)
+    try:
+        first = asyncio.create_task(pool.synthesize("Design a rate limiter."))
+        second = asyncio.create_task(pool.synthesize("Design a rate limiter."))  # another session, same line
+        cut_off = asyncio.create_task(pool.synthesize("Design a rate limiter."))
+        await asyncio.sleep(0.05)
+        cut_off.cancel()  # one listener barges in: the others still get it
+        speaker.gate.release()
+        a, b = await asyncio.gather(first, second)
+        again = await pool.synthesize("Design a rate limiter.")  # later: no synthesis at all
+    finally:
+        pool.close()
+    assert speaker.spoken == ["Design a rate limiter."]
+    assert a is b is again and not again.pcm.flags.writeable  # one read-only copy shared by every session
+    assert pool.report()["shared"] == 2 and pool.report()["cache"]["hits"] == 1
+
+
+async def test_a_sentence_everyone_stopped_waiting_for_is_never_synthesized_nor_cached():
+    speaker = GatedSpeaker()
+    pool = SpeakerPool(speaker, workers=1)
+    try:
+        busy = asyncio.create_task(pool.synthesize("Busy."))
+        await asyncio.sleep(0.05)
+        waiters = [asyncio.create_task(pool.synthesize("Cut off.")) for _ in range(2)]
+        await asyncio.sleep(0.01)
+        for task in waiters:
+            task.cancel()
+        speaker.gate.release()
+        await busy
+        await asyncio.sleep(0.1)
+        assert pool.has_room(pool.max_waiting)  # nothing left counted as waiting
+    finally:
+        pool.close()
+    assert speaker.spoken == ["Busy."] and pool.report()["cache"]["sentences"] == 1
+
+
+def test_the_cache_keeps_the_most_recent_sentences_within_its_length():
+    from app.voice.speaker.cache import SpeechCache
+    from app.voice.speaker.stream import Spoken
+
+    def spoken(n: int) -> Spoken:
+        return Spoken.of(np.zeros(n, dtype=np.int16), 16_000)  # n samples sent, n in the reference
+
+    cache = SpeechCache(max_samples=20)
+    for text in ("a", "b", "c"):
+        cache.put(text, spoken(4))
+    assert cache.get("a") is None and cache.get("b") is not None and cache.samples == 16
+    cache.put("d", spoken(4))  # "c" was used least recently
+    assert cache.get("c") is None and cache.get("b") is not None and cache.get("d") is not None
+    cache.put("long", spoken(11))  # longer than the whole cache: not kept
+    assert cache.get("long") is None and cache.samples == 16
+
+
+def test_the_echo_guards_copy_of_a_sentence_is_made_with_it_at_16_khz():
+    from app.voice.echo_guard import resample
+    from app.voice.speaker.stream import Spoken
+
+    pcm = (np.sin(np.arange(22_050) / 22_050 * 2 * np.pi * 440) * 8000).astype(np.int16)
+    spoken = Spoken.of(pcm, 22_050)
+    expected = resample(pcm.astype(np.float32), 22_050)
+    assert len(spoken.reference) == 16_000 and spoken.reference.dtype == np.int16
+    assert np.max(np.abs(spoken.reference - expected)) <= 1.0
+
+
+async def test_synthesis_runs_at_a_lower_cpu_priority_than_the_event_loop():
+    from app.voice.priority import thread_nice
+
+    class NiceSpeaker(ToneSpeaker):
+        def synthesize(self, text: str) -> np.ndarray:
+            self.nice = thread_nice()
+            return super().synthesize(text)
+
+    speaker = NiceSpeaker()
+    pool = SpeakerPool(speaker, nice=5)
+    try:
+        await pool.synthesize("Hello.")
+    finally:
+        pool.close()
+    assert speaker.nice == min(19, thread_nice() + 5)  # the loop's thread keeps its own

@@ -19,10 +19,15 @@ import struct
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
+from app.voice.echo_guard import RATE as REFERENCE_RATE
+from app.voice.echo_guard import resample
+from app.voice.priority import lower_priority
 from app.voice.speaker.base import Speaker
+from app.voice.speaker.cache import SpeechCache
 
 log = logging.getLogger("viva.voice")
 
@@ -79,20 +84,47 @@ def lead_clause(sentence: str) -> tuple[str, str] | None:
     return match.group(1), match.group(2)
 
 
+@dataclass(frozen=True)
+class Spoken:
+    """A synthesized sentence: what is sent (`pcm`, int16 at `rate`) and the echo guard's copy of it (int16 at
+    16 kHz, resampled in the synthesis thread: an FFT over a whole sentence held the event loop ~100 ms)."""
+
+    pcm: np.ndarray
+    rate: int
+    reference: np.ndarray
+
+    @classmethod
+    def of(cls, pcm: np.ndarray, rate: int) -> Spoken:
+        at16k = resample(np.asarray(pcm, dtype=np.float32), rate, REFERENCE_RATE)
+        return cls(pcm, rate, np.clip(np.rint(at16k), -32768, 32767).astype(np.int16))
+
+    @property
+    def samples(self) -> int:
+        return len(self.pcm) + len(self.reference)
+
+
 class SpeakerPool:
     """Synthesis off the event loop: `workers` threads, at most `max_waiting` sentences waiting, earliest
     deadline first. A reply's first sentence is due at once (the candidate is waiting for the interviewer);
     a later one is due when the audio already sent for its reply has played, so with many sessions speaking
-    at once the first sentences go ahead of sentences whose reply is still playing."""
+    at once the first sentences go ahead of sentences whose reply is still playing. A sentence said before
+    comes from the cache (`cache_s` seconds of audio); one being synthesized for another session is waited
+    for, not synthesized twice. The workers run at a lower CPU priority (`nice`) than the event loop and
+    transcription: when the cores are short, the interviewer's voice waits, not the candidate's words."""
 
-    def __init__(self, speaker: Speaker, workers: int = 1, max_waiting: int = 32) -> None:
+    def __init__(self, speaker: Speaker, workers: int = 1, max_waiting: int = 32, cache_s: float = 600.0,
+                 nice: int = 0) -> None:
         self.speaker = speaker
         self.name = speaker.name
         self.max_waiting = max_waiting
+        # what is kept of a second: the audio sent and its 16 kHz reference for the echo guard
+        self.cache = SpeechCache(int(cache_s * (speaker.sample_rate + REFERENCE_RATE)))
+        self.shared = 0  # sentences another session was already having synthesized
+        self._pending: dict[str, _Pending] = {}
         self._jobs: queue.PriorityQueue = queue.PriorityQueue()
         self._order = itertools.count()
         self._waiting = 0
-        self._threads = [threading.Thread(target=self._work, name=f"speaker-{i}", daemon=True)
+        self._threads = [threading.Thread(target=self._work, args=(nice,), name=f"speaker-{i}", daemon=True)
                          for i in range(workers)]
         for thread in self._threads:
             thread.start()
@@ -104,35 +136,65 @@ class SpeakerPool:
     def has_room(self, sentences: int) -> bool:
         return self._waiting + sentences <= self.max_waiting
 
-    async def synthesize(self, text: str, due: float | None = None) -> np.ndarray | None:
-        """The sentence's samples; None when the pool is full or synthesis failed (the text is on screen).
-        `due`: when it must be ready (time.monotonic()); now when not given."""
-        if self._waiting >= self.max_waiting:
-            log.warning("speaker busy: a sentence of %d chars is not voiced", len(text))
-            return None
+    def report(self) -> dict:
+        kept_s = self.cache.samples / (self.sample_rate + REFERENCE_RATE)
+        return {"voice": self.name, "waiting": self._waiting, "shared": self.shared,
+                "cache": self.cache.report() | {"audio_s": round(kept_s, 1)}}
+
+    async def synthesize(self, text: str, due: float | None = None) -> Spoken | None:
+        """The sentence (read-only arrays); None when the pool is full or synthesis failed (the text is on
+        screen). `due`: when it must be ready (time.monotonic()); now when not given."""
+        cached = self.cache.get(text)
+        if cached is not None:
+            return cached
         loop = asyncio.get_running_loop()
-        done: asyncio.Future = loop.create_future()
-        self._waiting += 1
+        due = time.monotonic() if due is None else due
+        pending = self._pending.get(text)
+        if pending is not None and pending.done.get_loop() is loop:
+            self.shared += 1
+            if due < pending.due:  # wanted sooner by this reply: queued again at its deadline
+                pending.due = due
+                self._jobs.put((due, next(self._order), text, loop, pending.done))
+        else:
+            if self._waiting >= self.max_waiting:
+                log.warning("speaker busy: a sentence of %d chars is not voiced", len(text))
+                return None
+            pending = _Pending(loop.create_future(), due)
+            self._pending[text] = pending
+            self._waiting += 1
+            pending.done.add_done_callback(lambda done: self._finished(text, pending))
+            self._jobs.put((due, next(self._order), text, loop, pending.done))
+        pending.waiters += 1
         try:
-            self._jobs.put((time.monotonic() if due is None else due, next(self._order), text, loop, done))
-            return await done
+            return await asyncio.shield(pending.done)
+        except asyncio.CancelledError:
+            pending.waiters -= 1
+            if not pending.waiters:  # nobody wants it any more (barge-in): never synthesized
+                pending.done.cancel()
+            raise
         except Exception as exc:  # noqa: BLE001 - one failed sentence must not end the reply
             log.error("speech synthesis failed (%s)", type(exc).__name__)
             return None
-        finally:
-            self._waiting -= 1
 
-    def _work(self) -> None:
+    def _finished(self, text: str, pending: _Pending) -> None:
+        self._waiting -= 1
+        if self._pending.get(text) is pending:
+            del self._pending[text]
+        if not pending.done.cancelled() and pending.done.exception() is None:
+            self.cache.put(text, pending.done.result())
+
+    def _work(self, nice: int) -> None:
+        lower_priority(nice)
         while (job := self._jobs.get())[2] is not None:
             _, _, text, loop, done = job
-            if done.cancelled():  # the reply was cut off (barge-in) while this sentence waited
+            if done.done():  # cut off (barge-in) while it waited, or already made for an earlier deadline
                 continue
             try:
-                pcm, error = self.speaker.synthesize(text), None
+                spoken, error = Spoken.of(self.speaker.synthesize(text), self.speaker.sample_rate), None
             except Exception as exc:  # noqa: BLE001 - handed to the waiting reply
-                pcm, error = None, exc
+                spoken, error = None, exc
             try:
-                loop.call_soon_threadsafe(_settle, done, pcm, error)
+                loop.call_soon_threadsafe(_settle, done, spoken, error)
             except RuntimeError:  # that event loop has closed
                 pass
 
@@ -141,23 +203,30 @@ class SpeakerPool:
             self._jobs.put((float("-inf"), next(self._order), None, None, None))
 
 
-def _settle(done: asyncio.Future, pcm: np.ndarray | None, error: Exception | None) -> None:
-    if done.cancelled():
+@dataclass
+class _Pending:
+    done: asyncio.Future
+    due: float
+    waiters: int = 0
+
+
+def _settle(done: asyncio.Future, spoken: Spoken | None, error: Exception | None) -> None:
+    if done.done():
         return
     if error is not None:
         done.set_exception(error)
     else:
-        done.set_result(pcm)
+        done.set_result(spoken)
 
 
 class ReplyVoice:
     """One reply: `feed` the streamed text, `finish` when it is complete (returns when every sentence has
-    been sent), `cancel` on barge-in. `on_sent(pcm, sample_rate)` sees each piece as it leaves (the echo
+    been sent), `cancel` on barge-in. `on_sent(reference)` sees each piece (int16, 16 kHz) as it leaves (the echo
     guard's reference). `held`: synthesized at once but sent only after `release()` (a reply prepared while
     the candidate may still go on)."""
 
     def __init__(self, pool: SpeakerPool, send: Callable, reply: int,
-                 on_sent: Callable[[np.ndarray, int], None] | None = None, held: bool = False) -> None:
+                 on_sent: Callable[[np.ndarray], None] | None = None, held: bool = False) -> None:
         self.pool, self.send, self.reply, self.on_sent = pool, send, reply, on_sent
         self._gate = asyncio.Event()
         if not held:
@@ -217,18 +286,18 @@ class ReplyVoice:
     async def _run(self) -> None:
         while (item := await self.queue.get()) is not None:
             if isinstance(item, asyncio.Task):
-                pcm = await item
+                spoken = await item
             else:
                 due = time.monotonic() if self.first_audio_at is None else self.first_audio_at + self.audio_s
-                pcm = await self.pool.synthesize(item, due)
-            if pcm is None or not len(pcm):
+                spoken = await self.pool.synthesize(item, due)
+            if spoken is None or not len(spoken.pcm):
                 continue
             await self._gate.wait()
-            await self.send(audio_frame(self.reply, self.sent, self.pool.sample_rate, pcm))
+            await self.send(audio_frame(self.reply, self.sent, spoken.rate, spoken.pcm))
             if self.first_audio_s is None:
                 self.first_audio_s = time.perf_counter() - self.started
                 self.first_audio_at = time.monotonic()
             self.sent += 1
-            self.audio_s += len(pcm) / self.pool.sample_rate
+            self.audio_s += len(spoken.pcm) / spoken.rate
             if self.on_sent is not None:
-                self.on_sent(pcm, self.pool.sample_rate)
+                self.on_sent(spoken.reference)
