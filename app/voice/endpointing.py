@@ -15,7 +15,8 @@ Vocabulary of the events:
   held up to `word_wait_ms` past the base silence, so the decision is made with the words in hand
   and the final transcript is (almost always) ready the moment the turn ends;
 - a turn model's P(complete) for the pause's audio (`set_turn_score`, app/voice/smart_turn.py) only
-  shortens that wait: at or above `complete_at`, with words that do not dangle, the turn ends at once;
+  shortens that wait: at or above `complete_at`, with words that do not dangle (`may_end`), the turn ends
+  at once;
 - or the turn ends immediately on `force_end()`, or by splitting at `max_turn_s` (never dropping audio).
 """
 
@@ -40,6 +41,7 @@ CONTINUATIONS = frozenset(
 )
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'.]*)\W*$")
 _WORDS = re.compile(r"[a-z0-9']+")
+_FRAGMENT = re.compile(r"(?:\s+[A-Za-z]{1,2}-)+$")  # a cut-off word or a sound at a clip's end: "..., F-"
 # A list item has just been announced: "two options here, first ...", "so the first thing is ...", "second ...".
 _LIST_MARK = re.compile(r"\b(first(ly)?|second(ly)?|third(ly)?|next|number (one|two|three)|step (one|two|three)|"
                         r"(two|three|four|a few|several|couple of) (things|options|ways|parts|steps|reasons|"
@@ -85,6 +87,21 @@ def finished(text: str) -> bool:
     agree with before it may end a turn early."""
     stripped = text.strip()
     return stripped.endswith((".", "?", "!")) and not dangling(stripped)
+
+
+def may_end(text: str) -> bool:
+    """The words let a turn model that hears a finished turn end it: they end a sentence, or they end on a
+    comma or a trailing "..." (after a cut-off fragment such as "F-", dropped) after a word that does not
+    dangle. Whisper often ends a clip cut at a real end that way ("... a quorum of two out of three replicas,",
+    "That's my design for the rate limiter, F-", "... the read-and-write rate..."): read alone, that mark
+    holds the turn 2 s; the model hears whether the voice went on or came to rest."""
+    stripped = _FRAGMENT.sub("", text.strip()).rstrip()
+    if finished(stripped):
+        return True
+    if not stripped.endswith((",", "...", "…")):
+        return False
+    clause = stripped.rstrip(",.… ")
+    return bool(clause) and not dangling(clause)
 
 
 def hold_ms(text: str | None, base_ms: int, patient: bool = False) -> int:
@@ -313,7 +330,7 @@ class Endpointer:
         if self._hint is None:
             return self.cfg.turn_silence_ms + self.cfg.word_wait_ms
         hold = hold_ms(self._hint, self.cfg.turn_silence_ms, self.patient)
-        if self._score is not None and self._score >= self.cfg.complete_at and finished(self._hint):
+        if self._score is not None and self._score >= self.cfg.complete_at and may_end(self._hint):
             return min(hold, max(self.cfg.complete_hold_ms, self.cfg.pause_ms))  # sounds finished, words agree
         return hold
 

@@ -156,6 +156,19 @@ def test_a_score_never_overrides_dangling_words_or_lengthens_the_wait():
                                                                                        "Redis."))
 
 
+def test_a_confident_score_ends_a_turn_whose_words_end_on_a_comma_after_a_finished_clause():
+    # Whisper often writes a comma at a real end ("... out of three replicas,"); alone it holds the turn 2 s
+    assert _wait(_paused(0.95, "A quorum of two out of three replicas,")) < 300
+    assert _wait(_paused(None, "A quorum of two out of three replicas,")) >= 2000
+    assert _wait(_paused(0.5, "A quorum of two out of three replicas,")) >= 2000  # the voice went on: held
+    assert _wait(_paused(0.99, "We would write to the leader and,")) >= 2000  # a comma after a dangling word
+    assert _wait(_paused(0.99, "Because,")) >= 2000
+    assert _wait(_paused(0.95, "That's my design for the rate limiter, F-")) < 300  # a fragment at the clip's end
+    assert _wait(_paused(0.95, "So we agree on the read and write rate...")) < 300
+    assert _wait(_paused(0.99, "So we agree on the...")) >= 2000
+    assert _wait(_paused(0.99, "Two options here:")) >= 2000
+
+
 def test_a_score_alone_does_not_end_a_turn_before_the_words_are_known():
     assert _wait(_paused(0.99, None)) >= 1000  # base silence + the wait for words, as without the model
 
