@@ -8,6 +8,11 @@ that talk on with 0.5-1.5 s gaps counted from the end of speech, transcript or n
 each; its speech end -> transcript is not attributed (a late transcript lands on the next answer). The
 `conversation` shape is a room with the server's voice: each candidate listens to the interviewer's whole reply
 (as long as its audio lasts), then waits 1-3 s and answers again; it reports end of speech -> first audio.
+`--stagger S` spreads the sessions' starts over 0..S s (3: nearly in step, everyone speaking at once; ~15: a
+conversation cycle, at random phases as real candidates are); `--rounds all` gives the sessions the six rounds
+in turn (system design only by default); `transcript_past_hold_ms` is end of speech -> transcript less the
+silence the turn was held for; `voice_sentences` counts what the server voice synthesized, took from its cache
+or shared with another session.
 Per N: the lags, server CPU (share of one core; 200 % = both cores), peak resident memory, the event loop's longest
 stall (server-side monitor) and ping -> pong.
 """
