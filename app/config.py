@@ -81,7 +81,7 @@ class Settings(BaseSettings):
                              "stream (barge-in without headphones)")
     tts_workers: int = Field(default=1, description="concurrent speech syntheses (one thread each)")
     tts_cache_s: float = Field(default=600.0, ge=0, description="seconds of synthesized sentences kept for the "
-                               "next session that says them (the round's own text, mostly; ~2.6 MB a minute)")
+                               "next session that says them (the round's own text, mostly; ~4.6 MB a minute)")
     worker_nice: int = Field(default=10, ge=0, le=19, description="how much lower the CPU priority of the "
                              "speech synthesis and turn model threads is than the event loop's and "
                              "transcription's (0: the same)")

@@ -87,7 +87,8 @@ def lead_clause(sentence: str) -> tuple[str, str] | None:
 @dataclass(frozen=True)
 class Spoken:
     """A synthesized sentence: what is sent (`pcm`, int16 at `rate`) and the echo guard's copy of it (int16 at
-    16 kHz, resampled in the synthesis thread: an FFT over a whole sentence held the event loop ~100 ms)."""
+    16 kHz, resampled in the synthesis thread: an FFT over a whole sentence on the event loop held it up to 400 ms
+    when 24 replies went out at once)."""
 
     pcm: np.ndarray
     rate: int
