@@ -228,3 +228,26 @@ def test_a_session_scores_each_pause_and_answers_sooner_only_when_confident(sett
         assert waited >= 420  # the usual hold after a complete sentence: a low score changes nothing
     logged = [r.getMessage() for r in caplog.records if "P(complete)" in r.getMessage()]
     assert logged and f"{score:.2f}" in logged[0] and "shard" not in " ".join(logged)  # the score, never words
+
+
+@pytest.mark.parametrize("text", [
+    "Okay,", "Honestly,", "For example,", "Like I said,", "Let me think...", "Hmm, let me see...", "I guess...",
+    "Well, it depends...", "If the cache misses,", "Because Redis is single-threaded,", "Assuming ten million users,",
+    "For the storage layer,", "On the write path,", "The main components are the gateway, the limiter, the cluster,",
+    "The question is, do we,", "Redis, so-", "Use a CDN, uh-", "I use Redis. I-", "That's it. So-",
+])
+def test_words_that_go_on_are_never_ended_by_a_confident_score(text):
+    from app.voice.endpointing import may_end
+
+    assert not may_end(text)
+    assert _wait(_paused(0.99, text)) >= 700
+
+
+@pytest.mark.parametrize("text", [
+    "A quorum of two out of three replicas,", "That's my design for the rate limiter, F-",
+    "For consistency, I would use a quorum of two out of three replicas,", "So we agree on the read and write rate...",
+])
+def test_a_finished_clause_with_whispers_end_mark_may_be_ended_by_a_confident_score(text):
+    from app.voice.endpointing import may_end
+
+    assert may_end(text)

@@ -322,3 +322,51 @@ async def test_synthesis_runs_at_a_lower_cpu_priority_than_the_event_loop():
     finally:
         pool.close()
     assert speaker.nice == min(19, thread_nice() + 5)  # the loop's thread keeps its own
+
+
+async def test_a_session_asking_for_a_sentence_another_just_gave_up_gets_it_made_afresh():
+    speaker = GatedSpeaker()
+    pool = SpeakerPool(speaker, workers=1)
+    try:
+        busy = asyncio.create_task(pool.synthesize("Busy."))
+        await asyncio.sleep(0.05)
+        cut_off = asyncio.create_task(pool.synthesize("Same line."))
+        await asyncio.sleep(0.01)
+        cut_off.cancel()  # its session barges in ...
+        other = asyncio.create_task(pool.synthesize("Same line."))  # ... as another asks for the same line
+        await asyncio.sleep(0.01)
+        speaker.gate.release()
+        speaker.gate.release()
+        spoken = await other  # never cancelled: it gets the sentence, not CancelledError
+        await busy
+    finally:
+        pool.close()
+    assert cut_off.cancelled() and len(spoken.pcm) == 160 * len("Same line.")
+
+
+async def test_a_sentence_queued_again_for_an_earlier_deadline_is_made_once_with_two_workers():
+    import time
+
+    speaker = GatedSpeaker()
+    pool = SpeakerPool(speaker, workers=2)
+    try:
+        late = asyncio.create_task(pool.synthesize("Dup.", time.monotonic() + 5))
+        await asyncio.sleep(0.05)  # a worker has taken it
+        soon = asyncio.create_task(pool.synthesize("Dup."))  # queued again, due now: the other worker sees it
+        await asyncio.sleep(0.05)
+        for _ in range(2):
+            speaker.gate.release()
+        a, b = await asyncio.gather(late, soon)
+        await asyncio.sleep(0.05)
+    finally:
+        pool.close()
+    assert a is b and speaker.spoken == ["Dup."]
+
+
+async def test_a_sentence_is_read_only_even_when_the_cache_keeps_nothing():
+    pool = SpeakerPool(ToneSpeaker(), cache_s=0)
+    try:
+        spoken = await pool.synthesize("Hello.")
+    finally:
+        pool.close()
+    assert not spoken.pcm.flags.writeable and not spoken.reference.flags.writeable

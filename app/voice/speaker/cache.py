@@ -42,8 +42,6 @@ class SpeechCache:
     def put(self, text: str, audio: Audio) -> None:
         if audio.samples > self.max_samples or text in self._items:
             return
-        audio.pcm.flags.writeable = False  # shared by every session that says it
-        audio.reference.flags.writeable = False
         self._items[text] = audio
         self.samples += audio.samples
         while self.samples > self.max_samples:

@@ -97,7 +97,10 @@ class Spoken:
     @classmethod
     def of(cls, pcm: np.ndarray, rate: int) -> Spoken:
         at16k = resample(np.asarray(pcm, dtype=np.float32), rate, REFERENCE_RATE)
-        return cls(pcm, rate, np.clip(np.rint(at16k), -32768, 32767).astype(np.int16))
+        reference = np.clip(np.rint(at16k), -32768, 32767).astype(np.int16)
+        pcm = np.array(pcm, dtype=np.int16)  # its own copy: every session that says it shares it
+        pcm.flags.writeable = reference.flags.writeable = False
+        return cls(pcm, rate, reference)
 
     @property
     def samples(self) -> int:
@@ -123,6 +126,8 @@ class SpeakerPool:
         self.shared = 0  # sentences another session was already having synthesized
         self._pending: dict[str, _Pending] = {}
         self._jobs: queue.PriorityQueue = queue.PriorityQueue()
+        self._claimed: set[int] = set()  # futures a worker has taken (a sentence queued twice is made once)
+        self._claim = threading.Lock()
         self._order = itertools.count()
         self._waiting = 0
         self._threads = [threading.Thread(target=self._work, args=(nice,), name=f"speaker-{i}", daemon=True)
@@ -151,7 +156,7 @@ class SpeakerPool:
         loop = asyncio.get_running_loop()
         due = time.monotonic() if due is None else due
         pending = self._pending.get(text)
-        if pending is not None and pending.done.get_loop() is loop:
+        if pending is not None and pending.done.get_loop() is loop and not pending.done.cancelled():
             self.shared += 1
             if due < pending.due:  # wanted sooner by this reply: queued again at its deadline
                 pending.due = due
@@ -171,6 +176,8 @@ class SpeakerPool:
         except asyncio.CancelledError:
             pending.waiters -= 1
             if not pending.waiters:  # nobody wants it any more (barge-in): never synthesized
+                if self._pending.get(text) is pending:  # a session asking for it next starts afresh
+                    del self._pending[text]
                 pending.done.cancel()
             raise
         except Exception as exc:  # noqa: BLE001 - one failed sentence must not end the reply
@@ -178,6 +185,8 @@ class SpeakerPool:
             return None
 
     def _finished(self, text: str, pending: _Pending) -> None:
+        with self._claim:
+            self._claimed.discard(id(pending.done))
         self._waiting -= 1
         if self._pending.get(text) is pending:
             del self._pending[text]
@@ -188,8 +197,10 @@ class SpeakerPool:
         lower_priority(nice)
         while (job := self._jobs.get())[2] is not None:
             _, _, text, loop, done = job
-            if done.done():  # cut off (barge-in) while it waited, or already made for an earlier deadline
-                continue
+            with self._claim:  # cut off (barge-in) while it waited, or taken for an earlier deadline already
+                if done.done() or id(done) in self._claimed:
+                    continue
+                self._claimed.add(id(done))
             try:
                 spoken, error = Spoken.of(self.speaker.synthesize(text), self.speaker.sample_rate), None
             except Exception as exc:  # noqa: BLE001 - handed to the waiting reply

@@ -89,9 +89,36 @@ def without_phantom_tail(transcript: Transcript) -> Transcript:
     return Transcript(" ".join(w.word for w in kept), kept)
 
 
+ECHO_MIN_WORDS = 3
+ECHO_LAST_S = 0.1  # the copy's last word may be given a sliver of the clip's end
+
+
+def without_echoed_tail(transcript: Transcript) -> Transcript:
+    """The clip's last words said again right after themselves with no audio for them ("A request hits the
+    gateway. A request hits the gateway.", "Before I start... Before I start... Before": tiny.en decoding its
+    prompt again from the silence a clip ends in): a run of at least three words at the end, each aligned to no
+    time (the last to under 0.1 s), all but one in four of them words of the words just before it. It is cut. A phrase
+    people really say twice takes its time the second time too."""
+    words = list(transcript.words)
+    n = len(words)
+    if n and words[-1].end - words[-1].start < ECHO_LAST_S:
+        n -= 1
+        while n > 0 and words[n - 1].end - words[n - 1].start < PHANTOM_S:
+            n -= 1
+    tail = len(words) - n
+    if tail < ECHO_MIN_WORDS or n == 0:
+        return transcript
+    before = {_norm(w.word) for w in words[max(0, n - tail):n]}
+    if sum(_norm(w.word) not in before for w in words[n:]) > tail // 4:  # "API" heard as "ABI" the second time
+        return transcript
+    kept = words[:n]
+    return Transcript(" ".join(w.word for w in kept), kept)
+
+
 def cleaned(transcript: Transcript) -> Transcript:
-    """What a recogniser's output keeps of what was said: no phantom tail, no repetition loop."""
-    return without_loops(without_phantom_tail(transcript))
+    """What a recogniser's output keeps of what was said: no phantom tail, no echoed tail, no repetition
+    loop."""
+    return without_loops(without_echoed_tail(without_phantom_tail(transcript)))
 
 
 class Transcriber(Protocol):
