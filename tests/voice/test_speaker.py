@@ -144,6 +144,13 @@ class GatedSpeaker(ToneSpeaker):
         return super().synthesize(text)
 
 
+async def _worker_busy(pool: SpeakerPool) -> asyncio.Task:
+    """A sentence the (single, gated) worker has taken and is held on."""
+    busy = asyncio.create_task(pool.synthesize("Busy."))
+    await asyncio.sleep(0.05)
+    return busy
+
+
 async def test_the_first_sentence_of_a_reply_goes_before_a_sentence_whose_reply_is_still_playing():
     import time
 
@@ -168,8 +175,7 @@ async def test_a_full_pool_leaves_a_sentence_unvoiced_and_a_cut_off_one_is_never
     speaker = GatedSpeaker()
     pool = SpeakerPool(speaker, workers=1, max_waiting=2)
     try:
-        busy = asyncio.create_task(pool.synthesize("Busy."))
-        await asyncio.sleep(0.05)
+        busy = await _worker_busy(pool)
         dropped = asyncio.create_task(pool.synthesize("Cut off."))
         await asyncio.sleep(0.01)
         assert await pool.synthesize("One too many.") is None  # two waiting already
@@ -264,8 +270,7 @@ async def test_a_sentence_everyone_stopped_waiting_for_is_never_synthesized_nor_
     speaker = GatedSpeaker()
     pool = SpeakerPool(speaker, workers=1)
     try:
-        busy = asyncio.create_task(pool.synthesize("Busy."))
-        await asyncio.sleep(0.05)
+        busy = await _worker_busy(pool)
         waiters = [asyncio.create_task(pool.synthesize("Cut off.")) for _ in range(2)]
         await asyncio.sleep(0.01)
         for task in waiters:
@@ -328,8 +333,7 @@ async def test_a_session_asking_for_a_sentence_another_just_gave_up_gets_it_made
     speaker = GatedSpeaker()
     pool = SpeakerPool(speaker, workers=1)
     try:
-        busy = asyncio.create_task(pool.synthesize("Busy."))
-        await asyncio.sleep(0.05)
+        busy = await _worker_busy(pool)
         cut_off = asyncio.create_task(pool.synthesize("Same line."))
         await asyncio.sleep(0.01)
         cut_off.cancel()  # its session barges in ...
