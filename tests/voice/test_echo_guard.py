@@ -10,7 +10,7 @@ import wave
 import numpy as np
 import pytest
 
-from app.voice.echo_guard import EchoGuard, resample
+from app.voice.echo_guard import EchoGuard, Played, resample
 from app.voice.endpointing import Endpointer, SpeechStart
 from app.voice.vad import SileroVad
 
@@ -112,3 +112,31 @@ def test_resample_keeps_the_pitch():
     out = resample((0.5 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32), 22_050)
     assert len(out) == RATE
     assert abs(int(np.argmax(np.abs(np.fft.rfft(out)))) - 1000) <= 1  # 1 Hz bins over 1 s
+
+
+def test_played_pieces_read_as_one_timeline():
+    rng = np.random.default_rng(3)
+    pieces = [rng.normal(0, 0.1, n).astype(np.float32) for n in (700, 1, 2500, 300)]
+    played = Played()
+    played.restart(pieces[0], 1000)
+    for piece in pieces[1:]:
+        played.append(piece)
+    whole = np.concatenate([np.zeros(1000, np.float32), *pieces, np.zeros(500, np.float32)])
+    for at, n in ((0, 200), (900, 300), (1650, 100), (1700, 1), (1000, 3501), (0, 5000), (4400, 500)):
+        assert np.array_equal(played.window(at, n), whole[at : at + n]), (at, n)
+    played.cut_after(1000 + 700 + 1 + 1000)  # mid third piece: what is not played is forgotten
+    assert played.end == 2701 and np.array_equal(played.window(2600, 200)[:101], whole[2600:2701])
+    assert not played.window(2701, 50).any()
+    played.drop_before(1701)  # whole pieces before it go; the one reaching past it stays
+    assert played.start == 1701 and len(played) == 1000
+    played.cut_after(0)
+    assert len(played) == 0 and played.end == 0
+
+
+def test_a_long_queue_of_sentences_is_not_copied_at_each_new_one():
+    guard, sentence = EchoGuard(), np.full(16_000 * 3, 1000, dtype=np.int16)
+    for _ in range(40):  # two minutes of replies the client has not played yet
+        guard.add_played(sentence)
+    guard.add_played(sentence)
+    assert len(guard.ref) == 41 * len(sentence) and guard.ref.window(0, 10).any()
+    assert len(guard.ref._pieces) == 41  # each sentence kept as it came, none copied into a longer array
