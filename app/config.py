@@ -83,8 +83,10 @@ class Settings(BaseSettings):
     tts_cache_s: float = Field(default=600.0, ge=0, description="seconds of synthesized sentences kept for the "
                                "next session that says them (the round's own text, mostly; ~4.6 MB a minute)")
     worker_nice: int = Field(default=10, ge=0, le=19, description="how much lower the CPU priority of the "
-                             "speech synthesis and turn model threads is than the event loop's and "
-                             "transcription's (0: the same)")
+                             "speech synthesis and turn model threads is than the event loop's (0: the same)")
+    compute_nice: int = Field(default=2, ge=0, le=19, description="how much lower the CPU priority of "
+                              "transcription and the other worker threads (the interviewer's hearing, the "
+                              "database) is than the event loop's (0: the same)")
     turn_complete_at: float = Field(default=0.9, description="turn model P(complete) that ends a turn at "
                                     "the first short pause (with words that do not dangle)")
 

@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -20,12 +21,14 @@ from app.config import Settings, get_settings
 from app.db import init_db, make_engine
 from app.hearing import hearing
 from app.interviewer import build_brain
+from app.runner import exercises
 from app.scoring import jobs as scoring_jobs
 from app.security.hosts import HostPolicy
 from app.security.logs import quiet_access_log, redact_handlers
 from app.security.middleware import GuardMiddleware
 from app.security.ratelimit import WindowCounter
 from app.sweeper import start_sweeper, stop_sweeper, sweep_once
+from app.voice.priority import favour_event_loop, niced_executor
 from app.voice.runtime import start_voice, stop_voice
 
 log = logging.getLogger("viva")
@@ -38,7 +41,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         redact_handlers()  # the server has set up logging by now
         app.state.settings = settings
+        favour_event_loop()
+        # asyncio.to_thread (the interviewer's hearing, the database) and the model loads run below the event
+        # loop's priority; so do the threads those models start (CTranslate2's, onnxruntime's)
+        asyncio.get_running_loop().set_default_executor(niced_executor(settings.compute_nice, "viva-work"))
         app.state.catalog = load_catalog(settings.rubrics_dir, settings.prompts_dir)
+        exercises.load_all(Path(settings.prompts_dir))  # parsed on first use, it held the loop ~60 ms
         app.state.engine = make_engine(settings.resolved_database_url)
         app.state.schema_revision = init_db(app.state.engine)  # refuses a database behind or ahead
         if settings.hearing_preload:  # the embedder and every round's catalog embeddings, before serving

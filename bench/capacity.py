@@ -14,7 +14,7 @@ in turn (system design only by default); `transcript_past_hold_ms` is end of spe
 silence the turn was held for; `voice_sentences` counts what the server voice synthesized, took from its cache
 or shared with another session.
 Per N: the lags, server CPU (share of one core; 200 % = both cores), peak resident memory, the event loop's longest
-stall (server-side monitor) and ping -> pong.
+stall and its stalls over 50 ms during the run (server-side monitor, read every 10 s) and ping -> pong.
 """
 
 from __future__ import annotations
@@ -59,12 +59,16 @@ async def _run_all(server: VivaServer, plan, rounds: tuple[str, ...]) -> list:
 def run_one(server: VivaServer, speech_dir: Path, n: int, answers: int = 3, seed: int = 13,
             shape: str = "answers", rounds: tuple[str, ...] = ("system_design",), stagger_s: float = 3.0) -> dict:
     plan = _sessions(speech_dir, n, answers, seed, shape, stagger_s)
-    rss = [server.rss_mib()]
+    rss, stalls = [server.rss_mib()], [_loop(server)]
     done = threading.Event()
 
     def sample() -> None:
+        k = 0
         while not done.wait(0.5):
             rss.append(server.rss_mib())
+            k += 1
+            if k % 20 == 0:  # the monitor reports the last 60 s: every 10 s, for the run's longest stall
+                stalls.append(_loop(server))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -76,6 +80,7 @@ def run_one(server: VivaServer, speech_dir: Path, n: int, answers: int = 3, seed
     sampler.join()
     health = httpx.get(f"{server.url}/api/health", timeout=10).json()
     loop, voice = health.get("event_loop") or {}, _voice(server, health)
+    stalls.append(loop)
     lags = [lag for r in results for a in r.answers for lag in a.final_lag_ms]
     e2e = [a.speech_to_event_ms for r in results for a in r.answers if a.speech_to_event_ms is not None]
     late = [a.past_hold_ms for r in results for a in r.answers if a.past_hold_ms is not None]
@@ -87,9 +92,21 @@ def run_one(server: VivaServer, speech_dir: Path, n: int, answers: int = 3, seed
             "speech_end_to_transcript_ms": summary(e2e),
             "transcript_past_hold_ms": summary(late), "ping_pong_ms": summary(pongs), "cpu_pct": round(cpu),
             "speech_end_to_first_audio_ms": summary(firsts),
-            "rss_peak_mib": round(max(rss)), "loop_max_stall_ms": loop.get("max_stall_ms"),
-            "loop_stalls_over_50ms": loop.get("stalls_over_50ms"), "missing_transcripts": missing, "busy": busy,
+            "rss_peak_mib": round(max(rss)), "loop_max_stall_ms": max(s.get("max_stall_ms", 0) for s in stalls[1:]),
+            "loop_stalls_over_50ms": _stalls_during(stalls[0], loop), "missing_transcripts": missing, "busy": busy,
             "rounds": len(rounds), "voice_sentences": {k: voice[k] - voice0[k] for k in voice}}
+
+
+def _stalls_during(before: dict, after: dict) -> int | None:
+    """Stalls over 50 ms during the run (a server older than the count: those of its last 60 s)."""
+    if "total_over_50ms" not in after:
+        return after.get("stalls_over_50ms")
+    return after["total_over_50ms"] - before.get("total_over_50ms", 0)
+
+
+def _loop(server: VivaServer) -> dict:
+    """The event loop monitor's report (stalls over 50 ms since start, the longest in the last 60 s)."""
+    return httpx.get(f"{server.url}/api/health", timeout=10).json().get("event_loop") or {}
 
 
 def _voice(server: VivaServer, health: dict | None = None) -> dict:

@@ -27,6 +27,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from app.voice.priority import lower_priority
 from app.voice.stt import Transcriber, Transcript
 
 log = logging.getLogger("viva.stt")
@@ -63,11 +64,12 @@ class Job:
 
 
 class TranscriptionPool:
-    def __init__(self, transcriber: Transcriber, workers: int = 1, max_queued: int = 32) -> None:
+    def __init__(self, transcriber: Transcriber, workers: int = 1, max_queued: int = 32, nice: int = 0) -> None:
         self.transcriber = transcriber
         self.workers = max(1, workers)
         self.max_queued = max(1, max_queued)
-        self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="viva-stt")
+        self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="viva-stt", initializer=lower_priority,
+                                            initargs=(nice,))
         self._heap: list[tuple[int, int, Job]] = []
         self._seq = itertools.count()
         self._queued = 0

@@ -174,3 +174,19 @@ async def test_two_chunks_of_one_turn_are_never_batched_together():
     await asyncio.gather(first.future, second.future, other.future)
     assert fake.batches == [["a", "other"]] and fake.calls[-1] == (1.0, "b")
     await pool.close()
+
+
+async def test_transcription_runs_below_the_event_loops_cpu_priority():
+    from app.voice.priority import thread_nice
+
+    seen: list[int] = []
+
+    class NiceFake(FakeTranscriber):
+        def transcribe(self, audio, prompt=None):
+            seen.append(thread_nice())
+            return super().transcribe(audio, prompt)
+
+    pool = TranscriptionPool(NiceFake(), workers=1, nice=2)
+    await pool.try_submit(silence(100), None, Priority.FINAL).future
+    await pool.close()
+    assert seen == [min(19, thread_nice() + 2)]  # the loop's thread keeps its own
