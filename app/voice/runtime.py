@@ -31,7 +31,8 @@ async def start_voice(app: FastAPI, settings: Settings) -> None:
     transcriber = build_transcriber(settings)
     app.state.transcriber = transcriber
     app.state.stt_name = transcriber.name
-    app.state.stt_pool = TranscriptionPool(transcriber, settings.stt_workers, settings.stt_max_queue)
+    app.state.stt_pool = TranscriptionPool(transcriber, settings.stt_workers, settings.stt_max_queue,
+                                           nice=settings.compute_nice)
     if settings.stt_preload:  # before serving: loading holds the GIL in bursts (~75 ms stalls measured)
         try:
             await asyncio.get_running_loop().run_in_executor(None, _preload, transcriber)
