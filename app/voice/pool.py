@@ -22,12 +22,11 @@ import itertools
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from enum import IntEnum
 
 import numpy as np
 
-from app.voice.priority import lower_priority
+from app.voice.priority import niced_executor
 from app.voice.stt import Transcriber, Transcript
 
 log = logging.getLogger("viva.stt")
@@ -68,8 +67,7 @@ class TranscriptionPool:
         self.transcriber = transcriber
         self.workers = max(1, workers)
         self.max_queued = max(1, max_queued)
-        self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="viva-stt", initializer=lower_priority,
-                                            initargs=(nice,))
+        self._executor = niced_executor(nice, "viva-stt", self.workers)
         self._heap: list[tuple[int, int, Job]] = []
         self._seq = itertools.count()
         self._queued = 0

@@ -45,9 +45,9 @@ def favour_event_loop() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
-def niced_executor(nice: int, name: str) -> ThreadPoolExecutor:
+def niced_executor(nice: int, name: str, workers: int | None = None) -> ThreadPoolExecutor:
     """A thread pool whose threads run `nice` below the thread that starts them."""
-    return ThreadPoolExecutor(thread_name_prefix=name, initializer=lower_priority, initargs=(nice,))
+    return ThreadPoolExecutor(workers, thread_name_prefix=name, initializer=lower_priority, initargs=(nice,))
 
 
 def thread_nice() -> int:

@@ -18,7 +18,6 @@ when that worker is behind, a pause is simply not scored (the turn ends on silen
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import hashlib
 import importlib.util
 import logging
@@ -29,7 +28,7 @@ from typing import Protocol
 
 import numpy as np
 
-from app.voice.priority import lower_priority
+from app.voice.priority import niced_executor
 
 log = logging.getLogger("viva.voice")
 
@@ -147,8 +146,7 @@ class TurnScorer:
         self.model = model
         self.name = getattr(model, "name", type(model).__name__)
         self.max_waiting = max_waiting
-        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="smart-turn",
-                                                               initializer=lower_priority, initargs=(nice,))
+        self._executor = niced_executor(nice, "smart-turn", 1)
         self._waiting = 0
         self.skipped = 0
 
