@@ -88,7 +88,7 @@ class Settings(BaseSettings):
                               "transcription and the other worker threads (the interviewer's hearing, the "
                               "database) is than the event loop's (0: the same)")
     turn_complete_at: float = Field(default=0.9, description="turn model P(complete) that ends a turn at "
-                                    "the first short pause (with words that do not dangle)")
+                                    "the first short pause (with words that end a sentence)")
 
     # --- durability ---------------------------------------------------------------------------
     stream_lease_s: float = Field(default=30.0, description="a live stream heartbeats 6x per lease; a stream "

@@ -15,8 +15,8 @@ Vocabulary of the events:
   held up to `word_wait_ms` past the base silence, so the decision is made with the words in hand
   and the final transcript is (almost always) ready the moment the turn ends;
 - a turn model's P(complete) for the pause's audio (`set_turn_score`, app/voice/smart_turn.py) only
-  shortens that wait: at or above `complete_at`, with words that do not dangle (`may_end`), the turn ends
-  at once;
+  shortens that wait: at or above `complete_at`, with words that end a sentence and do not dangle
+  (`finished`), the turn ends at once;
 - or the turn ends immediately on `force_end()`, or by splitting at `max_turn_s` (never dropping audio).
 """
 
@@ -41,7 +41,6 @@ CONTINUATIONS = frozenset(
 )
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'.]*)\W*$")
 _WORDS = re.compile(r"[a-z0-9']+")
-_FRAGMENT = re.compile(r",((?:\s+[A-Za-z]{1,2}-)+)$")  # a cut-off word or a sound after a comma: "..., F-"
 # A list item has just been announced: "two options here, first ...", "so the first thing is ...", "second ...".
 _LIST_MARK = re.compile(r"\b(first(ly)?|second(ly)?|third(ly)?|next|number (one|two|three)|step (one|two|three)|"
                         r"(two|three|four|a few|several|couple of) (things|options|ways|parts|steps|reasons|"
@@ -87,43 +86,6 @@ def finished(text: str) -> bool:
     agree with before it may end a turn early."""
     stripped = text.strip()
     return stripped.endswith((".", "?", "!")) and not dangling(stripped)
-
-
-def may_end(text: str) -> bool:
-    """The words let a turn model that hears a finished turn end it: they end a sentence, or a main clause of
-    at least three words (in a sentence of four or more) ends on a comma or a trailing "..." (a cut-off
-    fragment after the comma, such as "F-", dropped) after a word that does not dangle. Whisper often ends a clip
-    cut at a real end that way ("... a quorum of two out of three replicas,", "That's my design for the rate
-    limiter, F-", "... the read-and-write rate..."): read alone, that mark holds the turn 2 s; the model hears
-    whether the voice went on or came to rest. Not: an opening clause ("If the cache misses,", "For the storage
-    layer,"), a filler ("Well, it depends...", "Let me think..."), a list in progress (two commas)."""
-    stripped = _FRAGMENT.sub(_drop_fragment, text.strip()).rstrip()
-    if finished(stripped):
-        return True
-    if not stripped.endswith((",", "...", "…")):
-        return False
-    clause = stripped.rstrip(",.… ")
-    if not clause or dangling(clause):
-        return False
-    sentence = re.split(r"[.!?]\s+", clause)[-1]
-    part = _WORDS.findall(sentence.split(",")[-1].lower())
-    if len(_WORDS.findall(sentence.lower())) < 4 or len(part) < 3 or sentence.count(",") >= 2:
-        return False
-    return part[0] not in OPENERS and not " ".join(part).startswith(FILLERS)
-
-
-# A clause that opens with one of these waits for its main clause ("If the cache misses, ...").
-OPENERS = frozenset("""if when whenever because since assuming given to for in on as while unless once after
-    before although though whereas until with without by at from""".split())
-FILLERS = ("okay", "ok", "right", "yeah", "honestly", "i mean", "you know", "um", "uh", "however", "otherwise",
-           "instead", "finally", "in addition", "say", "like i said", "let me", "i guess", "not sure", "well",
-           "hmm", "so yeah")
-
-
-def _drop_fragment(match: re.Match) -> str:
-    """", F-" at the end becomes ","; a fragment that is itself a word going on ("so-", "uh-", "I-") stays."""
-    kept = [f for f in match.group(1).split() if f.rstrip("-").lower() in CONTINUATIONS | {"i", "we"}]
-    return "," + "".join(" " + f for f in kept)
 
 
 def hold_ms(text: str | None, base_ms: int, patient: bool = False) -> int:
@@ -249,7 +211,7 @@ class Endpointer:
         self._chunk_index = 0
         self._spec: tuple[int, int] | None = None  # (index, end sample) of the speculative chunk
         self._hint: str | None = None
-        self._judged: tuple[tuple[str, bool] | None, int, bool] = (None, 0, False)  # (words, patient), hold, may end
+        self._judged: tuple[tuple[str, bool] | None, int, bool] = (None, 0, False)  # (words, patient), hold, finished
         self._score: float | None = None  # the turn model's P(complete) at the pause, once known
         self._probs: deque[tuple[int, float]] = deque(maxlen=64)  # (window end, prob), ~2 s
         self.patient = False  # an open question is in play: wait longer after short "complete" answers
@@ -354,7 +316,7 @@ class Endpointer:
             return self.cfg.turn_silence_ms + self.cfg.word_wait_ms
         key = (self._hint, self.patient)
         if self._judged[0] != key:  # read the words once, not at every 32 ms window of the pause
-            self._judged = (key, hold_ms(self._hint, self.cfg.turn_silence_ms, self.patient), may_end(self._hint))
+            self._judged = (key, hold_ms(self._hint, self.cfg.turn_silence_ms, self.patient), finished(self._hint))
         _, hold, ends = self._judged
         if self._score is not None and self._score >= self.cfg.complete_at and ends:
             return min(hold, max(self.cfg.complete_hold_ms, self.cfg.pause_ms))  # sounds finished, words agree

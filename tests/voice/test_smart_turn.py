@@ -156,17 +156,14 @@ def test_a_score_never_overrides_dangling_words_or_lengthens_the_wait():
                                                                                        "Redis."))
 
 
-def test_a_confident_score_ends_a_turn_whose_words_end_on_a_comma_after_a_finished_clause():
-    # Whisper often writes a comma at a real end ("... out of three replicas,"); alone it holds the turn 2 s
-    assert _wait(_paused(0.95, "A quorum of two out of three replicas,")) < 300
-    assert _wait(_paused(None, "A quorum of two out of three replicas,")) >= 2000
-    assert _wait(_paused(0.5, "A quorum of two out of three replicas,")) >= 2000  # the voice went on: held
-    assert _wait(_paused(0.99, "We would write to the leader and,")) >= 2000  # a comma after a dangling word
-    assert _wait(_paused(0.99, "Because,")) >= 2000
-    assert _wait(_paused(0.95, "That's my design for the rate limiter, F-")) < 300  # a fragment at the clip's end
-    assert _wait(_paused(0.95, "So we agree on the read and write rate...")) < 300
-    assert _wait(_paused(0.99, "So we agree on the...")) >= 2000
-    assert _wait(_paused(0.99, "Two options here:")) >= 2000
+def test_a_confident_score_does_not_end_a_turn_whose_words_end_on_a_comma():
+    # Whisper writes a comma at some real ends ("... out of three replicas,"), but far more often where a
+    # sentence was cut by a thinking pause, and the model hears many such cuts as finished (on held-out
+    # sentences, ending on a comma too let it cut into 23 of 160 paused answers instead of 17): held as the
+    # words alone hold it
+    for text in ("A quorum of two out of three replicas,", "That's my design for the rate limiter, F-",
+                 "So we agree on the read and write rate...", "The client retries with backoff,"):
+        assert _wait(_paused(0.99, text)) == _wait(_paused(None, text)) >= 2000
 
 
 def test_a_score_alone_does_not_end_a_turn_before_the_words_are_known():
@@ -235,19 +232,8 @@ def test_a_session_scores_each_pause_and_answers_sooner_only_when_confident(sett
     "Well, it depends...", "If the cache misses,", "Because Redis is single-threaded,", "Assuming ten million users,",
     "For the storage layer,", "On the write path,", "The main components are the gateway, the limiter, the cluster,",
     "The question is, do we,", "Redis, so-", "Use a CDN, uh-", "I use Redis. I-", "That's it. So-",
+    "A quorum of two out of three replicas,", "The client retries with backup,", "The index is on the user,",
 ])
-def test_words_that_go_on_are_never_ended_by_a_confident_score(text):
-    from app.voice.endpointing import may_end
-
-    assert not may_end(text)
+def test_words_that_do_not_end_a_sentence_are_never_ended_by_a_confident_score(text):
+    assert not finished(text)
     assert _wait(_paused(0.99, text)) >= 700
-
-
-@pytest.mark.parametrize("text", [
-    "A quorum of two out of three replicas,", "That's my design for the rate limiter, F-",
-    "For consistency, I would use a quorum of two out of three replicas,", "So we agree on the read and write rate...",
-])
-def test_a_finished_clause_with_whispers_end_mark_may_be_ended_by_a_confident_score(text):
-    from app.voice.endpointing import may_end
-
-    assert may_end(text)
