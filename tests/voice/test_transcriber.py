@@ -45,6 +45,16 @@ def test_build_prompt_keeps_the_end_of_earlier_words_within_budget():
     assert prompt.startswith(glossary) and prompt.endswith("word499") and len(prompt) <= PROMPT_BUDGET_CHARS
 
 
+@pytest.mark.parametrize(("previous", "tail"), [
+    ("For consistency, I would use a... ... ...", "For consistency, I would use a"),
+    ("I would cache the user profiles, because ...", "I would cache the user profiles, because"),
+    ("There are two options here. First…", "There are two options here. First"),
+    ("We use Redis.", "We use Redis."), ("the reads go to the replica,", "the reads go to the replica,"),
+])
+def test_the_prompt_leaves_out_a_trailing_ellipsis_of_the_earlier_words(previous, tail):
+    assert build_prompt("Redis, Kafka.", previous) == f"Redis, Kafka. {tail}"
+
+
 def test_settings_choose_the_transcriber(tmp_path):
     remote = build_transcriber(Settings(_env_file=None, stt_base_url="http://stt.local/v1"))
     assert isinstance(remote, RemoteTranscriber) and remote.name == "remote:whisper-1"
