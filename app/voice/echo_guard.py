@@ -5,9 +5,13 @@ places it on the microphone's sample timeline at the moment it leaves). What com
 candidate's speakers and microphone (what the browser's echo cancellation leaves) arrives later by an
 unknown delay (network both ways, output and input buffering: ~50-600 ms) and attenuated. While a reference
 is in play, the guard finds that delay and gain by cross-correlating the last second of microphone audio
-with the reference (every `REESTIMATE_MS`), subtracts the scaled, delayed reference, and mutes what is
-left when it is no louder than a fraction of the expected echo. The endpointer (VAD, transcription) sees the
-residual: the interviewer's voice does not start a turn; a candidate talking over it still does.
+with the reference (every `REESTIMATE_MS`; a delay counts once found again CONFIRM later: the candidate's own
+voice resembles the reference at some lag now and then), subtracts the scaled, delayed reference, and mutes
+what is left when it is no louder than a fraction of the expected echo. Until a path is known, what is no
+louder than the loudest echo expected is muted, unless the session's replies so far found no echo at all
+(headphones, the browser's echo cancellation): a candidate talking over the voice then passes untouched.
+The endpointer (VAD, transcription) sees the residual: the interviewer's voice does not start a turn; a
+candidate talking over it still does.
 
 Pure and synchronous, like the endpointer: samples in, samples out.
 """
@@ -29,6 +33,14 @@ TRACK_LAGS = RATE * 10 // 1000
 SEARCH_TRIES = 5  # fast searches a reply gets; then (no echo found: headphones, or none came back) every TRACK_MS
 DECIMATE = 4  # the search runs at 4 kHz, then is refined at 16 kHz around what it found
 MIN_CORRELATION = 0.3  # below: no echo found (the piece was not played, or the candidate is far louder)
+AGREE = RATE * 3 // 1000  # a path is adopted once searches in a row find the same delay within this, CONFIRM
+CONFIRM = RATE * 400 // 1000  # apart (windows that barely overlap): a real echo comes back at a steady delay all
+# reply long; two unrelated voices (the candidate's, the reference) peak above MIN_CORRELATION by chance now and
+# then (16-23 of 60 headphone streams, LibriVox or espeak-ng over Piper), for a syllable or a word, not longer
+MAX_GAIN = 1.0  # an echo louder than the voice played at full scale is not one (chance, over a near-silent stretch)
+ECHO_GAIN = 0.7  # no path known yet: the loudest echo expected (after speakers, room and the browser's AEC)
+LOST_AFTER = 3  # a known path not found again this many checks in a row: searched for over all lags again
+# (kept meanwhile: the candidate talking over it hides it too); a new delay, once confirmed, replaces it
 RESIDUAL_FLOOR = 0.5  # residual at most this fraction of the expected echo (rms) is leftover echo: muted
 TAIL = RATE * 150 // 1000  # reverberation allowed for after the direct echo
 BLOCK = 320  # 20 ms: the envelope's resolution
@@ -124,6 +136,9 @@ class EchoGuard:
         self.gain = 0.0
         self.guarded = 0  # frames cleaned (for logs and benches)
         self._misses = 0  # searches of this reply that found no echo
+        self._pending: tuple[int, int] | None = None  # (delay, stream sample) the searches in a row found first
+        self._lost = 0  # checks in a row the known path was not found
+        self._quiet = False  # the replies so far found no echo at all: this one is not muted while searched
 
     @property
     def active(self) -> bool:
@@ -138,9 +153,16 @@ class EchoGuard:
         is queued."""
         piece = np.asarray(reference, dtype=np.float32) / 32768.0
         if not self.active or self.ref.end < self.pos:  # nothing queued before it: it starts now
+            if self.gain > 0:
+                self._quiet = False
+            elif self._misses >= SEARCH_TRIES:
+                self._quiet = True  # (a reply stopped before it was searched through leaves this as it was)
             self.ref.restart(piece, self.pos)
-            self._misses = 0
-            self._since = REESTIMATE_MS * RATE // 1000  # the echo path of the last reply is kept as a start
+            # the session's replies so far found no echo at all (headphones, the browser's AEC): this one is not
+            # muted while it is searched for (a path found takes over); the echo path of the last reply is kept
+            # as a start
+            self._misses, self._pending, self._lost = 0, None, 0
+            self._since = REESTIMATE_MS * RATE // 1000
         else:
             self.ref.append(piece)
         self.ref.drop_before(self.pos - int((WINDOW_S + MAX_DELAY_S) * RATE))  # never needed again
@@ -158,17 +180,19 @@ class EchoGuard:
         if not self.active:
             return samples
         self._since += n
-        searching = self.gain <= 0 and self._misses < SEARCH_TRIES
+        searching = self.gain <= 0 and (self._misses < SEARCH_TRIES or self._pending is not None)
         if self._since >= (REESTIMATE_MS if searching else TRACK_MS) * RATE // 1000:
             self._since = 0
             self._estimate()
         self.guarded += 1
-        if self.gain <= 0 and self._misses >= SEARCH_TRIES:
+        if self.gain <= 0 and (self._misses >= SEARCH_TRIES or self._quiet):
             return samples  # no echo came back for a second of playing (headphones, or the browser's own echo
-            # cancellation took it all): what the microphone hears is the candidate
+            # cancellation took it all), or the last reply found none: what the microphone hears is the candidate
         if self.gain <= 0:  # no echo path known yet (the session's first reply): only louder than the
-            expected = _peak_rms(self._reference(start - int(MAX_DELAY_S * RATE), n + int(MAX_DELAY_S * RATE)))
-            return np.zeros_like(samples) if _rms(samples) <= expected else samples  # voice itself counts
+            # loudest echo expected of the reference (the voice itself counts)
+            expected = ECHO_GAIN * _peak_rms(
+                self._reference(start - int(MAX_DELAY_S * RATE), n + int(MAX_DELAY_S * RATE)))
+            return np.zeros_like(samples) if _rms(samples) <= expected else samples
         echo = self.gain * self._reference(start - self.delay, n)
         residual = (samples - echo).astype(np.float32)
         # the room adds reverberation the one-tap estimate leaves behind: allow for the recent reference
@@ -191,8 +215,10 @@ class EchoGuard:
         ref = self._reference(self.pos - w - lags, w + lags)  # ref[k + lag] aligns with mic[k] at delay lags-lag
         if not np.any(ref) or not np.any(mic):
             return
-        if self.gain > 0:  # tracking a known path: only lags near it
+        if self.gain > 0 and self._lost < LOST_AFTER:  # tracking a known path: only lags near it
             centre = lags - self.delay
+        elif self._pending is not None:  # confirming the delay found: only lags near it
+            centre = lags - self._pending[0]
         else:  # searching: all lags at 4 kHz (block means: a crude low-pass, enough to find the peak)
             d_ref = ref[: len(ref) // DECIMATE * DECIMATE].reshape(-1, DECIMATE).mean(axis=1)
             d_mic = mic[: w // DECIMATE * DECIMATE].reshape(-1, DECIMATE).mean(axis=1)
@@ -214,8 +240,24 @@ class EchoGuard:
         score = np.full(lags + 1, -1.0)
         score[lo : hi + 1] = corr[lo : hi + 1] / norm[lo : hi + 1]
         best = int(np.argmax(score))
-        if score[best] < MIN_CORRELATION:
-            self._misses += 1
-            return  # not found now (the candidate is much louder, or it was not played): keep the path
-        self.delay = lags - best
-        self.gain = float(max(0.0, corr[best] / max(energy[best], 1e-12)))
+        gain = float(corr[best] / max(energy[best], 1e-12))
+        if score[best] < MIN_CORRELATION or not 0 < gain <= MAX_GAIN:
+            self._pending = None
+            if self.gain > 0:  # not found now (the candidate is much louder, or it was not played): keep the path
+                self._lost += 1
+            else:
+                self._misses += 1
+            return
+        delay = lags - best
+        known = self.gain > 0 and abs(delay - self.delay) <= TRACK_LAGS  # (the path kept, found again)
+        if not known:  # searching: a path only once the searches in a row found the same delay for CONFIRM
+            if self._pending is None or abs(delay - self._pending[0]) > AGREE:
+                self._misses += self._pending is not None  # two peaks that disagree: chance, no echo found
+                self._pending = (delay, self.pos)
+                if self.gain <= 0:  # looked for again (near it) once, CONFIRM later
+                    self._since = REESTIMATE_MS * RATE // 1000 - CONFIRM
+                return
+            if self.pos - self._pending[1] < CONFIRM:
+                return
+            self._pending = None
+        self.delay, self.gain, self._lost = delay, gain, 0

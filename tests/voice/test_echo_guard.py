@@ -140,3 +140,87 @@ def test_a_long_queue_of_sentences_is_not_copied_at_each_new_one():
     guard.add_played(sentence)
     assert len(guard.ref) == 41 * len(sentence) and guard.ref.window(0, 10).any()
     assert len(guard.ref._pieces) == 41  # each sentence kept as it came, none copied into a longer array
+
+
+def _passed(guard: EchoGuard, mic: np.ndarray, voice: np.ndarray, at: int = 0) -> tuple[float, list[int]]:
+    """Feed `mic` from stream sample `at`: the share of the candidate's voiced 20 ms frames (`voice`: their own
+    track, same timeline) the guard let through unchanged (not muted, within 6 dB), and where speech started."""
+    endpointer, voiced, kept, starts = Endpointer(SileroVad()), 0, 0, []
+    for pos in range(0, len(mic) - 319, 320):
+        frame = mic[pos : pos + 320]
+        out = guard.clean(frame)
+        if any(isinstance(e, SpeechStart) for e in endpointer.feed(out)):
+            starts.append(at + pos + 320)
+        if np.sqrt(np.mean(np.square(voice[pos : pos + 320]))) > 0.01:
+            voiced += 1
+            kept += bool(np.any(out)) and np.sqrt(np.mean(np.square(out - frame))) <= 0.5 * np.sqrt(
+                np.mean(np.square(frame)))
+    return kept / max(1, voiced), starts
+
+
+@pytest.mark.parametrize(("fixture", "at_s"), [("three_turns.wav", 1.2), ("one_turn.wav", 3.0)])
+def test_a_chance_likeness_of_the_candidates_voice_to_the_reference_is_no_echo_path(voices, fixture, at_s):
+    """Headphones: nothing comes back. The candidate's voice resembles the reference at some lag now and then (a
+    shared word, a syllable: here two espeak-ng voices, whose peaks passed MIN_CORRELATION); one such peak made an
+    echo path, and the guard then subtracted the reference from the candidate and muted what was left."""
+    from tests.voice.fakes import read_wav
+
+    interviewer, _ = voices
+    candidate = np.frombuffer(read_wav(fixture), "<i2").astype(np.float32) / 32768
+    played = resample(interviewer.astype(np.float32) / 32768, 22_050)
+    n, onset = len(played) + RATE, int(at_s * RATE)
+    mic = np.random.default_rng(7).normal(0, 0.002, n).astype(np.float32)
+    voice = np.zeros(n, dtype=np.float32)
+    piece = candidate[: n - onset]
+    voice[onset : onset + len(piece)] = piece
+    mic += voice
+    guard, paths = EchoGuard(), []
+    guard.add_reference(interviewer, 22_050)
+    original = guard._estimate
+
+    def estimate():
+        original()
+        paths.append(guard.gain)
+
+    guard._estimate = estimate
+    passed, _ = _passed(guard, mic, voice)
+    assert max(paths) == 0.0, "no echo came back: no echo path"
+    assert passed >= 0.98
+
+
+@pytest.mark.parametrize("at_s", [0.0, 0.3])
+def test_once_a_reply_found_no_echo_the_next_one_is_not_muted_while_searched(voices, at_s):
+    """Headphones: the session's first reply found no echo. The next one is searched again (the candidate may
+    have taken them off), but the candidate talking over its first second is not muted meanwhile: they were,
+    at every new reply, and lost their first words even when the room stopped the voice at once."""
+    interviewer, candidate = voices
+    first, _ = _room(interviewer, 0, -200, None)  # a reply played to its end, nothing came back
+    second, onset = _room(interviewer, 0, -200, candidate, at_s=at_s)
+    voice = np.zeros(len(second), dtype=np.float32)
+    voice[onset : onset + len(candidate)] = candidate.astype(np.float32) / 32768
+    guard = EchoGuard()
+    guard.add_reference(interviewer, 22_050)
+    for pos in range(0, len(first) - 319, 320):
+        guard.clean(first[pos : pos + 320])
+    assert not guard.active and guard.gain == 0
+    guard.add_reference(interviewer, 22_050)
+    passed, starts = _passed(guard, second, voice)
+    assert passed >= 0.98
+    assert starts and starts[0] >= onset and starts[0] - onset <= 300 * RATE // 1000
+
+
+def test_a_real_echo_is_still_found_after_a_reply_with_none(voices):
+    """The candidate unplugged the headphones: the next reply's echo is found (and kept from starting a turn)
+    although that reply is not muted while it is searched for."""
+    interviewer, _ = voices
+    first, _ = _room(interviewer, 0, -200, None)
+    guard = EchoGuard()
+    guard.add_reference(interviewer, 22_050)
+    for pos in range(0, len(first) - 319, 320):
+        guard.clean(first[pos : pos + 320])
+    mic, _ = _room(interviewer, 150, -20, None)
+    guard.add_reference(interviewer, 22_050)
+    for pos in range(0, len(mic) - 319, 320):
+        guard.clean(mic[pos : pos + 320])
+        if pos == RATE:
+            assert guard.gain > 0 and abs(guard.delay - 150 * RATE // 1000) <= 16
