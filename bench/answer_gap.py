@@ -64,7 +64,9 @@ def run(turn_model: str, prepare: str, spoken: list[Answer]) -> dict:
             "withdrawn": sum(a.withdrawn for a in result.answers),
             "speech_end_to_first_audio_ms": summary(gaps), "endings_to_first_audio_ms": summary(ends),
             "speech_end_to_transcript_ms": summary(decided), "transcript_to_first_audio_ms": summary(voiced),
-            "started_in_pause": [a.answer.text for a in paused if a.spoke_in_pause],
+            "started_in_pause": [{"said": a.answer.text, "ended_on": a.words_in_pause}  # (pause s, words)
+                                 for a in paused if a.spoke_in_pause],
+            "interrupts": result.interrupts,
             "slowest_decisions": sorted(((round(a.speech_to_event_ms), a.text) for a in heard), reverse=True)[:4],
             "errors": result.errors}
 

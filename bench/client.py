@@ -44,6 +44,7 @@ class AnswerResult:
     audio_s: float = 0.0  # seconds of server voice received for this answer's reply
     reply_done_at: float | None = None  # its interviewer_done (perf_counter)
     pauses_at: list[tuple[float, float]] = field(default_factory=list)  # thinking pauses sent (start, end)
+    arrivals: list[tuple[float, str]] = field(default_factory=list)  # every transcript received (time, words)
 
     @property
     def first_audio_ms(self) -> float | None:
@@ -62,6 +63,12 @@ class AnswerResult:
     def spoke_in_pause(self) -> bool:
         """The interviewer's voice arrived while the candidate was only pausing."""
         return any(a <= t <= b for a, b in self.pauses_at for t in self.audio_at)
+
+    @property
+    def words_in_pause(self) -> list[tuple[float, str]]:
+        """(pause length s, words) of each transcript that arrived inside a thinking pause: what the turn was
+        ended on."""
+        return [(round(b - a, 1), words) for a, b in self.pauses_at for t, words in self.arrivals if a <= t <= b]
 
     @property
     def speech_to_event_ms(self) -> float | None:
@@ -96,10 +103,15 @@ class SessionResult:
     answers: list[AnswerResult] = field(default_factory=list)
     pongs_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    interrupts: int = 0  # barge-ins: the candidate spoke while the interviewer's voice played
 
 
 async def run_session(ws_url: str, interview_id: int, answers: list[Answer], *, start_delay_s: float = 0.0,
-                      ping_every_s: float = 0.1, wait_s: float = 20.0, pace: float = 1.0) -> SessionResult:
+                      ping_every_s: float = 0.1, wait_s: float = 20.0, pace: float = 1.0,
+                      barge_in: bool = True) -> SessionResult:
+    """One candidate. `barge_in`: as the room does (frontend/js/room.js), the server's `speech_start` while the
+    interviewer's voice is still playing stops it and sends `interrupt` (the server then stops its echo guard's
+    reference); without it a candidate who talks over the reply is heard through the guard the whole time."""
     import websockets
 
     out = SessionResult()
@@ -110,31 +122,41 @@ async def run_session(ws_url: str, interview_id: int, answers: list[Answer], *, 
     try:
         async with websockets.connect(f"{ws_url}/api/interviews/{interview_id}/stream", max_size=2**22,
                                       open_timeout=60) as ws:
-            await _converse(ws, answers, out, current, pings, finished, ping_every_s, wait_s, pace)
+            await _converse(ws, answers, out, current, pings, finished, ping_every_s, wait_s, pace, barge_in)
     except (OSError, TimeoutError, websockets.ConnectionClosed) as exc:
         out.errors.append(f"connection:{type(exc).__name__}")
     return out
 
 
-async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wait_s, pace) -> None:
+async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wait_s, pace, barge_in) -> None:
+    playing_until = 0.0  # when the voice received so far has been played, back to back (perf_counter)
 
     async def reader() -> None:
+        nonlocal playing_until
         async for message in ws:
             now = time.perf_counter()
             if isinstance(message, bytes):  # the server's voice (docs/protocol.md, "Server voice")
+                _, _, _, _, rate = VOICE_HEADER.unpack_from(message)
+                seconds = (len(message) - VOICE_HEADER.size) / 2 / max(rate, 1)
+                playing_until = max(playing_until, now) + seconds
                 if current:
                     current[-1].audio_at.append(now)
-                    _, _, _, _, rate = VOICE_HEADER.unpack_from(message)
-                    current[-1].audio_s += (len(message) - VOICE_HEADER.size) / 2 / max(rate, 1)
+                    current[-1].audio_s += seconds
                 continue
             ev = json.loads(message)
             kind = ev.get("type")
-            if kind == "pong" and ev.get("t") in pings:
+            if kind == "speech_start" and barge_in and now < playing_until:
+                playing_until = now  # the room stops the voice and says so
+                out.interrupts += 1
+                await ws.send(json.dumps({"type": "interrupt"}))
+            elif kind == "pong" and ev.get("t") in pings:
                 out.pongs_ms.append((now - pings.pop(ev["t"])) * 1000)
             elif kind == "transcript" and current and not ev.get("typed"):
                 got = current[-1].transcripts  # a continued turn comes again with its seq: it replaces
                 got[:] = [(at, old) for at, old in got if old.get("seq") != ev.get("seq")] + [(now, ev)]
+                current[-1].arrivals.append((now, ev.get("text", "")))
             elif kind == "reply_withdrawn" and current:  # the answer went on: its reply is the next one
+                playing_until = now  # the room stops the withdrawn reply's voice
                 current[-1].first_delta_at = None
                 current[-1].withdrawn += 1
             elif kind == "interviewer_done" and current and current[-1].transcripts:

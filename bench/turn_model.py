@@ -8,7 +8,11 @@ answers that really end:
   sentence's falling pitch), and the answer spoken as one sentence and cut at the pause (the intonation of
   a pause inside a sentence);
 - real read speech: the LibriVox recordings of bench/real_speech.py, cut at word boundaries inside
-  sentences (the pause inserted there) and whole (they end on a sentence end).
+  sentences (the pause inserted there) and whole (they end on a sentence end);
+- held-out sentences (`--sets saf`): sentences of students' written answers in the SAF dataset
+  (../shared/datasets/saf-english/unseen_questions; Filighera et al., ACL 2022), 8-18 words, each cut at a
+  seeded random word boundary and spoken whole by Piper (a pause inside a sentence), others whole as
+  endings: nobody on the team wrote them or chose where the pause goes.
 
 Each case runs through Viva's endpointer with the real Silero VAD and the real transcriber (as in
 bench/turn_taking.py), once without and once with the turn model (VIVA_TURN_COMPLETE_AT), words and scores
@@ -134,6 +138,44 @@ def librivox_cases(transcriber) -> list[Case]:
     return out
 
 
+SAF = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "saf-english" / "unseen_questions"
+if not SAF.is_dir():
+    SAF = Path("/work/shared/datasets/saf-english/unseen_questions")
+
+
+def saf_texts(paused: int = 40, endings: int = 24, seed: int = 20261205) -> tuple[list[tuple[str, str]], list[str]]:
+    """(first, second) halves of `paused` SAF sentences cut at a random word boundary, and `endings` others."""
+    import random
+    import re
+    import xml.etree.ElementTree as ET
+
+    sentences: dict[str, str] = {}
+    for path in sorted(SAF.glob("*.xml")):
+        for response in ET.parse(path).getroot().iter("response"):
+            for sentence in re.split(r"(?<=[.!?])\s+", (response.text or "").strip()):
+                if 8 <= len(sentence.split()) <= 18 and sentence.endswith(".") and \
+                        re.fullmatch(r"[A-Za-z ,.'-]+", sentence):
+                    sentences.setdefault(sentence.lower()[:30], sentence)  # near-copies of one answer: once
+    rng = random.Random(seed)
+    picked = sorted(sentences.values())
+    rng.shuffle(picked)
+    halves = []
+    for sentence in picked[:paused]:
+        words = sentence.split()
+        i = rng.randint(3, len(words) - 3)
+        halves.append((" ".join(words[:i]).rstrip(","), " ".join(words[i:])))
+    return halves, picked[paused : paused + endings]
+
+
+def saf_cases(voice, transcriber) -> list[Case]:
+    halves, endings = saf_texts()
+    out = []
+    for k, (a, b) in enumerate(halves):
+        first, second = split_whole(voice, transcriber, a, b)
+        out.append(_paused_case(first, second, PAUSES_S[k % len(PAUSES_S)]))
+    return out + [_ending_case(voice(text)) for text in endings]
+
+
 class Replayed:
     """The transcriber, each clip's text and time measured once: both configurations see the words arrive
     at the same moment (on a shared, loaded machine the times vary run to run)."""
@@ -203,13 +245,15 @@ def main() -> int:
     wanted = args.sets.split(",")
     if "espeak" in wanted:
         sets["espeak-ng"] = synthetic_cases(lambda text: say(text, work))
-    voice = piper_voice(work / "piper") if {"piper", "piper-whole"} & set(wanted) else None
+    voice = piper_voice(work / "piper") if {"piper", "piper-whole", "saf"} & set(wanted) else None
     if voice is not None and "piper" in wanted:
         sets["piper joe-medium"] = synthetic_cases(voice)
     if voice is not None and "piper-whole" in wanted:
         sets["piper, paused inside one sentence"] = whole_cases(voice, stt)
     if "librivox" in wanted:
         sets["LibriVox (real)"] = librivox_cases(stt)
+    if voice is not None and "saf" in wanted:
+        sets["held-out sentences (SAF), Piper, paused inside"] = saf_cases(voice, stt)
     result = {name: evaluate(cases, stt, model, args.complete_at, context) for name, cases in sets.items()}
     result["settings"] = {"complete_at": args.complete_at, "pauses_s": list(PAUSES_S), "context": context}
     print(json.dumps(result, indent=1))
