@@ -12,7 +12,10 @@ answers that really end:
 - held-out sentences (`--sets saf`): sentences of students' written answers in the SAF dataset
   (../shared/datasets/saf-english/unseen_questions; Filighera et al., ACL 2022), 8-18 words, each cut at a
   seeded random word boundary and spoken whole by Piper (a pause inside a sentence), others whole as
-  endings: nobody on the team wrote them or chose where the pause goes.
+  endings: nobody on the team wrote them or chose where the pause goes;
+- independent answers (`--sets independent`, bench/paused_independent.json): 40 interview answers with a
+  thinking pause and 24 endings, written by an author who had seen neither the code nor the other sets, spoken
+  whole by Piper and cut where the author put the pause.
 
 Each case runs through Viva's endpointer with the real Silero VAD and the real transcriber (as in
 bench/turn_taking.py), once without and once with the turn model (VIVA_TURN_COMPLETE_AT), words and scores
@@ -176,6 +179,15 @@ def saf_cases(voice, transcriber) -> list[Case]:
     return out + [_ending_case(voice(text)) for text in endings]
 
 
+def independent_cases(voice, transcriber) -> list[Case]:
+    data = json.loads((Path(__file__).resolve().parent / "paused_independent.json").read_text())
+    out = []
+    for k, pair in enumerate(data["paused"]):
+        first, second = split_whole(voice, transcriber, pair["first"], pair["second"])
+        out.append(_paused_case(first, second, PAUSES_S[k % len(PAUSES_S)]))
+    return out + [_ending_case(voice(text)) for text in data["endings"]]
+
+
 class Replayed:
     """The transcriber, each clip's text and time measured once: both configurations see the words arrive
     at the same moment (on a shared, loaded machine the times vary run to run)."""
@@ -245,7 +257,7 @@ def main() -> int:
     wanted = args.sets.split(",")
     if "espeak" in wanted:
         sets["espeak-ng"] = synthetic_cases(lambda text: say(text, work))
-    voice = piper_voice(work / "piper") if {"piper", "piper-whole", "saf"} & set(wanted) else None
+    voice = piper_voice(work / "piper") if {"piper", "piper-whole", "saf", "independent"} & set(wanted) else None
     if voice is not None and "piper" in wanted:
         sets["piper joe-medium"] = synthetic_cases(voice)
     if voice is not None and "piper-whole" in wanted:
@@ -254,6 +266,8 @@ def main() -> int:
         sets["LibriVox (real)"] = librivox_cases(stt)
     if voice is not None and "saf" in wanted:
         sets["held-out sentences (SAF), Piper, paused inside"] = saf_cases(voice, stt)
+    if voice is not None and "independent" in wanted:
+        sets["independent answers, Piper, paused inside"] = independent_cases(voice, stt)
     result = {name: evaluate(cases, stt, model, args.complete_at, context) for name, cases in sets.items()}
     result["settings"] = {"complete_at": args.complete_at, "pauses_s": list(PAUSES_S), "context": context}
     print(json.dumps(result, indent=1))
