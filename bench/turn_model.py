@@ -170,8 +170,9 @@ def saf_texts(paused: int = 40, endings: int = 24, seed: int = 20261205) -> tupl
     return halves, picked[paused : paused + endings]
 
 
-def saf_cases(voice, transcriber) -> list[Case]:
-    halves, endings = saf_texts()
+def cut_cases(voice, transcriber, halves: list[tuple[str, str]], endings: list[str]) -> list[Case]:
+    """Each (first, second) spoken whole and cut where `first` ends, one pause length each in turn; the endings
+    whole."""
     out = []
     for k, (a, b) in enumerate(halves):
         first, second = split_whole(voice, transcriber, a, b)
@@ -179,13 +180,9 @@ def saf_cases(voice, transcriber) -> list[Case]:
     return out + [_ending_case(voice(text)) for text in endings]
 
 
-def independent_cases(voice, transcriber) -> list[Case]:
+def independent_texts() -> tuple[list[tuple[str, str]], list[str]]:
     data = json.loads((Path(__file__).resolve().parent / "paused_independent.json").read_text())
-    out = []
-    for k, pair in enumerate(data["paused"]):
-        first, second = split_whole(voice, transcriber, pair["first"], pair["second"])
-        out.append(_paused_case(first, second, PAUSES_S[k % len(PAUSES_S)]))
-    return out + [_ending_case(voice(text)) for text in data["endings"]]
+    return [(p["first"], p["second"]) for p in data["paused"]], data["endings"]
 
 
 class Replayed:
@@ -265,9 +262,9 @@ def main() -> int:
     if "librivox" in wanted:
         sets["LibriVox (real)"] = librivox_cases(stt)
     if voice is not None and "saf" in wanted:
-        sets["held-out sentences (SAF), Piper, paused inside"] = saf_cases(voice, stt)
+        sets["held-out sentences (SAF), Piper, paused inside"] = cut_cases(voice, stt, *saf_texts())
     if voice is not None and "independent" in wanted:
-        sets["independent answers, Piper, paused inside"] = independent_cases(voice, stt)
+        sets["independent answers, Piper, paused inside"] = cut_cases(voice, stt, *independent_texts())
     result = {name: evaluate(cases, stt, model, args.complete_at, context) for name, cases in sets.items()}
     result["settings"] = {"complete_at": args.complete_at, "pauses_s": list(PAUSES_S), "context": context}
     print(json.dumps(result, indent=1))
