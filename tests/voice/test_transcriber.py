@@ -177,3 +177,22 @@ def test_a_silent_clip_in_a_batch_comes_back_empty_and_the_others_keep_their_wor
     assert "database" in got[0].text.lower() and got[0].words
     assert got[1].text == stt.transcribe(quiet, "Redis, Kafka.").text
     assert got[2].words and got[2].words[-1].end <= len(audio) / 16_000 + 0.5
+
+
+@pytest.mark.slow
+def test_the_recogniser_hears_where_a_sentence_is_cut_off():
+    from app.voice.endpointing import EndSense
+
+    """The bundled model's P(sentence end) (app/voice/stt/sentence_end.py), read from the decoding itself:
+    higher at the end of the fixture's sentence than where it is cut mid-clause, in single and batched
+    calls; unknown for a silent clip."""
+
+    pcm = read_wav("one_turn.wav")
+    audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768
+    stt = WhisperTranscriber(resolve_stt_model(None), threads=1, batch_size=4)
+    whole, cut = stt.transcribe(audio), stt.transcribe(audio[: len(audio) // 2])
+    assert 0 <= cut.end_p < whole.end_p <= 1, (cut, whole)
+    assert cut.end_p < EndSense().unfinished_below  # the endpointer waits past this pause
+    batched = stt.transcribe_batch([audio, audio[: len(audio) // 2], np.zeros(16_000 * 3, np.float32)],
+                                   ["Redis."] * 3)
+    assert batched[1].end_p < batched[0].end_p and batched[2].end_p is None

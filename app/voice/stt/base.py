@@ -31,6 +31,9 @@ class WordTiming:
 class Transcript:
     text: str
     words: list[WordTiming] = field(default_factory=list)
+    # The recogniser's P(the sentence ends where the audio does) (app/voice/stt/sentence_end.py); None: not
+    # known (another provider, or the words were cut after decoding).
+    end_p: float | None = None
 
 
 LOOP_MIN_WORDS, LOOP_MAX_WORDS, LOOP_REPEATS = 2, 40, 3

@@ -13,6 +13,8 @@ import numpy as np
 from app.voice.frames import SAMPLE_RATE
 from app.voice.stt.base import Transcript, TranscriptionError, WordTiming, cleaned
 from app.voice.stt.model_path import bundled_model_path
+from app.voice.stt.sentence_end import EndProbing
+from app.voice.stt.whisper_batch import tokenizer
 
 log = logging.getLogger("viva.stt")
 
@@ -73,6 +75,7 @@ def _load_whisper(model: str, device: str, compute_type: str, threads: int, work
     started = time.perf_counter()
     loaded = OneWindowWhisper(model, device=device, compute_type=compute_type, cpu_threads=threads,
                               num_workers=workers)
+    loaded.model = EndProbing(loaded.model, tokenizer(loaded), lambda p: setattr(_window, "end_p", p))
     loaded.transcribe(np.zeros(SAMPLE_RATE // 2, dtype=np.float32), language="en", beam_size=1)  # warm up
     log.info("whisper model %s loaded in %.2f s", Path(model).name, time.perf_counter() - started)
     return loaded
@@ -107,7 +110,7 @@ class WhisperTranscriber:
         self.load()
         model = _load_whisper(*self._args)
         single = len(audio) <= ONE_WINDOW_MAX_S * SAMPLE_RATE
-        _window.single, _window.count = single, 0
+        _window.single, _window.count, _window.end_p = single, 0, None
         _window.frames = None if self.pad_s is None else window_frames(len(audio), self.pad_s)
         segments = []
         try:
@@ -127,7 +130,8 @@ class WhisperTranscriber:
             _window.single = False
         words = [WordTiming(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                  for s in segments for w in (s.words or []) if w.word.strip()]
-        return cleaned(Transcript(" ".join(s.text.strip() for s in segments if s.text.strip()), words))
+        text = " ".join(s.text.strip() for s in segments if s.text.strip())
+        return cleaned(Transcript(text, words, _window.end_p if text else None))
 
 
     def batchable(self, audio: np.ndarray) -> bool:
@@ -146,10 +150,10 @@ class WhisperTranscriber:
         except Exception as exc:  # noqa: BLE001 - any model failure becomes a reported error
             return [TranscriptionError(f"{type(exc).__name__}: {exc}")] * len(audios)
         out: list[Transcript | Exception] = []
-        for text, words in decoded:
+        for text, words, end_p in decoded:
             timed = [WordTiming(w["word"].strip(), float(w["start"]), float(w["end"]), float(w["probability"]))
                      for w in words if w["word"].strip()]
-            out.append(cleaned(Transcript(text, timed)))
+            out.append(cleaned(Transcript(text, timed, end_p)))
         return out
 
 

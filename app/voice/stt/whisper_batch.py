@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from app.voice.stt.sentence_end import row_end_probabilities
+
 NO_SPEECH_MIN = 0.6  # faster-whisper's no_speech_threshold
 LOGPROB_MIN = -1.0  # ... log_prob_threshold
 PREPEND = "\"'“¿([{-"  # ... prepend_punctuations
@@ -28,7 +30,7 @@ APPEND = "\"'.。,，!！?？:：”)]}、"  # ... append_punctuations
 MAX_INITIAL_TIMESTAMP_INDEX = 50  # ... max_initial_timestamp (1 s) / time precision (0.02 s)
 
 
-def _tokenizer(model: Any) -> Any:
+def tokenizer(model: Any) -> Any:
     cached = getattr(model, "_viva_tokenizer", None)
     if cached is None:
         from faster_whisper.tokenizer import Tokenizer
@@ -55,12 +57,13 @@ def _prompts(tokenizer: Any, prompts: list[str | None], keep_max: int) -> list[l
 
 
 def decode_batch(model: Any, clips: list[np.ndarray], prompts: list[str | None], windows: list[int],
-                 caps: list[int], beam_size: int = 1) -> list[tuple[str, list[dict]]]:
-    """(text, words) per clip. `model`: a faster-whisper WhisperModel; `windows`: each clip's encoder
-    frames (clip plus its silence); `caps`: each clip's most tokens."""
+                 caps: list[int], beam_size: int = 1) -> list[tuple[str, list[dict], float | None]]:
+    """(text, words, P(sentence end): app/voice/stt/sentence_end.py) per clip. `model`: a faster-whisper
+    WhisperModel; `windows`: each clip's encoder frames (clip plus its silence); `caps`: each clip's most
+    tokens."""
     prompted = [bool(p and p.strip()) for p in prompts]
     if any(prompted) and not all(prompted):  # clips with a prompt and clips without: two batches
-        out: list[tuple[str, list[dict]]] = [("", [])] * len(clips)
+        out: list[tuple[str, list[dict], float | None]] = [("", [], None)] * len(clips)
         for want in (True, False):
             part = [i for i, has in enumerate(prompted) if has == want]
             got = decode_batch(model, [clips[i] for i in part], [prompts[i] for i in part],
@@ -68,7 +71,7 @@ def decode_batch(model: Any, clips: list[np.ndarray], prompts: list[str | None],
             for i, result in zip(part, got, strict=True):
                 out[i] = result
         return out
-    tokenizer = _tokenizer(model)
+    tok = tokenizer(model)
     feats = [model.feature_extractor(clip) for clip in clips]
     content = [f.shape[-1] - 1 for f in feats]  # faster-whisper drops the last frame
     width = max(max(windows), max(content))
@@ -76,13 +79,13 @@ def decode_batch(model: Any, clips: list[np.ndarray], prompts: list[str | None],
     for row, (f, n) in enumerate(zip(feats, content, strict=True)):
         batch[row, :, :n] = f[:, :n]
     encoded = model.encode(batch)
-    rows = _prompts(tokenizer, prompts, model.max_length // 2 - 1)
+    rows = _prompts(tok, prompts, model.max_length // 2 - 1)
     results = model.model.generate(
         encoded, rows, beam_size=beam_size, length_penalty=1, repetition_penalty=1, no_repeat_ngram_size=0,
         max_length=min(model.max_length, len(rows[0]) + max(caps)), return_scores=True, return_no_speech_prob=True,
-        suppress_blank=True, suppress_tokens=tokenizer.suppress,
+        suppress_blank=True, suppress_tokens=tok.suppress, return_logits_vocab=True,
         max_initial_timestamp_index=MAX_INITIAL_TIMESTAMP_INDEX)
-    out = []
+    texts, kept = [], []
     segments: list[list[dict]] = []
     for result, n, cap in zip(results, content, caps, strict=True):
         tokens = result.sequences_ids[0]
@@ -90,18 +93,19 @@ def decode_batch(model: Any, clips: list[np.ndarray], prompts: list[str | None],
         if result.no_speech_prob > NO_SPEECH_MIN and avg_logprob < LOGPROB_MIN:
             tokens = []  # silence, as faster-whisper would skip it
         tokens = tokens[:cap]
-        text = tokenizer.decode(tokens).strip()
+        text = tok.decode(tokens).strip()
         seconds = n * model.feature_extractor.time_per_frame
         segments.append([{"tokens": tokens, "start": 0.0, "end": seconds, "seek": 0, "text": text}] if tokens else [])
-        out.append((text, []))
+        texts.append(text)
+        kept.append(tokens)
+    ends = row_end_probabilities(tok, results, kept)
     aligned = [i for i, s in enumerate(segments) if s]
     if aligned:
         if len(aligned) < len(segments):  # only the rows with words to place
             import ctranslate2
 
             encoded = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.asarray(encoded)[aligned]))
-        model.add_word_timestamps([segments[i] for i in aligned], tokenizer, encoded, [content[i] for i in aligned],
+        model.add_word_timestamps([segments[i] for i in aligned], tok, encoded, [content[i] for i in aligned],
                                   PREPEND, APPEND, 0.0)
-        for i in aligned:
-            out[i] = (out[i][0], segments[i][0].get("words") or [])
-    return out
+    return [(text, segments[i][0].get("words") or [] if segments[i] else [], ends[i])
+            for i, text in enumerate(texts)]
