@@ -53,6 +53,7 @@ PAUSES_S = (0.4, 0.7, 1.0, 1.5)
 LEAD = 0.5
 HOLD_MS = 200
 WORDS_AFTER_S: float | None = None  # a fixed transcription time (a quiet machine's), instead of the measured one
+GLOSSARY = ""  # the round's vocabulary prompt, as a session primes the recogniser (set in main)
 
 
 def _paused_case(first: np.ndarray, second: np.ndarray, pause: float) -> Case:
@@ -192,11 +193,11 @@ class Replayed:
     def __init__(self, transcriber, fixed_s: float | None = None) -> None:
         self.inner, self.seen, self.took_s, self.fixed_s = transcriber, {}, None, fixed_s
 
-    def transcribe(self, audio: np.ndarray):
-        key = (len(audio), hash(audio.tobytes()))
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None):
+        key = (len(audio), hash(audio.tobytes()), prompt)
         if key not in self.seen:
             t = time.perf_counter()
-            result = self.inner.transcribe(audio)
+            result = self.inner.transcribe(audio, prompt)
             self.seen[key] = (result, time.perf_counter() - t)
         result, self.took_s = self.seen[key]
         if self.fixed_s is not None:
@@ -204,27 +205,42 @@ class Replayed:
         return result
 
 
-def evaluate(cases: list[Case], transcriber, model, complete_at: float, context: dict | None) -> dict:
-    from app.voice.conversation import CONTINUE_WITHIN_MS
-    from app.voice.endpointing import EndpointConfig
+def glossary(round_id: str) -> str:
+    """The vocabulary prompt a session of this round gives the recogniser."""
+    if not round_id:
+        return ""
+    from app.catalog import load_catalog
+    from app.voice.stt.base import vocabulary_prompt
 
-    base = EndpointConfig()
-    with_model = EndpointConfig(complete_at=complete_at, complete_hold_ms=HOLD_MS)
-    scores: list[float] = []
+    root = Path(__file__).resolve().parent.parent
+    return vocabulary_prompt(load_catalog(root / "rubrics", root / "prompts").get(round_id).vocabulary)
+
+
+def evaluate(cases: list[Case], transcriber, model, complete_at: float, context: dict | None) -> dict:
+    """Each case under four configurations: the words alone, the words with the recogniser's P(sentence end)
+    (Viva's default), and each with the turn model."""
+    from app.voice.conversation import CONTINUE_WITHIN_MS
+    from app.voice.endpointing import EndpointConfig, EndSense
+
+    deaf = EndSense(unfinished_below=0.0, sure_at=2.0)  # P(sentence end) not read
+    configs = {"words_only": (EndpointConfig(sense=deaf), None),
+               "with_turn_model": (EndpointConfig(complete_at=complete_at, complete_hold_ms=HOLD_MS, sense=deaf),
+                                   model),
+               "words_end_p": (EndpointConfig(), None),
+               "end_p_turn_model": (EndpointConfig(complete_at=complete_at, complete_hold_ms=HOLD_MS), model)}
     transcriber = Replayed(transcriber, WORDS_AFTER_S)
-    without = [turn_taking.simulate(c, base, transcriber, context) for c in cases]
-    t = time.perf_counter()
-    withm = [turn_taking.simulate(c, with_model, transcriber, context, model, scores) for c in cases]
-    took = time.perf_counter() - t
-    out = {}
-    for name, decisions in (("words_only", without), ("with_turn_model", withm)):
+    out: dict = {}
+    for name, (cfg, turn_model) in configs.items():
+        scores: list[float] = []
+        decisions = [turn_taking.simulate(c, cfg, transcriber, context, turn_model, scores, GLOSSARY)
+                     for c in cases]
         res = turn_taking.score(cases, decisions, CONTINUE_WITHIN_MS)
         out[name] = {"interviewer_starts_pct": res["false_cutoff_pct"], "by_pause_s": res["cutoff_pct_by_pause_s"],
                      "end_delay_ms": res["end_delay_ms"], "paused": res["paused_answers"],
                      "endings": len(cases) - res["paused_answers"], "missed_ends": res["missed_ends"]}
-    out["scores"] = {"pauses_scored": len(scores), "at_or_above": sum(s >= complete_at for s in scores),
-                     "summary": summary([round(s, 3) for s in scores])}
-    out["_run_s"] = round(took, 1)
+        if scores:
+            out["scores"] = {"pauses_scored": len(scores), "at_or_above": sum(s >= complete_at for s in scores),
+                             "summary": summary([round(s, 3) for s in scores])}
     return out
 
 
@@ -236,8 +252,9 @@ def main() -> int:
                         help="words of a pause arrive this long after it (default: as measured here)")
     parser.add_argument("--hold-ms", type=int, default=200, help="silence that ends a turn the model calls done")
     parser.add_argument("--sets", default="espeak,piper,piper-whole,librivox")
+    parser.add_argument("--round", default="system_design", help="whose vocabulary primes the recogniser ('': none)")
     args = parser.parse_args()
-    global HOLD_MS, WORDS_AFTER_S
+    global HOLD_MS, WORDS_AFTER_S, GLOSSARY
     HOLD_MS = args.hold_ms
     WORDS_AFTER_S = args.words_after_ms / 1000 if args.words_after_ms else None
     from app.voice.smart_turn import SmartTurn
@@ -249,6 +266,7 @@ def main() -> int:
     model = SmartTurn()
     model.load()
     context = {"patient": True} if args.open_question else None
+    GLOSSARY = glossary(args.round)
     work = Path(tempfile.gettempdir()) / "viva-bench-speech"
     sets: dict[str, list[Case]] = {}
     wanted = args.sets.split(",")
@@ -268,15 +286,15 @@ def main() -> int:
     result = {name: evaluate(cases, stt, model, args.complete_at, context) for name, cases in sets.items()}
     result["settings"] = {"complete_at": args.complete_at, "pauses_s": list(PAUSES_S), "context": context}
     print(json.dumps(result, indent=1))
-    print("\n| speech | paused answers | interviewer starts (words only → with model) | end → decision mean / "
-          "p95 ms (words only → with model) |\n| --- | --- | --- | --- |")
+    names = ("words_only", "with_turn_model", "words_end_p", "end_p_turn_model")
+    print("\n| speech | paused answers | interviewer starts: words / + turn model / + P(end) / + P(end) + turn model "
+          "| end → decision mean / p95 ms, same order |\n| --- | --- | --- | --- |")
     for name, row in result.items():
         if name == "settings":
             continue
-        a, b = row["words_only"], row["with_turn_model"]
-        print(f"| {name} | {a['paused']} | {a['interviewer_starts_pct']} % → {b['interviewer_starts_pct']} % | "
-              f"{a['end_delay_ms']['mean']:.0f} / {a['end_delay_ms']['p95']:.0f} → {b['end_delay_ms']['mean']:.0f} / "
-              f"{b['end_delay_ms']['p95']:.0f} |")
+        starts = " / ".join(f"{row[n]['interviewer_starts_pct']} %" for n in names)
+        delays = " / ".join(f"{row[n]['end_delay_ms']['mean']:.0f}–{row[n]['end_delay_ms']['p95']:.0f}" for n in names)
+        print(f"| {name} | {row['words_only']['paused']} | {starts} | {delays} |")
     return 0
 
 

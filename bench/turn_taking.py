@@ -51,17 +51,19 @@ def cases(speech_dir: Path) -> list[Case]:
 
 
 def simulate(case: Case, cfg, transcriber, context: dict | None = None, model=None,
-             scores: list[float] | None = None) -> list[int]:
-    """Samples at which the endpointer decided turn ends (reason silence). With a turn `model`, each
-    pause's score reaches the endpointer as late as it would live (after the measured inference time);
-    the scores are appended to `scores`."""
+             scores: list[float] | None = None, glossary: str = "") -> list[int]:
+    """Samples at which the endpointer decided turn ends (reason silence). Each chunk is transcribed with the
+    prompt a session gives it (`glossary`, the round's vocabulary, and the turn's earlier words). With a turn
+    `model`, each pause's score reaches the endpointer as late as it would live (after the measured inference
+    time); the scores are appended to `scores`."""
     from app.voice.endpointing import Chunk, ChunkCancelled, Endpointer, TurnEnd
+    from app.voice.stt.base import Transcript, build_prompt
     from app.voice.vad import SileroVad
 
     ep = Endpointer(SileroVad(), cfg)
     if context and hasattr(ep, "set_context"):
         ep.set_context(**context)
-    texts: dict[tuple[int, int], str] = {}
+    texts: dict[tuple[int, int], Transcript] = {}
     hints: list[tuple[int, int, int]] = []  # (apply at sample, turn, index)
     rated: list[tuple[int, int, int, float]] = []  # (apply at sample, turn, index, score)
     ends = []
@@ -72,14 +74,15 @@ def simulate(case: Case, cfg, transcriber, context: dict | None = None, model=No
             _, turn, index = due
             parts = [texts.get((turn, i)) for i in range(index + 1)]
             if None not in parts:
-                ep.set_hint(turn, index, " ".join(p for p in parts if p))
+                ep.set_hint(turn, index, " ".join(p.text for p in parts if p.text), parts[-1].end_p)
         for due in [r for r in rated if r[0] <= pos]:
             rated.remove(due)
             ep.set_turn_score(*due[1:])
         for ev in ep.feed(audio[pos : pos + FRAME]):
             if isinstance(ev, Chunk) and transcriber is not None:
                 t = time.perf_counter()
-                texts[(ev.turn, ev.index)] = transcriber.transcribe(ev.audio).text
+                earlier = " ".join(texts[(ev.turn, i)].text for i in range(ev.index) if (ev.turn, i) in texts)
+                texts[(ev.turn, ev.index)] = transcriber.transcribe(ev.audio, build_prompt(glossary, earlier))
                 took = getattr(transcriber, "took_s", None) or time.perf_counter() - t  # (a replayed time)
                 if ev.speculative:
                     hints.append((pos + FRAME + int(took * RATE), ev.turn, ev.index))

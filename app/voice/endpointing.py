@@ -14,9 +14,13 @@ Vocabulary of the events:
   The words come from the pause's own pre-transcription (`set_hint`); until they arrive the turn is
   held up to `word_wait_ms` past the base silence, so the decision is made with the words in hand
   and the final transcript is (almost always) ready the moment the turn ends;
+- the recogniser's own P(the sentence ends here) for the pause (`Transcript.end_p`,
+  app/voice/stt/sentence_end.py) comes with the words: below `unfinished_below` the words are taken as
+  mid-thought however they are punctuated (tiny.en writes a cut fragment as a sentence half the time);
+  at or above `sure_end_at`, a finished sentence is answered sooner even with an open question in play;
 - a turn model's P(complete) for the pause's audio (`set_turn_score`, app/voice/smart_turn.py) only
-  shortens that wait: at or above `complete_at`, with words that end a sentence and do not dangle
-  (`finished`), the turn ends at once;
+  shortens that wait: at or above `complete_at`, with words that end a sentence, do not dangle and do not
+  sound unfinished (`sounds_finished`), the turn ends at once;
 - or the turn ends immediately on `force_end()`, or by splitting at `max_turn_s` (never dropping audio).
 """
 
@@ -54,6 +58,9 @@ PATIENT_WORDS = 25  # with an open question in play, a "complete" sentence this 
 # wait past a 1 s pause (the turn model ends a turn that sounds finished sooner: EndpointConfig.complete_at).
 DANGLING_HOLD_MS = 2000
 PATIENT_HOLD_MS = 1100
+# Words that look finished but that the recogniser hears as cut off: past a 1.5 s thinking pause, not as long
+# as after "and" (a real end that merely sounds unsure waits this long).
+DOUBT_HOLD_MS = 1600
 
 
 def _list_open(lowered: str) -> bool:
@@ -88,20 +95,42 @@ def finished(text: str) -> bool:
     return stripped.endswith((".", "?", "!")) and not dangling(stripped)
 
 
-def hold_ms(text: str | None, base_ms: int, patient: bool = False) -> int:
-    """Silence that ends a turn, given the words transcribed so far (None: not known yet).
+@dataclass(frozen=True)
+class EndSense:
+    """How the recogniser's P(sentence end) at a pause (`Transcript.end_p`: tiny.en, the live 3 s window and
+    the round's glossary prompt) is read. Measured on pauses inside sentences (bench/turn_model.py --sets
+    saf,independent,librivox,piper-whole): of 44 whose words looked finished, 6 scored >= 0.7 and 2 >= 0.8; of
+    57 real answer ends, 56 and 50."""
 
-    Mid-thought (a conjunction, a filler, an article, a comma, a list in progress): DANGLING_HOLD_MS (at
-    least twice the base). A complete sentence: sooner, unless an open question is in play (`patient`: a
-    design question invites long answers with pauses) and the answer is still short: then PATIENT_HOLD_MS.
+    unfinished_below: float = 0.75  # under this the words are taken as mid-thought, whatever their punctuation
+    sure_at: float = 0.85  # at or above this a finished sentence needs no patience
+
+
+def sounds_finished(text: str, end_p: float | None, sense: EndSense = EndSense()) -> bool:
+    """`finished` words the recogniser does not hear as cut off."""
+    return finished(text) and (end_p is None or end_p >= sense.unfinished_below)
+
+
+def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float | None = None,
+            sense: EndSense = EndSense()) -> int:
+    """Silence that ends a turn, given the words transcribed so far (None: not known yet) and the
+    recogniser's P(the sentence ends there) (None: not known).
+
+    Mid-thought (a conjunction, a filler, an article, a comma, a list in progress): DANGLING_HOLD_MS (at least
+    twice the base); words the recogniser hears as cut off: DOUBT_HOLD_MS. A complete sentence: sooner, unless an
+    open question is in play (`patient`: a design question invites long answers with pauses), the answer is
+    still short and the recogniser is not sure it ended: then PATIENT_HOLD_MS.
     """
     if text is None or not text.strip():
         return base_ms
     stripped = text.strip()
     if dangling(stripped):
         return max(DANGLING_HOLD_MS, base_ms * 2)  # mid-thought: give them time to go on
+    if end_p is not None and end_p < sense.unfinished_below:
+        return max(DOUBT_HOLD_MS, base_ms)  # sounds cut off: likely going on
     if stripped.endswith((".", "?", "!")):
-        if patient and len(_WORDS.findall(stripped.lower())) < PATIENT_WORDS:
+        sure = end_p is not None and end_p >= sense.sure_at
+        if patient and not sure and len(_WORDS.findall(stripped.lower())) < PATIENT_WORDS:
             return max(PATIENT_HOLD_MS, base_ms)
         return max(base_ms * 6 // 10, 300)  # a complete sentence: answer sooner
     return base_ms
@@ -166,6 +195,7 @@ class EndpointConfig:
     # first short pause instead of after the hold; above 1 = never (the model only ever shortens the wait).
     complete_at: float = 0.9
     complete_hold_ms: int = 200  # the silence that then ends it (at most the words' own hold)
+    sense: EndSense = EndSense()  # how the recogniser's P(sentence end) is read
 
 
 class AudioBuffer:
@@ -211,7 +241,9 @@ class Endpointer:
         self._chunk_index = 0
         self._spec: tuple[int, int] | None = None  # (index, end sample) of the speculative chunk
         self._hint: str | None = None
-        self._judged: tuple[tuple[str, bool] | None, int, bool] = (None, 0, False)  # (words, patient), hold, finished
+        self._end_p: float | None = None  # the recogniser's P(sentence end) at the pause, with the words
+        # ((words, end_p, patient), hold, sounds finished)
+        self._judged: tuple[tuple[str, float | None, bool] | None, int, bool] = (None, 0, False)
         self._score: float | None = None  # the turn model's P(complete) at the pause, once known
         self._probs: deque[tuple[int, float]] = deque(maxlen=64)  # (window end, prob), ~2 s
         self.patient = False  # an open question is in play: wait longer after short "complete" answers
@@ -240,11 +272,11 @@ class Endpointer:
             return None
         return self.turn, self._chunk_index, self._chunk_start
 
-    def set_hint(self, turn: int, index: int, text: str) -> bool:
-        """The whole turn's text up to speculative chunk `index` is known: adapt the hold time (False: that
-        pause is over, the words are too late to matter)."""
+    def set_hint(self, turn: int, index: int, text: str, end_p: float | None = None) -> bool:
+        """The whole turn's text up to speculative chunk `index` is known, and the recogniser's P(sentence
+        end) there: adapt the hold time (False: that pause is over, the words are too late to matter)."""
         if self.turn == turn and self._spec is not None and self._spec[0] == index:
-            self._hint = text
+            self._hint, self._end_p = text, end_p
             return True
         return False
 
@@ -288,7 +320,7 @@ class Endpointer:
                 self._speech_end = pos - self._silence
                 events.append(SpeechEnd(self.turn, samples_to_ms(self._speech_end)))
                 self._spec = (self._chunk_index, pos)
-                self._hint = self._score = None
+                self._hint = self._end_p = self._score = None
                 self._emit_chunk(pos, events, speculative=True)
             elif pos - self._turn_start >= int(cfg.max_turn_s * 16_000):
                 self._split_turn(pos, events)
@@ -314,9 +346,10 @@ class Endpointer:
         (usually ready ~0.5 s after speech ends), the decision waits for them a little."""
         if self._hint is None:
             return self.cfg.turn_silence_ms + self.cfg.word_wait_ms
-        key = (self._hint, self.patient)
+        key = (self._hint, self._end_p, self.patient)
         if self._judged[0] != key:  # read the words once, not at every 32 ms window of the pause
-            self._judged = (key, hold_ms(self._hint, self.cfg.turn_silence_ms, self.patient), finished(self._hint))
+            self._judged = (key, hold_ms(self._hint, self.cfg.turn_silence_ms, self.patient, self._end_p,
+                                         self.cfg.sense), sounds_finished(self._hint, self._end_p, self.cfg.sense))
         _, hold, ends = self._judged
         if self._score is not None and self._score >= self.cfg.complete_at and ends:
             return min(hold, max(self.cfg.complete_hold_ms, self.cfg.pause_ms))  # sounds finished, words agree
@@ -349,6 +382,7 @@ class Endpointer:
         events.append(TurnEnd(self.turn, samples_to_ms(self._speech_start), samples_to_ms(self._speech_end),
                               self._chunk_index + 1, reason, samples_to_ms(decided)))
         self.turn, self.speaking, self._spec, self._hint, self._score = None, False, None, None, None
+        self._end_p = None
 
     def _split_turn(self, pos: int, events: list[Event]) -> None:
         """The turn reached max_turn_s while speaking: close it at a quiet point, go on in a new one."""

@@ -359,11 +359,12 @@ class StreamSession:
         text = self.turns.text_until(chunk.turn, chunk.index)
         if text is None or self.endpointer.turn != chunk.turn:
             return
-        if chunk.speculative and self.endpointer.set_hint(chunk.turn, chunk.index, text):
+        end_p = self.turns.end_p(chunk.turn, chunk.index)
+        if chunk.speculative and self.endpointer.set_hint(chunk.turn, chunk.index, text, end_p):
             # chunk.end_ms is pause_ms (VIVA_STT_PAUSE_MS) after the speech ended
-            log.info("interview %s: turn %d pause %d: words in %d ms after the pause began, hold %s ms",
-                     self.interview_id, chunk.turn, chunk.index, self.endpointer.now_ms - chunk.end_ms,
-                     self.endpointer.hold)
+            log.info("interview %s: turn %d pause %d: words in %d ms after the pause began, P(sentence end) %s, "
+                     "hold %s ms", self.interview_id, chunk.turn, chunk.index, self.endpointer.now_ms - chunk.end_ms,
+                     "-" if end_p is None else f"{end_p:.2f}", self.endpointer.hold)
             if finished(text):  # the words end a sentence: the turn may well end here; its reply is made now
                 self.talk.prepare(chunk.turn, chunk.index, text,
                                   unsure(self.turns.words_until(chunk.turn, chunk.index)))

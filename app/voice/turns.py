@@ -90,6 +90,11 @@ class TurnAssembler:
         results = self._results_until(turn, index)
         return None if results is None else " ".join(r.text for r in results if r.text)
 
+    def end_p(self, turn: int, index: int) -> float | None:
+        """The recogniser's P(the sentence ends) where chunk `index` ends (None: not known)."""
+        piece = self._pieces.get(turn, {}).get(index)
+        return None if piece is None or piece.result is None else piece.result.end_p
+
     def words_until(self, turn: int, index: int) -> list[WordTiming]:
         """The turn's words through chunk `index` (as many chunks as are transcribed)."""
         return [w for r in self._results_until(turn, index) or [] for w in r.words]

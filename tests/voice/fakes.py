@@ -36,6 +36,21 @@ def speech_then(pause_ms: int) -> bytes:
     return pcm[int(0.4 * 16_000) * 2: int(3.34 * 16_000) * 2] + bytes(int(pause_ms * 16) * 2)
 
 
+def with_gaps(pcm: bytes, gap_s: float, longer_than_s: float = 1.0) -> bytes:
+    """The fixture with each silence between its turns (a run of near-zero samples longer than `longer_than_s`,
+    not at either end) made `gap_s` long."""
+    samples = np.frombuffer(pcm, "<i2")
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 64)
+    out, last = [], int(loud[0])
+    out.append(samples[:last])
+    jumps = np.flatnonzero(np.diff(loud) > longer_than_s * RATE)
+    for j in jumps:
+        out += [samples[last : loud[j] + 1], np.zeros(int(gap_s * RATE), "<i2")]
+        last = int(loud[j + 1])
+    out.append(samples[last:])
+    return np.concatenate(out).astype("<i2").tobytes()
+
+
 def frames(pcm: bytes, ms: int = 20) -> list[bytes]:
     """PCM16 bytes cut into frames of `ms`; the last one zero-padded to a whole frame."""
     size = RATE * ms // 1000 * 2

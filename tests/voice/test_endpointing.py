@@ -70,6 +70,22 @@ def test_lists_in_progress_and_the_question_in_play_hold_longer(text, plain, pat
     assert hold_ms(text, 700, patient=True) == patient
 
 
+@pytest.mark.parametrize(("text", "end_p", "plain", "patient"), [
+    # the recogniser hears a cut: likely going on, however the fragment is punctuated
+    ("We store the sessions in Redis.", 0.6, 1600, 1600),
+    ("The migration took about three weeks", 0.6, 1600, 1600),  # no sentence end and heard as cut: held
+    ("The migration took about three weeks", 0.8, 700, 700),  # no sentence end, heard as one: the base
+    ("We store the sessions in Redis.", 0.8, 420, 1100),  # heard as an end, not surely: as the words say
+    ("We store the sessions in Redis.", 0.9, 420, 420),  # surely an end: no patience needed
+    ("We store the sessions in Redis.", None, 420, 1100),  # not known (a remote recogniser): the words alone
+    ("We store the sessions in Redis and", 0.99, 2000, 2000),  # dangling words are never shortened
+    ("This greatly simplifies the", 0.3, 2000, 2000),
+])
+def test_the_recognisers_sense_of_an_ending_adapts_the_hold(text, end_p, plain, patient):
+    assert hold_ms(text, 700, end_p=end_p) == plain
+    assert hold_ms(text, 700, patient=True, end_p=end_p) == patient
+
+
 def test_one_utterance_gives_start_pause_chunk_and_turn_end():
     ep = make()
     events = run(ep, np.concatenate([silence(500), tone(1500), silence(1200)]))
