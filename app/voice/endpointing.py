@@ -17,7 +17,7 @@ Vocabulary of the events:
 - the recogniser's own P(the sentence ends here) for the pause (`Transcript.end_p`,
   app/voice/stt/sentence_end.py) comes with the words: below `unfinished_below` the words are taken as
   mid-thought however they are punctuated (tiny.en writes a cut fragment as a sentence half the time);
-  at or above `sure_end_at`, a finished sentence is answered sooner even with an open question in play;
+  at or above `sure_at` (`EndSense`), a finished sentence is answered sooner even with an open question in play;
 - a turn model's P(complete) for the pause's audio (`set_turn_score`, app/voice/smart_turn.py) only
   shortens that wait: at or above `complete_at`, with words that end a sentence, do not dangle and do not
   sound unfinished (`sounds_finished`), the turn ends at once;
