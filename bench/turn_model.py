@@ -181,8 +181,8 @@ def cut_cases(voice, transcriber, halves: list[tuple[str, str]], endings: list[s
     return out + [_ending_case(voice(text)) for text in endings]
 
 
-def independent_texts() -> tuple[list[tuple[str, str]], list[str]]:
-    data = json.loads((Path(__file__).resolve().parent / "paused_independent.json").read_text())
+def independent_texts(name: str = "paused_independent.json") -> tuple[list[tuple[str, str]], list[str]]:
+    data = json.loads((Path(__file__).resolve().parent / name).read_text())
     return [(p["first"], p["second"]) for p in data["paused"]], data["endings"]
 
 
@@ -272,7 +272,8 @@ def main() -> int:
     wanted = args.sets.split(",")
     if "espeak" in wanted:
         sets["espeak-ng"] = synthetic_cases(lambda text: say(text, work))
-    voice = piper_voice(work / "piper") if {"piper", "piper-whole", "saf", "independent"} & set(wanted) else None
+    spoken = {"piper", "piper-whole", "saf", "independent", "independent2"}
+    voice = piper_voice(work / "piper") if spoken & set(wanted) else None
     if voice is not None and "piper" in wanted:
         sets["piper joe-medium"] = synthetic_cases(voice)
     if voice is not None and "piper-whole" in wanted:
@@ -283,6 +284,9 @@ def main() -> int:
         sets["held-out sentences (SAF), Piper, paused inside"] = cut_cases(voice, stt, *saf_texts())
     if voice is not None and "independent" in wanted:
         sets["independent answers, Piper, paused inside"] = cut_cases(voice, stt, *independent_texts())
+    if voice is not None and "independent2" in wanted:  # a second author, after the thresholds were set
+        sets["second independent set, Piper, paused inside"] = cut_cases(
+            voice, stt, *independent_texts("paused_independent_2.json"))
     result = {name: evaluate(cases, stt, model, args.complete_at, context) for name, cases in sets.items()}
     result["settings"] = {"complete_at": args.complete_at, "pauses_s": list(PAUSES_S), "context": context}
     print(json.dumps(result, indent=1))
