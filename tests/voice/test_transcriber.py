@@ -181,11 +181,10 @@ def test_a_silent_clip_in_a_batch_comes_back_empty_and_the_others_keep_their_wor
 
 @pytest.mark.slow
 def test_the_recogniser_hears_where_a_sentence_is_cut_off():
-    from app.voice.endpointing import EndSense
-
     """The bundled model's P(sentence end) (app/voice/stt/sentence_end.py), read from the decoding itself:
     higher at the end of the fixture's sentence than where it is cut mid-clause, in single and batched
     calls; unknown for a silent clip."""
+    from app.voice.endpointing import EndSense
 
     pcm = read_wav("one_turn.wav")
     audio = np.frombuffer(pcm, "<i2").astype(np.float32) / 32768

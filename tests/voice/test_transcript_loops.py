@@ -21,6 +21,8 @@ def transcript(text: str) -> Transcript:
     # heard in the capacity bench: a 4.6 s answer decoded, then decoded again from the silence after it
     ("The service is stateless, so we scale it out behind the load balancer. " * 2,
      "The service is stateless, so we scale it out behind the load balancer."),
+    # a short answer primed with the round's glossary (tiny.en, Piper's voice, the clip cut at the pause)
+    ("So that's my overall design. So that's my overall design.", "So that's my overall design."),
 ])
 def test_a_loop_is_kept_once(heard, kept):
     out = without_loops(transcript(heard.strip()))
@@ -31,7 +33,9 @@ def test_a_loop_is_kept_once(heard, kept):
 @pytest.mark.parametrize("said", ["No, no, no, I would shard it.",
                                   "We shard by user, we shard by user id and then cache.",
                                   "It depends, it depends on the read ratio.",
-                                  "I would add a cache, I would add a cache only for the hot keys."])
+                                  "I would add a cache, I would add a cache only for the hot keys.",
+                                  "I owned it. I owned it, and I would make the same call again.",
+                                  "Thank you. Thank you."])
 def test_what_people_really_repeat_stays(said):
     t = transcript(said)
     assert without_loops(t) is t

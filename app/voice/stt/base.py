@@ -44,12 +44,19 @@ def _norm(word: str) -> str:
     return "".join(c for c in word.lower() if c.isalnum())
 
 
+def _sentence_twice(words: list[WordTiming], i: int, n: int) -> bool:
+    """Words i..i+n-1 are a sentence of at least 3 words, and so are the n after them."""
+    ends = [i + n - 1, i + 2 * n - 1]
+    return n >= 3 and ends[1] < len(words) and all(words[k].word.endswith((".", "?", "!")) for k in ends)
+
+
 def without_loops(transcript: Transcript) -> Transcript:
     """Whisper's repetition loop cut back to one occurrence: a phrase of 2-5 words said three or more
     times in a row ("before I start, before I start, before I start, ..." from a short clip decoded with
-    its context prompt), or of 6-40 words said twice (a whole sentence decoded again from the silence after
-    it), is kept once. People do not say a whole sentence twice running; a single word ("no, no, no") is
-    left alone. The text is rebuilt from the words when anything was cut."""
+    its context prompt), or of 6-40 words said twice, or a sentence of 3-5 words said twice (a sentence
+    decoded again from the silence after it: "So that's my overall design. So that's my overall design."),
+    is kept once. People do not say a whole sentence twice running; a single word ("no, no, no") is left
+    alone. The text is rebuilt from the words when anything was cut."""
     words = list(transcript.words)
     keys = [_norm(w.word) for w in words]
     i, cut = 0, False
@@ -58,7 +65,7 @@ def without_loops(transcript: Transcript) -> Transcript:
             reps = 1
             while keys[i + reps * n:i + (reps + 1) * n] == keys[i:i + n] and i + (reps + 1) * n <= len(keys):
                 reps += 1
-            if reps >= (LOOP_REPEATS if n < LOOP_LONG_WORDS else 2):
+            if reps >= (2 if n >= LOOP_LONG_WORDS or _sentence_twice(words, i, n) else LOOP_REPEATS):
                 end = i + reps * n
                 while end < len(keys) and end - i - reps * n < n and keys[end] == keys[i + (end - i) % n]:
                     end += 1  # and the loop's last, unfinished pass

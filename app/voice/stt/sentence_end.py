@@ -11,8 +11,11 @@ model scored 0.75. Its scale moves with the prompt and the encoder window (witho
 30 s window, scores run higher): the endpointer's thresholds (`EndSense`) are set for the live setting.
 
 The probability is read from the decoding that makes the transcript (greedy, `return_logits_vocab`): no
-extra pass. It is None where the decoding gave no such step (no words, a capped or cut decode, another
-provider).
+extra pass. Where a cleaner cut the decoding back (app/voice/stt/base.py: a repetition loop, a phantom tail, a
+cap), it is read after the words kept: the decoder is causal, so the step after them is what it would have
+given had it stopped there. Short answers primed with the glossary loop often ("Does that answer your
+question? Does that answer your question? Does that"), and the ending's probability was lost with the loop.
+It is None where the decoding gave no such step (no words, another provider).
 """
 
 from __future__ import annotations
@@ -57,10 +60,26 @@ def end_probability(tokenizer: Any, tokens: list[int], logits: Any) -> float | N
     return float(row[ends].sum() / row.sum())
 
 
+class EndReader:
+    """One decoding's tokens and per-step logits: P(sentence end) after the words a transcript kept of it."""
+
+    def __init__(self, tokenizer: Any, tokens: list[int], logits: Any) -> None:
+        self.tokenizer, self.tokens, self.logits = tokenizer, tokens, logits
+
+    def at(self, text: str) -> float | None:
+        """P(sentence end) after `text`, which ends with a prefix of this decoding (its whole text, the text
+        cut back by a cleaner, or several windows' text whose last window this is); None if it does not."""
+        want = "".join(text.split())
+        for m in range(len(self.tokens), 0, -1):  # the longest prefix that ends the text
+            said = "".join(self.tokenizer.decode(self.tokens[:m]).split())
+            if said and len(said) <= len(want) and want.endswith(said):
+                return end_probability(self.tokenizer, self.tokens[:m], self.logits)
+        return None
+
+
 class EndProbing:
-    """A CTranslate2 Whisper whose `generate` also returns each step's logits and reports the last call's
-    P(sentence end) to `sink(p)`: faster-whisper's `transcribe` calls it inside; everything else passes
-    through."""
+    """A CTranslate2 Whisper whose `generate` also returns each step's logits and hands the last call's
+    `EndReader` to `sink`: faster-whisper's `transcribe` calls it inside; everything else passes through."""
 
     def __init__(self, inner: Any, tokenizer: Any, sink) -> None:
         self._inner, self._tokenizer, self._sink = inner, tokenizer, sink
@@ -73,7 +92,7 @@ class EndProbing:
         results = self._inner.generate(*args, **kwargs)
         first = results[0] if results else None
         if first is not None and first.sequences_ids:
-            self._sink(end_probability(self._tokenizer, first.sequences_ids[0], _logits(first)))
+            self._sink(EndReader(self._tokenizer, first.sequences_ids[0], _logits(first)))
         return results
 
 
@@ -82,7 +101,7 @@ def _logits(result: Any) -> Any:
     return logits[0] if logits else None
 
 
-def row_end_probabilities(tokenizer: Any, results: list[Any], tokens: list[list[int]]) -> list[float | None]:
-    """One P(sentence end) per batch row (`tokens`: what each row's transcript kept)."""
-    return [end_probability(tokenizer, kept, _logits(r)) if kept and kept == r.sequences_ids[0] else None
-            for r, kept in zip(results, tokens, strict=True)]
+def row_readers(tokenizer: Any, results: list[Any]) -> list[EndReader | None]:
+    """One `EndReader` per batch row (None: the row decoded nothing)."""
+    return [EndReader(tokenizer, r.sequences_ids[0], _logits(r)) if r.sequences_ids and r.sequences_ids[0]
+            else None for r in results]

@@ -6,6 +6,7 @@ import functools
 import logging
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from app.voice.frames import SAMPLE_RATE
 from app.voice.stt.base import Transcript, TranscriptionError, WordTiming, cleaned
 from app.voice.stt.model_path import bundled_model_path
-from app.voice.stt.sentence_end import EndProbing
+from app.voice.stt.sentence_end import EndProbing, EndReader
 from app.voice.stt.whisper_batch import tokenizer
 
 log = logging.getLogger("viva.stt")
@@ -75,7 +76,7 @@ def _load_whisper(model: str, device: str, compute_type: str, threads: int, work
     started = time.perf_counter()
     loaded = OneWindowWhisper(model, device=device, compute_type=compute_type, cpu_threads=threads,
                               num_workers=workers)
-    loaded.model = EndProbing(loaded.model, tokenizer(loaded), lambda p: setattr(_window, "end_p", p))
+    loaded.model = EndProbing(loaded.model, tokenizer(loaded), lambda r: setattr(_window, "ends", r))
     loaded.transcribe(np.zeros(SAMPLE_RATE // 2, dtype=np.float32), language="en", beam_size=1)  # warm up
     log.info("whisper model %s loaded in %.2f s", Path(model).name, time.perf_counter() - started)
     return loaded
@@ -110,7 +111,7 @@ class WhisperTranscriber:
         self.load()
         model = _load_whisper(*self._args)
         single = len(audio) <= ONE_WINDOW_MAX_S * SAMPLE_RATE
-        _window.single, _window.count, _window.end_p = single, 0, None
+        _window.single, _window.count, _window.ends = single, 0, None
         _window.frames = None if self.pad_s is None else window_frames(len(audio), self.pad_s)
         segments = []
         try:
@@ -131,7 +132,7 @@ class WhisperTranscriber:
         words = [WordTiming(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                  for s in segments for w in (s.words or []) if w.word.strip()]
         text = " ".join(s.text.strip() for s in segments if s.text.strip())
-        return cleaned(Transcript(text, words, _window.end_p if text else None))
+        return _with_end(cleaned(Transcript(text, words)), _window.ends)
 
 
     def batchable(self, audio: np.ndarray) -> bool:
@@ -150,10 +151,17 @@ class WhisperTranscriber:
         except Exception as exc:  # noqa: BLE001 - any model failure becomes a reported error
             return [TranscriptionError(f"{type(exc).__name__}: {exc}")] * len(audios)
         out: list[Transcript | Exception] = []
-        for text, words, end_p in decoded:
+        for text, words, ends in decoded:
             timed = [WordTiming(w["word"].strip(), float(w["start"]), float(w["end"]), float(w["probability"]))
                      for w in words if w["word"].strip()]
-            out.append(cleaned(Transcript(text, timed, end_p)))
+            out.append(_with_end(cleaned(Transcript(text, timed)), ends))
         return out
+
+
+def _with_end(transcript: Transcript, ends: EndReader | None) -> Transcript:
+    """The recogniser's P(sentence end) after the words the transcript kept (app/voice/stt/sentence_end.py)."""
+    if ends is None or not transcript.text:
+        return transcript
+    return replace(transcript, end_p=ends.at(transcript.text))
 
 

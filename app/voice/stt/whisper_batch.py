@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from app.voice.stt.sentence_end import row_end_probabilities
+from app.voice.stt.sentence_end import EndReader, row_readers
 
 NO_SPEECH_MIN = 0.6  # faster-whisper's no_speech_threshold
 LOGPROB_MIN = -1.0  # ... log_prob_threshold
@@ -57,13 +57,13 @@ def _prompts(tokenizer: Any, prompts: list[str | None], keep_max: int) -> list[l
 
 
 def decode_batch(model: Any, clips: list[np.ndarray], prompts: list[str | None], windows: list[int],
-                 caps: list[int], beam_size: int = 1) -> list[tuple[str, list[dict], float | None]]:
-    """(text, words, P(sentence end): app/voice/stt/sentence_end.py) per clip. `model`: a faster-whisper
-    WhisperModel; `windows`: each clip's encoder frames (clip plus its silence); `caps`: each clip's most
+                 caps: list[int], beam_size: int = 1) -> list[tuple[str, list[dict], EndReader | None]]:
+    """(text, words, what reads P(sentence end) after them: app/voice/stt/sentence_end.py) per clip. `model`: a
+    faster-whisper WhisperModel; `windows`: each clip's encoder frames (clip plus its silence); `caps`: each clip's most
     tokens."""
     prompted = [bool(p and p.strip()) for p in prompts]
     if any(prompted) and not all(prompted):  # clips with a prompt and clips without: two batches
-        out: list[tuple[str, list[dict], float | None]] = [("", [], None)] * len(clips)
+        out: list[tuple[str, list[dict], EndReader | None]] = [("", [], None)] * len(clips)
         for want in (True, False):
             part = [i for i, has in enumerate(prompted) if has == want]
             got = decode_batch(model, [clips[i] for i in part], [prompts[i] for i in part],
@@ -85,7 +85,7 @@ def decode_batch(model: Any, clips: list[np.ndarray], prompts: list[str | None],
         max_length=min(model.max_length, len(rows[0]) + max(caps)), return_scores=True, return_no_speech_prob=True,
         suppress_blank=True, suppress_tokens=tok.suppress, return_logits_vocab=True,
         max_initial_timestamp_index=MAX_INITIAL_TIMESTAMP_INDEX)
-    texts, kept = [], []
+    texts = []
     segments: list[list[dict]] = []
     for result, n, cap in zip(results, content, caps, strict=True):
         tokens = result.sequences_ids[0]
@@ -97,8 +97,7 @@ def decode_batch(model: Any, clips: list[np.ndarray], prompts: list[str | None],
         seconds = n * model.feature_extractor.time_per_frame
         segments.append([{"tokens": tokens, "start": 0.0, "end": seconds, "seek": 0, "text": text}] if tokens else [])
         texts.append(text)
-        kept.append(tokens)
-    ends = row_end_probabilities(tok, results, kept)
+    ends = row_readers(tok, results)
     aligned = [i for i, s in enumerate(segments) if s]
     if aligned:
         if len(aligned) < len(segments):  # only the rows with words to place
