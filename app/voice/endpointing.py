@@ -106,9 +106,18 @@ class EndSense:
     sure_at: float = 0.85  # at or above this a finished sentence needs no patience
 
 
+def heard_finished(text: str, end_p: float | None, sense: EndSense = EndSense()) -> bool:
+    """The recogniser wrote a sentence end (not a trailing "...") and does not hear it as cut off. That overrules
+    a last word that often dangles but may end a sentence ("... you were looking for?", "... as well.", "...
+    should be forwarded to.": on the held-out pauses of bench/turn_model.py, no cut fragment read so)."""
+    stripped = text.strip()
+    return (stripped.endswith((".", "?", "!")) and not stripped.endswith(("...", "…")) and end_p is not None
+            and end_p >= sense.unfinished_below)
+
+
 def sounds_finished(text: str, end_p: float | None, sense: EndSense = EndSense()) -> bool:
-    """`finished` words the recogniser does not hear as cut off."""
-    return finished(text) and (end_p is None or end_p >= sense.unfinished_below)
+    """`finished` words the recogniser does not hear as cut off (without its sense: the words alone)."""
+    return heard_finished(text, end_p, sense) if end_p is not None else finished(text)
 
 
 def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float | None = None,
@@ -124,7 +133,7 @@ def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float 
     if text is None or not text.strip():
         return base_ms
     stripped = text.strip()
-    if dangling(stripped):
+    if dangling(stripped) and not heard_finished(stripped, end_p, sense):
         return max(DANGLING_HOLD_MS, base_ms * 2)  # mid-thought: give them time to go on
     if end_p is not None and end_p < sense.unfinished_below:
         return max(DOUBT_HOLD_MS, base_ms)  # sounds cut off: likely going on
@@ -340,6 +349,14 @@ class Endpointer:
     def hold(self) -> int | None:
         """The silence that ends the open turn, as things stand (None: no turn open)."""
         return None if self.turn is None else self._hold()
+
+    @property
+    def words_end(self) -> bool:
+        """The open pause's words end a sentence, as the recogniser hears them (`sounds_finished`)."""
+        if self.turn is None or self._hint is None:
+            return False
+        self._hold()
+        return self._judged[2]
 
     def _hold(self) -> int:
         """Silence that ends the open turn. The words decide; while they are still being transcribed

@@ -365,7 +365,7 @@ class StreamSession:
             log.info("interview %s: turn %d pause %d: words in %d ms after the pause began, P(sentence end) %s, "
                      "hold %s ms", self.interview_id, chunk.turn, chunk.index, self.endpointer.now_ms - chunk.end_ms,
                      "-" if end_p is None else f"{end_p:.2f}", self.endpointer.hold)
-            if finished(text):  # the words end a sentence: the turn may well end here; its reply is made now
+            if finished(text) or self.endpointer.words_end:  # the turn may well end here: its reply is made now
                 self.talk.prepare(chunk.turn, chunk.index, text,
                                   unsure(self.turns.words_until(chunk.turn, chunk.index)))
         if text:

@@ -80,6 +80,12 @@ def test_lists_in_progress_and_the_question_in_play_hold_longer(text, plain, pat
     ("We store the sessions in Redis.", None, 420, 1100),  # not known (a remote recogniser): the words alone
     ("We store the sessions in Redis and", 0.99, 2000, 2000),  # dangling words are never shortened
     ("This greatly simplifies the", 0.3, 2000, 2000),
+    # a last word that often dangles, in a sentence the recogniser ends and hears as ended
+    ("Was that the kind of example you were looking for?", 0.97, 420, 420),
+    ("Let me know if you want me to talk about monitoring as well.", 0.8, 420, 1100),
+    ("Was that the kind of example you were looking for?", 0.6, 2000, 2000),  # heard as cut: as the words say
+    ("Was that the kind of example you were looking for?", None, 2000, 2000),
+    ("So the first thing I would do is...", 0.97, 2000, 2000),  # trailing dots are not a sentence end
 ])
 def test_the_recognisers_sense_of_an_ending_adapts_the_hold(text, end_p, plain, patient):
     assert hold_ms(text, 700, end_p=end_p) == plain
