@@ -6,8 +6,10 @@ where the pause goes, `--shape halves` speaks its halves alone) and answers that
 brain, tiny.en) in 20 ms frames at real time. Measured at the client: how often the interviewer's voice
 arrives inside a thinking pause (it starts speaking), and from the end of an answer's speech to the
 interviewer's first audio frame. Run once with the turn model and once without (VIVA_TURN_MODEL=off).
+`--texts independent2` (or independent, independent3) speaks the answers another author wrote, that no rule was
+tuned on (bench/turn_model.py), instead of the team's own; 16 answers per interview, one after another.
 
-    PYTHONPATH=. python bench/answer_gap.py
+    PYTHONPATH=. python bench/answer_gap.py [--texts independent2] [--turn-models off]
 """
 
 from __future__ import annotations
@@ -23,34 +25,46 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from client import Answer, run_session  # noqa: E402
+from client import Answer, SessionResult, run_session  # noqa: E402
 from server import VivaServer  # noqa: E402
 from speech import silence, trim, with_pauses  # noqa: E402
 from stats import machine, summary  # noqa: E402
 from texts import ENDINGS, PAUSED  # noqa: E402
-from turn_model import piper_voice, split_whole  # noqa: E402
+from turn_model import independent_texts, piper_voice, split_whole  # noqa: E402
 
 PAUSES_S = (0.4, 0.7, 1.0, 1.5)
 
 
-def answers(voice, halves: list[tuple[np.ndarray, np.ndarray]]) -> list[Answer]:
-    """`halves`: each PAUSED answer's two parts as audio (see main: --shape)."""
+def answers(voice, paused: list[tuple[str, str]], halves: list[tuple[np.ndarray, np.ndarray]],
+            endings: list[str], repeat: int = 1) -> list[Answer]:
+    """`halves`: each paused answer's two parts as audio (see main: --shape), said `repeat` times, each time
+    with another pause length; an ending after every two or three of them."""
     out = []
-    for k, ((first, second), parts) in enumerate(zip(PAUSED + PAUSED, halves + halves, strict=True)):
-        pause = PAUSES_S[(k + k // len(PAUSED) * 2) % len(PAUSES_S)]
+    for k, ((first, second), parts) in enumerate(zip(paused * repeat, halves * repeat, strict=True)):
+        pause = PAUSES_S[(k + k // len(paused) * 2) % len(PAUSES_S)]
         pcm, spans = with_pauses(list(parts), [pause])
         out.append(Answer(np.concatenate([pcm, silence(0.1)]), f"{first} {second}", gap_s=2.5, pauses=spans))
-    endings = [Answer(np.concatenate([trim(voice(text)), silence(0.1)]), text, gap_s=2.5) for text in ENDINGS]
-    for i, ending in enumerate(endings):  # among the paused ones: the interviewer may close the interview
-        out.insert(2 + i * 3, ending)     # after ~16 answers
+    said = [Answer(np.concatenate([trim(voice(text)), silence(0.1)]), text, gap_s=2.5) for text in endings]
+    step = max(2, len(out) // max(1, len(said)))
+    for i, ending in enumerate(said):  # among the paused ones: the interviewer may close the interview
+        out.insert(min(len(out), 2 + i * (step + 1)), ending)  # after ~16 answers
     return out
+
+
+SESSION_ANSWERS = 16  # answers per interview (the offline interviewer may close one after ~16)
 
 
 def run(turn_model: str, prepare: str, spoken: list[Answer]) -> dict:
     settings = {"tts": "piper", "turn_model": turn_model, "prepare_reply": prepare, "stt_preload": "true",
                 "log_level": "info"}
+    result = SessionResult()
     with tempfile.TemporaryDirectory() as tmp, VivaServer(Path(tmp), settings) as server:
-        result = asyncio.run(run_session(server.ws_url, server.new_interview(), spoken, wait_s=20))
+        for start in range(0, len(spoken), SESSION_ANSWERS):  # one interview after another
+            one = asyncio.run(run_session(server.ws_url, server.new_interview(),
+                                          spoken[start:start + SESSION_ANSWERS], wait_s=20))
+            result.answers += one.answers
+            result.errors += one.errors
+            result.interrupts += one.interrupts
     paused = [a for a in result.answers if a.answer.pauses]
     gaps = [a.first_audio_ms for a in result.answers if a.first_audio_ms is not None]
     ends = [a.first_audio_ms for a in result.answers if not a.answer.pauses and a.first_audio_ms is not None]
@@ -85,20 +99,29 @@ def main() -> int:
                         help="inside: each paused answer spoken as one sentence and cut where the pause goes (the "
                              "intonation of a pause inside a sentence); halves: each half spoken alone (the pause "
                              "follows a sentence's falling pitch)")
+    parser.add_argument("--texts", choices=("team", "independent", "independent2", "independent3"), default="team",
+                        help="team: bench/texts.py (each paused answer twice); independentN: the answers another "
+                             "author wrote for bench/turn_model.py (each once)")
     args = parser.parse_args()
+    if args.texts == "team":
+        paused, endings, repeat = PAUSED, ENDINGS, 2
+    else:
+        name = "paused_independent.json" if args.texts == "independent" else f"paused_independent_{args.texts[-1]}.json"
+        paused, endings = independent_texts(name)
+        endings, repeat = endings[:max(1, len(paused) // 4)], 1
     if args.shape == "halves":
-        halves = [(voice(first), voice(second)) for first, second in PAUSED]
+        halves = [(voice(first), voice(second)) for first, second in paused]
     else:
         from app.voice.stt import WhisperTranscriber
         from app.voice.stt.model_path import bundled_model_path
 
         stt = WhisperTranscriber(str(bundled_model_path()), threads=1, workers=1)
         stt.load()
-        halves = [split_whole(voice, stt, first, second) for first, second in PAUSED]
-    spoken = answers(voice, halves)
+        halves = [split_whole(voice, stt, first, second) for first, second in paused]
+    spoken = answers(voice, paused, halves, endings, repeat)
     runs = [run(model, prepare, spoken) for prepare in args.prepare.split(",")
             for model in args.turn_models.split(",")]
-    print(json.dumps({"machine": machine(), "shape": args.shape, "runs": runs}, indent=1))
+    print(json.dumps({"machine": machine(), "shape": args.shape, "texts": args.texts, "runs": runs}, indent=1))
     print("\n| turn model | reply prepared in the hold | paused answers | interviewer starts in the pause | "
           "end of speech → first audio mean / p95 ms | endings only | of which: → transcript (the decision) | "
           "transcript → first audio |\n| --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -15,7 +15,9 @@ answers that really end:
   endings: nobody on the team wrote them or chose where the pause goes;
 - independent answers (`--sets independent`, bench/paused_independent.json): 40 interview answers with a
   thinking pause and 24 endings, written by an author who had seen neither the code nor the other sets, spoken
-  whole by Piper and cut where the author put the pause.
+  whole by Piper and cut where the author put the pause; `--sets independent2` and `independent3`
+  (bench/paused_independent_2.json, _3.json): the same from a second and a third author, each written after
+  the rules it tests were set.
 
 Each case runs through Viva's endpointer with the real Silero VAD and the real transcriber (as in
 bench/turn_taking.py), once without and once with the turn model (VIVA_TURN_COMPLETE_AT), words and scores
@@ -181,6 +183,21 @@ def cut_cases(voice, transcriber, halves: list[tuple[str, str]], endings: list[s
     return out + [_ending_case(voice(text)) for text in endings]
 
 
+def after_a_sentence(cases: list[Case], breath_s: float = 0.35) -> list[Case]:
+    """Each paused answer said after an ending's whole sentence and a short breath: the thinking pause then
+    falls in the turn's second chunk, which the recogniser reads primed with the first sentence (its P(sentence
+    end) runs lower there, at real ends and at cuts alike). An end decided in the breath counts as a cut-in."""
+    paused, endings = [c for c in cases if c.resume is not None], [c for c in cases if c.resume is None]
+    lead, breath, out = int(LEAD * RATE), silence(breath_s), []
+    for j, case in enumerate(paused):
+        ending = endings[j % len(endings)]
+        said, first = ending.pcm[lead:ending.ends], case.pcm[lead:case.resume - int(case.pause * RATE)]
+        pcm = np.concatenate([case.pcm[:lead], said, breath, first, silence(case.pause), case.pcm[case.resume:]])
+        resume = lead + len(said) + len(breath) + len(first) + int(case.pause * RATE)
+        out.append(Case(pcm, resume, case.pause, resume + case.ends - case.resume))
+    return out
+
+
 def independent_texts(name: str = "paused_independent.json") -> tuple[list[tuple[str, str]], list[str]]:
     data = json.loads((Path(__file__).resolve().parent / name).read_text())
     return [(p["first"], p["second"]) for p in data["paused"]], data["endings"]
@@ -205,6 +222,22 @@ class Replayed:
         return result
 
 
+class Deaf:
+    """The same words without P(sentence end) (`Transcript.end_p` None)."""
+
+    def __init__(self, transcriber: Replayed) -> None:
+        self.inner = transcriber
+
+    @property
+    def took_s(self) -> float | None:
+        return self.inner.took_s
+
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None):
+        from dataclasses import replace
+
+        return replace(self.inner.transcribe(audio, prompt), end_p=None)
+
+
 def glossary(round_id: str) -> str:
     """The vocabulary prompt a session of this round gives the recogniser."""
     if not round_id:
@@ -220,19 +253,19 @@ def evaluate(cases: list[Case], transcriber, model, complete_at: float, context:
     """Each case under four configurations: the words alone, the words with the recogniser's P(sentence end)
     (Viva's default), and each with the turn model."""
     from app.voice.conversation import CONTINUE_WITHIN_MS
-    from app.voice.endpointing import EndpointConfig, EndSense
+    from app.voice.endpointing import EndpointConfig
 
-    deaf = EndSense(unfinished_below=0.0, sure_at=2.0)  # P(sentence end) not read
-    configs = {"words_only": (EndpointConfig(sense=deaf), None),
-               "with_turn_model": (EndpointConfig(complete_at=complete_at, complete_hold_ms=HOLD_MS, sense=deaf),
-                                   model),
-               "words_end_p": (EndpointConfig(), None),
-               "end_p_turn_model": (EndpointConfig(complete_at=complete_at, complete_hold_ms=HOLD_MS), model)}
-    transcriber = Replayed(transcriber, WORDS_AFTER_S)
+    configs = {"words_only": (EndpointConfig(), None, False),
+               "with_turn_model": (EndpointConfig(complete_at=complete_at, complete_hold_ms=HOLD_MS), model, False),
+               "words_end_p": (EndpointConfig(), None, True),
+               "end_p_turn_model": (EndpointConfig(complete_at=complete_at, complete_hold_ms=HOLD_MS), model, True)}
+    replayed = Replayed(transcriber, WORDS_AFTER_S)
+    deaf = Deaf(replayed)  # the words without the recogniser's P(sentence end), as a remote recogniser gives them
     out: dict = {}
-    for name, (cfg, turn_model) in configs.items():
+    for name, (cfg, turn_model, hears_end) in configs.items():
         scores: list[float] = []
-        decisions = [turn_taking.simulate(c, cfg, transcriber, context, turn_model, scores, GLOSSARY)
+        words = replayed if hears_end else deaf
+        decisions = [turn_taking.simulate(c, cfg, words, context, turn_model, scores, GLOSSARY)
                      for c in cases]
         res = turn_taking.score(cases, decisions, CONTINUE_WITHIN_MS)
         out[name] = {"interviewer_starts_pct": res["false_cutoff_pct"], "by_pause_s": res["cutoff_pct_by_pause_s"],
@@ -253,6 +286,8 @@ def main() -> int:
     parser.add_argument("--hold-ms", type=int, default=200, help="silence that ends a turn the model calls done")
     parser.add_argument("--sets", default="espeak,piper,piper-whole,librivox")
     parser.add_argument("--round", default="system_design", help="whose vocabulary primes the recogniser ('': none)")
+    parser.add_argument("--after-a-sentence", action="store_true",
+                        help="each set's paused answers also after a first sentence (the pause in a later chunk)")
     args = parser.parse_args()
     global HOLD_MS, WORDS_AFTER_S, GLOSSARY
     HOLD_MS = args.hold_ms
@@ -272,7 +307,7 @@ def main() -> int:
     wanted = args.sets.split(",")
     if "espeak" in wanted:
         sets["espeak-ng"] = synthetic_cases(lambda text: say(text, work))
-    spoken = {"piper", "piper-whole", "saf", "independent", "independent2"}
+    spoken = {"piper", "piper-whole", "saf", "independent", "independent2", "independent3"}
     voice = piper_voice(work / "piper") if spoken & set(wanted) else None
     if voice is not None and "piper" in wanted:
         sets["piper joe-medium"] = synthetic_cases(voice)
@@ -284,9 +319,14 @@ def main() -> int:
         sets["held-out sentences (SAF), Piper, paused inside"] = cut_cases(voice, stt, *saf_texts())
     if voice is not None and "independent" in wanted:
         sets["independent answers, Piper, paused inside"] = cut_cases(voice, stt, *independent_texts())
-    if voice is not None and "independent2" in wanted:  # a second author, after the thresholds were set
-        sets["second independent set, Piper, paused inside"] = cut_cases(
-            voice, stt, *independent_texts("paused_independent_2.json"))
+    later = {"independent2": "second", "independent3": "third"}  # other authors, after the thresholds were set
+    for name, nth in later.items():
+        if voice is not None and name in wanted:
+            sets[f"{nth} independent set, Piper, paused inside"] = cut_cases(
+                voice, stt, *independent_texts(f"paused_independent_{name[-1]}.json"))
+    if args.after_a_sentence:
+        sets.update({f"{name}, after a first sentence": after_a_sentence(cases) for name, cases in list(sets.items())
+                     if any(c.resume is None for c in cases)})
     result = {name: evaluate(cases, stt, model, args.complete_at, context) for name, cases in sets.items()}
     result["settings"] = {"complete_at": args.complete_at, "pauses_s": list(PAUSES_S), "context": context}
     print(json.dumps(result, indent=1))
