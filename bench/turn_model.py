@@ -307,7 +307,7 @@ def main() -> int:
     wanted = args.sets.split(",")
     if "espeak" in wanted:
         sets["espeak-ng"] = synthetic_cases(lambda text: say(text, work))
-    spoken = {"piper", "piper-whole", "saf", "independent", "independent2", "independent3"}
+    spoken = {"piper", "piper-whole", "saf", "independent", "independent2", "independent3", "independent4"}
     voice = piper_voice(work / "piper") if spoken & set(wanted) else None
     if voice is not None and "piper" in wanted:
         sets["piper joe-medium"] = synthetic_cases(voice)
@@ -319,7 +319,8 @@ def main() -> int:
         sets["held-out sentences (SAF), Piper, paused inside"] = cut_cases(voice, stt, *saf_texts())
     if voice is not None and "independent" in wanted:
         sets["independent answers, Piper, paused inside"] = cut_cases(voice, stt, *independent_texts())
-    later = {"independent2": "second", "independent3": "third"}  # other authors, after the thresholds were set
+    later = {"independent2": "second", "independent3": "third", "independent4": "fourth"}  # other authors, each
+    # after the rules it tests were set
     for name, nth in later.items():
         if voice is not None and name in wanted:
             sets[f"{nth} independent set, Piper, paused inside"] = cut_cases(
