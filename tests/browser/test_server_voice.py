@@ -48,8 +48,23 @@ def voice_server(tmp_path_factory):
         yield server
 
 
-def test_the_room_plays_the_server_voice_and_acknowledges_it(voice_server, launch, speech_wav, console_guard):
-    browser = launch(audio=speech_wav)
+@pytest.fixture(scope="module")
+def quiet_wav(tmp_path_factory):
+    """A microphone that hears nothing: the candidate's speech would barge in on the opening (the room then
+    sends interrupt, not playback_done) whenever a loaded machine synthesizes it late."""
+    import wave
+
+    path = tmp_path_factory.mktemp("quiet") / "quiet.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(48_000)
+        out.writeframes(b"\0\0" * 48_000 * 10)
+    return path
+
+
+def test_the_room_plays_the_server_voice_and_acknowledges_it(voice_server, launch, quiet_wav, console_guard):
+    browser = launch(audio=quiet_wav)
     page = browser.new_page(viewport=DESKTOP)
     page.add_init_script(RECORD_SENDS)
     page.add_init_script(WATCH_AUDIO)
@@ -63,7 +78,7 @@ def test_the_room_plays_the_server_voice_and_acknowledges_it(voice_server, launc
     page.wait_for_function("window.__vivaSent.includes('playback_done')", timeout=60_000)
     assert page.evaluate("window.vivaRoom.speech.server") is True
     assert page.evaluate("window.__synthUsed") == 0, "the browser voice stays silent"
-    # barge-in: the fake microphone's answer stops whatever is playing and sends interrupt (when playing)
+    # the room's own stop (as a barge-in does) silences it
     page.evaluate("window.vivaRoom.speech.stop()")
     assert page.evaluate("window.vivaRoom.speech.speaking") is False
     assert [e for e in log if e.startswith("pageerror")] == []
