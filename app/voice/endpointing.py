@@ -353,10 +353,8 @@ class Endpointer:
     @property
     def words_end(self) -> bool:
         """The open pause's words end a sentence, as the recogniser hears them (`sounds_finished`)."""
-        if self.turn is None or self._hint is None:
-            return False
-        self._hold()
-        return self._judged[2]
+        return self.turn is not None and self._hint is not None and sounds_finished(self._hint, self._end_p,
+                                                                                     self.cfg.sense)
 
     def _hold(self) -> int:
         """Silence that ends the open turn. The words decide; while they are still being transcribed
