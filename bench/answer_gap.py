@@ -6,8 +6,9 @@ where the pause goes, `--shape halves` speaks its halves alone) and answers that
 brain, tiny.en) in 20 ms frames at real time. Measured at the client: how often the interviewer's voice
 arrives inside a thinking pause (it starts speaking), and from the end of an answer's speech to the
 interviewer's first audio frame. Run once with the turn model and once without (VIVA_TURN_MODEL=off).
-`--texts independent2` (or independent, independent3) speaks the answers another author wrote, that no rule was
-tuned on (bench/turn_model.py), instead of the team's own; 16 answers per interview, one after another.
+`--texts independent2` (or independent, independent3 ... independent5) speaks the answers another author wrote,
+that no rule was tuned on (bench/turn_model.py), instead of the team's own; 16 answers per interview, one after
+another.
 
     PYTHONPATH=. python bench/answer_gap.py [--texts independent2] [--turn-models off]
 """
@@ -99,7 +100,8 @@ def main() -> int:
                         help="inside: each paused answer spoken as one sentence and cut where the pause goes (the "
                              "intonation of a pause inside a sentence); halves: each half spoken alone (the pause "
                              "follows a sentence's falling pitch)")
-    parser.add_argument("--texts", choices=("team", "independent", "independent2", "independent3"), default="team",
+    parser.add_argument("--texts", default="team",
+                        choices=("team", "independent", *(f"independent{n}" for n in range(2, 6))),
                         help="team: bench/texts.py (each paused answer twice); independentN: the answers another "
                              "author wrote for bench/turn_model.py (each once)")
     args = parser.parse_args()

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.voice.frames import ms_to_samples, samples_to_ms
+from app.voice.handover import announces_pause, hands_over
 from app.voice.vad import WINDOW, SpeechDetector
 
 # Words after which a sentence is not over: conjunctions, fillers, articles, prepositions, auxiliaries.
@@ -116,8 +117,11 @@ def heard_finished(text: str, end_p: float | None, sense: EndSense = EndSense())
 
 
 def sounds_finished(text: str, end_p: float | None, sense: EndSense = EndSense()) -> bool:
-    """`finished` words the recogniser does not hear as cut off (without its sense: the words alone)."""
-    return heard_finished(text, end_p, sense) if end_p is not None else finished(text)
+    """`finished` words the recogniser does not hear as cut off (without its sense: the words alone), or words that
+    hand the floor over (app/voice/handover.py)."""
+    if announces_pause(text):
+        return False
+    return hands_over(text) or (heard_finished(text, end_p, sense) if end_p is not None else finished(text))
 
 
 def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float | None = None,
@@ -125,14 +129,20 @@ def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float 
     """Silence that ends a turn, given the words transcribed so far (None: not known yet) and the
     recogniser's P(the sentence ends there) (None: not known).
 
-    Mid-thought (a conjunction, a filler, an article, a comma, a list in progress): DANGLING_HOLD_MS (at least
-    twice the base); words the recogniser hears as cut off: DOUBT_HOLD_MS. A complete sentence: sooner, unless an
-    open question is in play (`patient`: a design question invites long answers with pauses), the answer is
-    still short and the recogniser is not sure it ended: then PATIENT_HOLD_MS.
+    Mid-thought (a conjunction, a filler, an article, a comma, a list in progress) or a pause announced ("let me
+    think"): DANGLING_HOLD_MS (at least twice the base); words the recogniser hears as cut off: DOUBT_HOLD_MS. A
+    complete sentence: sooner, unless an open question is in play (`patient`: a design question invites long
+    answers with pauses), the answer is still short and the recogniser is not sure it ended: then
+    PATIENT_HOLD_MS. A closing or a question put to the interviewer (app/voice/handover.py): soonest, whatever
+    the recogniser's punctuation and P(sentence end).
     """
     if text is None or not text.strip():
         return base_ms
     stripped = text.strip()
+    if announces_pause(stripped):
+        return max(DANGLING_HOLD_MS, base_ms * 2)
+    if hands_over(stripped):
+        return max(base_ms * 6 // 10, 300)
     if dangling(stripped) and not heard_finished(stripped, end_p, sense):
         return max(DANGLING_HOLD_MS, base_ms * 2)  # mid-thought: give them time to go on
     if end_p is not None and end_p < sense.unfinished_below:

@@ -14,6 +14,7 @@ from app.voice.endpointing import (
     SpeechStart,
     TurnEnd,
     hold_ms,
+    sounds_finished,
 )
 from app.voice.vad import SileroVad
 from tests.voice.fakes import EnergyDetector, read_wav, silence, tone
@@ -83,13 +84,42 @@ def test_lists_in_progress_and_the_question_in_play_hold_longer(text, plain, pat
     # a last word that often dangles, in a sentence the recogniser ends and hears as ended
     ("Was that the kind of example you were looking for?", 0.97, 420, 420),
     ("Let me know if you want me to talk about monitoring as well.", 0.8, 420, 1100),
-    ("Was that the kind of example you were looking for?", 0.6, 2000, 2000),  # heard as cut: as the words say
-    ("Was that the kind of example you were looking for?", None, 2000, 2000),
+    ("Is that the kind of design you had in mind", 0.6, 1600, 1600),  # unpunctuated and heard as cut
+    ("I'd shard the orders by the", 0.6, 2000, 2000),  # heard as cut and dangling
     ("So the first thing I would do is...", 0.97, 2000, 2000),  # trailing dots are not a sentence end
 ])
 def test_the_recognisers_sense_of_an_ending_adapts_the_hold(text, end_p, plain, patient):
     assert hold_ms(text, 700, end_p=end_p) == plain
     assert hold_ms(text, 700, patient=True, end_p=end_p) == patient
+
+
+@pytest.mark.parametrize(("text", "end_p"), [
+    # a question put to the interviewer or a closing hands the floor over, however unsure the recogniser is and
+    # however it punctuates: answered as soon as a complete sentence
+    ("Was that the kind of example you were looking for?", 0.6),
+    ("Was that the kind of example you were looking for?", None),
+    ("We'd shard by tenant. Can I assume the tenants are roughly the same size?", 0.55),
+    ("Sorry, could you repeat the second part of the question?", 0.7),
+    ("So yeah, that's basically it.", 0.5),
+    ("That's it,", 0.4),  # written with a comma
+    ("And that's pretty much how I'd approach it.", 0.6),
+    ("I think that covers the main pieces.", 0.7),
+    ("But I'm happy to dig into any part of it.", 0.6),
+])
+def test_words_that_hand_the_floor_over_are_answered_soon(text, end_p):
+    assert hold_ms(text, 700, end_p=end_p) == 420
+    assert hold_ms(text, 700, patient=True, end_p=end_p) == 420
+
+
+@pytest.mark.parametrize("text", [
+    "Okay, let me think about the edge cases.",
+    "Hmm. Give me a second.",
+    "We could shard it. Let me think through the failure modes.",
+])
+def test_a_pause_the_candidate_announces_is_waited_out(text):
+    for end_p in (None, 0.5, 0.99):
+        assert hold_ms(text, 700, end_p=end_p) == 2000
+        assert not sounds_finished(text, end_p)
 
 
 def test_one_utterance_gives_start_pause_chunk_and_turn_end():
