@@ -27,7 +27,8 @@ _SENTENCES = re.compile(r"(?<=[.?!])\s+")
 _LEAD = r"^((and|or|so|ok|okay|yeah|yes|well|alright|right|um|uh|sorry|also|but|then|actually|anyway|i mean) )*"
 # The whole sentence is a closing: "that's it", "that's all I've got", "I think that covers it", "that's my overall
 # design", "that's how I'd approach it", "I'll stop there", "I'm done", or an offer to go deeper ("happy to dig
-# into any of it").
+# into any of it"). Not the closing of one part ("That covers the happy path.", "That's it for the write path."):
+# the next part follows.
 _CLOSING = re.compile(
     _LEAD + r"((i think|i guess|i believe|i suppose) )?("
     r"(thats|that is|that was|that would be)( (pretty much|basically|about|really|roughly|more or less))?"
@@ -36,7 +37,7 @@ _CLOSING = re.compile(
     r"( for [a-z0-9 ]+)?"
     r"|(thats|that is)( (pretty much|basically|roughly|more or less))? how (id|i would|i d) "
     r"(approach|do|design|handle|build|solve|tackle) (it|this|that)"
-    r"|that (covers|answers) (it|everything|[a-z]+ question|the [a-z]+( [a-z]+)?)"
+    r"|that (covers|answers) (it|everything|all of it|most of it|[a-z]+ question|the main [a-z]+)"
     r"|(ill|i will|let me|i can) (stop|leave it|pause) (there|here)"
     r"|(im|i am|id be) (happy|glad) to (go|dig|dive|talk|expand|elaborate|explain|walk)( [a-z]+){0,6}"
     r"|(we|i) can (go deeper|dig|dive)( [a-z]+){0,7}"

@@ -9,7 +9,7 @@ from app.voice.handover import announces_pause, hands_over, last_sentence
 
 @pytest.mark.parametrize("text", [
     "That's it.", "That's all I've got.", "I think that's about it.", "Done.", "I'm done.",
-    "So that's my overall design.", "That's my answer for the rate limiter.", "I'll stop there.",
+    "So that's my overall design.", "I think that covers the main points.", "That's my answer for the rate limiter.", "I'll stop there.",
     "Does that make sense?", "Does that answer your question?", "What do you think?",
     "Should I go ahead and code it up?", "Can I assume the input fits in memory?", "Or should I just pick one?",
     "Just to clarify, are we assuming a single region?", "Is there a particular part you'd like me to dig into.",
@@ -21,7 +21,7 @@ def test_closings_and_questions_to_the_interviewer_hand_the_floor_over(text):
 
 
 @pytest.mark.parametrize("text", [
-    "That's it for the write path.",  # a closing of one part: the next part may follow
+    "That's it for the write path.", "That covers the happy path.",  # one part closed: the next may follow
     "That's my design for the rate limiter, F-", "So that's about it...",  # a word cut off, trailing off
     "What happens if the leader dies?",  # rhetorical: the candidate answers it
     "How do you handle failover?",  # a generic "you"
