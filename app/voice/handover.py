@@ -56,11 +56,11 @@ _QUESTION = re.compile(
     r"(is|was) (there|that|this) (anything|something|a (particular|specific)|what)|"
     r"(any|other) (questions|thoughts|concerns)|"
     r"(shall|should) (we|i) (move on|go on|continue|dig|go deeper|code|start))")
-# The sentence announces a pause to think (the intents' "think" words; app/interviewer/intents.py answers it
-# when it is the whole turn).
 # ... or a question about what the interviewer wants ("Was that the kind of example you were looking for?"); not a
 # generic "you" ("how do you handle failover?").
 _THEIR_WISH = re.compile(r"\b(you|youd) (were|are|want|wanted|like|mean|meant|asked|had in mind|looking)\b")
+# The whole sentence announces a pause to think (the intents' "think" words, app/interviewer/intents.py, which
+# answers them when they are the whole turn; here anchored at the end: "let me see, I'd shard ..." goes on).
 _THINK = re.compile(
     _LEAD + r"(let me (think|see|gather my thoughts|collect my thoughts|organi[sz]e my thoughts)|"
     r"give me (a|one|just a) (second|sec|moment|minute|min)|(one|a|just a) (second|sec|moment|minute)|hold on|"
