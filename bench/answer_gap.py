@@ -108,8 +108,7 @@ def main() -> int:
     if args.texts == "team":
         paused, endings, repeat = PAUSED, ENDINGS, 2
     else:
-        name = "paused_independent.json" if args.texts == "independent" else f"paused_independent_{args.texts[-1]}.json"
-        paused, endings = independent_texts(name)
+        paused, endings = independent_texts(args.texts)
         endings, repeat = endings[:max(1, len(paused) // 4)], 1
     if args.shape == "halves":
         halves = [(voice(first), voice(second)) for first, second in paused]

@@ -198,8 +198,11 @@ def after_a_sentence(cases: list[Case], breath_s: float = 0.35) -> list[Case]:
     return out
 
 
-def independent_texts(name: str = "paused_independent.json") -> tuple[list[tuple[str, str]], list[str]]:
-    data = json.loads((Path(__file__).resolve().parent / name).read_text())
+def independent_texts(name: str = "independent") -> tuple[list[tuple[str, str]], list[str]]:
+    """(paused halves, endings) of an independent author's set: `independent` (bench/paused_independent.json) or
+    `independentN` (bench/paused_independent_N.json)."""
+    file = "paused_independent.json" if name == "independent" else f"paused_independent_{name[-1]}.json"
+    data = json.loads((Path(__file__).resolve().parent / file).read_text())
     return [(p["first"], p["second"]) for p in data["paused"]], data["endings"]
 
 
@@ -325,8 +328,7 @@ def main() -> int:
     # after the rules it tests were set
     for name, nth in later.items():
         if voice is not None and name in wanted:
-            sets[f"{nth} independent set, Piper, paused inside"] = cut_cases(
-                voice, stt, *independent_texts(f"paused_independent_{name[-1]}.json"))
+            sets[f"{nth} independent set, Piper, paused inside"] = cut_cases(voice, stt, *independent_texts(name))
     if args.after_a_sentence:
         sets.update({f"{name}, after a first sentence": after_a_sentence(cases) for name, cases in list(sets.items())
                      if any(c.resume is None for c in cases)})

@@ -139,19 +139,21 @@ def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float 
     if text is None or not text.strip():
         return base_ms
     stripped = text.strip()
+    soon = max(base_ms * 6 // 10, 300)  # a complete sentence: answer sooner
+    mid_thought = max(DANGLING_HOLD_MS, base_ms * 2)  # give them time to go on
     if announces_pause(stripped):
-        return max(DANGLING_HOLD_MS, base_ms * 2)
-    if hands_over(stripped):
-        return max(base_ms * 6 // 10, 300)
+        return mid_thought
+    if hands_over(stripped):  # before the words' endings: "That's it," is not mid-thought
+        return soon
     if dangling(stripped) and not heard_finished(stripped, end_p, sense):
-        return max(DANGLING_HOLD_MS, base_ms * 2)  # mid-thought: give them time to go on
+        return mid_thought
     if end_p is not None and end_p < sense.unfinished_below:
         return max(DOUBT_HOLD_MS, base_ms)  # sounds cut off: likely going on
     if stripped.endswith((".", "?", "!")):
         sure = end_p is not None and end_p >= sense.sure_at
         if patient and not sure and len(_WORDS.findall(stripped.lower())) < PATIENT_WORDS:
             return max(PATIENT_HOLD_MS, base_ms)
-        return max(base_ms * 6 // 10, 300)  # a complete sentence: answer sooner
+        return soon
     return base_ms
 
 

@@ -52,14 +52,12 @@ def voice_server(tmp_path_factory):
 def quiet_wav(tmp_path_factory):
     """A microphone that hears nothing: the candidate's speech would barge in on the opening (the room then
     sends interrupt, not playback_done) whenever a loaded machine synthesizes it late."""
-    import wave
+    import numpy as np
+
+    from app.voice.stt.remote import wav_bytes
 
     path = tmp_path_factory.mktemp("quiet") / "quiet.wav"
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(48_000)
-        out.writeframes(b"\0\0" * 48_000 * 10)
+    path.write_bytes(wav_bytes(np.zeros(16_000 * 10, dtype=np.float32)))
     return path
 
 

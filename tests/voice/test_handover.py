@@ -9,7 +9,8 @@ from app.voice.handover import announces_pause, hands_over, last_sentence
 
 @pytest.mark.parametrize("text", [
     "That's it.", "That's all I've got.", "I think that's about it.", "Done.", "I'm done.",
-    "So that's my overall design.", "I think that covers the main points.", "That's my answer for the rate limiter.", "I'll stop there.",
+    "So that's my overall design.", "I think that covers the main points.", "That's my answer for the rate limiter.",
+    "I'll stop there.",
     "Does that make sense?", "Does that answer your question?", "What do you think?",
     "Should I go ahead and code it up?", "Can I assume the input fits in memory?", "Or should I just pick one?",
     "Just to clarify, are we assuming a single region?", "Is there a particular part you'd like me to dig into.",
