@@ -122,9 +122,29 @@ def is_confused(text: str) -> bool:
     return bool(norm) and len(norm.split()) <= MAX_CLARIFY_WORDS and bool(_CONFUSED.search(norm))
 
 
-def _last_sentence(text: str) -> str:
-    parts = [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p]
+def last_sentence(text: str) -> str:
+    """The last sentence the recogniser wrote (the whole text when it wrote one)."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]
     return parts[-1] if parts else ""
+
+
+# Words a spoken sentence may open with before what it says ("so, okay, um, let me think").
+LEAD_WORDS = r"^((and|or|so|ok|okay|yeah|yes|well|alright|right|um|uh|sorry|also|but|then|actually|anyway|i mean) )*"
+# The last sentence announces a pause to think (the "think" words above, anchored at the sentence's end: "let me
+# see, I'd shard ..." goes on).
+_PAUSE_ANNOUNCED = re.compile(
+    LEAD_WORDS + r"(let me (think|see|gather my thoughts|collect my thoughts|organi[sz]e my thoughts)|"
+    r"give me (a|one|just a) (second|sec|moment|minute|min)|(one|a|just a) (second|sec|moment|minute)|hold on|"
+    r"bear with me|i need (a|to) (second|moment|minute|think))"
+    r"( (for|just for) (a|one) (second|sec|moment|minute))?( to think)?( (about|through|over|on) [a-z0-9 ]+)?$")
+_PAUSE_WORDS = 10
+
+
+def announces_pause(text: str) -> bool:
+    """The last sentence says the candidate is about to think ("Okay, let me think about the edge cases."): the
+    endpointer waits the pause out (app/voice/endpointing.py) and the interviewer gives them the time."""
+    norm = normalize(last_sentence(text))
+    return bool(norm) and len(norm.split()) <= _PAUSE_WORDS and bool(_PAUSE_ANNOUNCED.search(norm))
 
 
 def is_clarifying_question(text: str) -> bool:
@@ -139,7 +159,7 @@ def is_clarifying_question(text: str) -> bool:
     stripped = text.strip()
     if "?" in stripped:
         # a question mark at the end, or in the turn's opening ("How many users? I'd guess...")
-        last = normalize(_last_sentence(stripped))
+        last = normalize(last_sentence(stripped))
         first = normalize(stripped.split("?")[0])
         after = normalize(stripped.rsplit("?", 1)[1])
         if stripped.endswith("?") or (len(first.split()) <= 15 and len(after.split()) <= 8):

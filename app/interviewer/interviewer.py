@@ -32,7 +32,7 @@ from app.interviewer import gaps, planner
 from app.interviewer import timekeeping as T
 from app.interviewer.brain import Brain
 from app.interviewer.builders import current_question
-from app.interviewer.intents import detect_intent, is_clarifying_question, is_confused
+from app.interviewer.intents import announces_pause, detect_intent, is_clarifying_question, is_confused
 from app.interviewer.state import Event, HistoryEntry, InterviewState, NearMyth
 from app.interviewer.words import content_words
 
@@ -189,6 +189,8 @@ class Interviewer:
         if points is None:  # no hearing by meaning (or a request, not an answer): the lexical fallback
             points = self.points.hear(self.round, q, text) if q is not None and intent is None else {}
         st.question_points = gaps.merge(st.question_points, points)
+        if intent is None and announces_pause(text):  # "... Let me think about the hot keys." (and silence):
+            intent = "think"  # what was said is heard as an answer; the reply gives them the time they asked for
         event = Event(kind="answer", text=text, typed=typed, intent=intent, new_signals=new, unsure=unsure or [],
                       myths=heard.myths, near=heard.near, answers_other=heard.other, about_nothing=heard.nothing,
                       points=points, board=self.board)

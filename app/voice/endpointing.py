@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.interviewer.intents import announces_pause
 from app.voice.frames import ms_to_samples, samples_to_ms
-from app.voice.handover import announces_pause, hands_over
+from app.voice.handover import hands_over
 from app.voice.vad import WINDOW, SpeechDetector
 
 # Words after which a sentence is not over: conjunctions, fillers, articles, prepositions, auxiliaries.

@@ -10,7 +10,8 @@ people answer them the same way whatever their intonation:
   on the independent authors' endings of bench/turn_model.py) or writes them with a comma ("That's it,"), and
   the endpointer held them 1.6-2 s; a person answers at once;
 - a sentence that announces a pause ("Okay, let me think about the edge cases.", "Give me a second."): the
-  candidate has said they are about to think, so the pause that follows is not the end of the turn.
+  candidate has said they are about to think, so the pause that follows is not the end of the turn
+  (`announces_pause`, app/interviewer/intents.py: the interviewer reads it too).
 
 Input is a transcript: casing, apostrophes and punctuation are unreliable, so the words are normalized
 (app/interviewer/intents.py) and only the last sentence is read.
@@ -20,17 +21,15 @@ from __future__ import annotations
 
 import re
 
-from app.interviewer.intents import normalize
+from app.interviewer.intents import LEAD_WORDS, last_sentence, normalize
 
 MAX_WORDS = 14  # a longer last sentence is an answer that happens to contain such words
-_SENTENCES = re.compile(r"(?<=[.?!])\s+")
-_LEAD = r"^((and|or|so|ok|okay|yeah|yes|well|alright|right|um|uh|sorry|also|but|then|actually|anyway|i mean) )*"
 # The whole sentence is a closing: "that's it", "that's all I've got", "I think that covers it", "that's my overall
 # design", "that's how I'd approach it", "I'll stop there", "I'm done", or an offer to go deeper ("happy to dig
 # into any of it"). Not the closing of one part ("That covers the happy path.", "That's it for the write path."):
 # the next part follows.
 _CLOSING = re.compile(
-    _LEAD + r"((i think|i guess|i believe|i suppose) )?("
+    LEAD_WORDS + r"((i think|i guess|i believe|i suppose) )?("
     r"(thats|that is|that was|that would be)( (pretty much|basically|about|really|roughly|more or less))?"
     r" (it|all|everything|about it|all i have|all ive got|all i got)"
     r"|(thats|that is|that would be) (my|the) ([a-z]+ )?(answer|design|approach|solution|proposal|plan|summary)"
@@ -47,7 +46,7 @@ _CLOSING = re.compile(
 # repeat"), or checking ("does that make sense", "what do you think"). Rhetorical questions a candidate asks
 # and answers themself rarely take these forms ("what happens if the leader dies?").
 _QUESTION = re.compile(
-    _LEAD + r"((can|could|may|should|shall|do|would|am) i |"
+    LEAD_WORDS + r"((can|could|may|should|shall|do|would|am) i |"
     r"(can|could|would|will|do|did|should) you |"
     r"(does|did|is|was|would) (that|this|it) (make sense|answer|sound|work|cover|seem|look|help|clear|ok|okay|"
     r"alright|fine|enough|what you)|"
@@ -59,20 +58,6 @@ _QUESTION = re.compile(
 # ... or a question about what the interviewer wants ("Was that the kind of example you were looking for?"); not a
 # generic "you" ("how do you handle failover?").
 _THEIR_WISH = re.compile(r"\b(you|youd) (were|are|want|wanted|like|mean|meant|asked|had in mind|looking)\b")
-# The whole sentence announces a pause to think (the intents' "think" words, app/interviewer/intents.py, which
-# answers them when they are the whole turn; here anchored at the end: "let me see, I'd shard ..." goes on).
-_THINK = re.compile(
-    _LEAD + r"(let me (think|see|gather my thoughts|collect my thoughts|organi[sz]e my thoughts)|"
-    r"give me (a|one|just a) (second|sec|moment|minute|min)|(one|a|just a) (second|sec|moment|minute)|hold on|"
-    r"bear with me|i need (a|to) (second|moment|minute|think))"
-    r"( (for|just for) (a|one) (second|sec|moment|minute))?( to think)?( (about|through|over|on) [a-z0-9 ]+)?$")
-_THINK_WORDS = 10
-
-
-def last_sentence(text: str) -> str:
-    """The last sentence the recogniser wrote (the whole text when it wrote one)."""
-    parts = [p for p in _SENTENCES.split(text.strip()) if p.strip()]
-    return parts[-1] if parts else ""
 
 
 def hands_over(text: str) -> bool:
@@ -86,8 +71,3 @@ def hands_over(text: str) -> bool:
     asked = last.endswith("?") and bool(_THEIR_WISH.search(norm))
     return asked or (last.endswith(("?", ".")) and bool(_QUESTION.search(norm)))
 
-
-def announces_pause(text: str) -> bool:
-    """The last sentence says the candidate is about to think ("Let me think about the edge cases.")."""
-    norm = normalize(last_sentence(text))
-    return bool(norm) and len(norm.split()) <= _THINK_WORDS and bool(_THINK.search(norm))

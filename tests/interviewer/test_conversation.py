@@ -59,6 +59,21 @@ async def test_think_waits_longer_before_a_nudge(catalog):
     assert iv.last_meta["move"] == "nudge"
 
 
+@pytest.mark.parametrize("said", [
+    "Reads would hit a Redis cache in front of Postgres, with a TTL on each key and a load balancer in front of "
+    "stateless app servers. Okay, let me think about the write path.",
+    "Let me think about the caching layer.",  # a rubric word in it: still a request for time, not an answer
+])
+async def test_a_turn_that_ends_announcing_a_pause_gets_the_time(catalog, said):
+    iv, clock, _ = await started(catalog)
+    progress = iv.state.progress
+    clock.advance(20)
+    assert await say(iv.respond(said)) in P.THINK_ACKS
+    assert iv.last_meta["move"] == "think_ack" and iv.state.waiting
+    if len(said.split()) > 10:  # what was said before the pause is heard as an answer
+        assert iv.state.coverage and iv.state.progress == progress + 1
+
+
 @pytest.mark.parametrize("round_id", ["database", "system_design"])
 async def test_silence_nudges_then_moves_on(catalog, round_id):
     iv, clock, _ = await started(catalog, round_id)

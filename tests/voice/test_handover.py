@@ -1,10 +1,11 @@
-"""What the last sentence says about the floor (app/voice/handover.py)."""
+"""What the last sentence says about the floor (app/voice/handover.py, app/interviewer/intents.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.voice.handover import announces_pause, hands_over, last_sentence
+from app.interviewer.intents import announces_pause, last_sentence
+from app.voice.handover import hands_over
 
 
 @pytest.mark.parametrize("text", [
