@@ -20,6 +20,7 @@ VOICE_HEADER = struct.Struct("<4sIHHI")  # a server voice frame (docs/protocol.m
 REPLY_WAIT_S = 60.0  # a listening candidate waits this much longer for the reply and its voice
 FRAME = RATE * 20 // 1000
 FRAME_S = 0.02
+HEARD_WITHIN_S = 0.5  # a pause counts as over once the server heard the speech go on, or this long after
 
 
 @dataclass
@@ -44,6 +45,7 @@ class AnswerResult:
     audio_s: float = 0.0  # seconds of server voice received for this answer's reply
     reply_done_at: float | None = None  # its interviewer_done (perf_counter)
     pauses_at: list[tuple[float, float]] = field(default_factory=list)  # thinking pauses sent (start, end)
+    speech_starts_at: list[float] = field(default_factory=list)  # the server's speech_start events (perf_counter)
     arrivals: list[tuple[float, str]] = field(default_factory=list)  # every transcript received (time, words)
 
     @property
@@ -59,16 +61,25 @@ class AnswerResult:
         start = self.audio_at[0] if self.audio_at else self.reply_done_at
         return now >= start + self.audio_s
 
+    def _pauses_until_heard(self) -> list[tuple[float, float, float]]:
+        """(start, end, until) of each thinking pause: until the server said it heard the speech go on (its
+        speech_start, ~100 ms after the candidate resumed; at most HEARD_WITHIN_S): a reply that starts in
+        that margin starts over a candidate already talking."""
+        return [(a, b, min([t for t in self.speech_starts_at if t >= b] + [b + HEARD_WITHIN_S]))
+                for a, b in self.pauses_at]
+
     @property
     def spoke_in_pause(self) -> bool:
-        """The interviewer's voice arrived while the candidate was only pausing."""
-        return any(a <= t <= b for a, b in self.pauses_at for t in self.audio_at)
+        """The interviewer's voice arrived while the candidate was only pausing (before 5 Dec, evening: only up
+        to the moment they went on)."""
+        return any(a <= t <= until for a, _, until in self._pauses_until_heard() for t in self.audio_at)
 
     @property
     def words_in_pause(self) -> list[tuple[float, str]]:
         """(pause length s, words) of each transcript that arrived inside a thinking pause: what the turn was
         ended on."""
-        return [(round(b - a, 1), words) for a, b in self.pauses_at for t, words in self.arrivals if a <= t <= b]
+        return [(round(b - a, 1), words) for a, b, until in self._pauses_until_heard()
+                for t, words in self.arrivals if a <= t <= until]
 
     @property
     def speech_to_event_ms(self) -> float | None:
@@ -145,6 +156,8 @@ async def _converse(ws, answers, out, current, pings, finished, ping_every_s, wa
                 continue
             ev = json.loads(message)
             kind = ev.get("type")
+            if kind == "speech_start" and current:
+                current[-1].speech_starts_at.append(now)
             if kind == "speech_start" and barge_in and now < playing_until:
                 playing_until = now  # the room stops the voice and says so
                 out.interrupts += 1

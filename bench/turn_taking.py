@@ -6,7 +6,9 @@ as late as they would arrive live (after the measured transcription time, counte
 silence-only detector is the same endpointer with the same settings and no words: it ends a turn
 after `turn_silence_ms` of silence, whatever was said.
 
-- paused answers: two halves with a pause of 0.4-1.0 s between; a cut-off is a turn ended in it. A
+- paused answers: two halves with a pause of 0.4-1.0 s between; a cut-off is a turn ended in it, that is
+  before the endpointer has heard the speech go on (the voice detector confirms resumed speech ~100 ms
+  after it resumes: a turn closed in that margin is closed on a candidate already talking). A
   cut-off whose speech resumes within the conversation's CONTINUE_WITHIN_MS of the decision is
   *recovered*: live, the reply is withdrawn and the halves are one turn (app/voice/conversation.py);
   the candidate may have heard the interviewer begin. `split` counts the cut-offs left;
@@ -26,6 +28,15 @@ from texts import ENDINGS, PAUSED
 
 PAUSES_S = (0.4, 0.6, 0.8, 1.0)
 FRAME = RATE * 20 // 1000
+
+
+@dataclass
+class Simulated:
+    """What the endpointer decided over one case: the samples at which it ended a turn (reason silence) and at
+    which it heard speech start (confirmed, `SpeechStart` emitted)."""
+
+    ends: list[int]
+    heard: list[int]
 
 
 @dataclass
@@ -51,12 +62,12 @@ def cases(speech_dir: Path) -> list[Case]:
 
 
 def simulate(case: Case, cfg, transcriber, context: dict | None = None, model=None,
-             scores: list[float] | None = None, glossary: str = "") -> list[int]:
-    """Samples at which the endpointer decided turn ends (reason silence). Each chunk is transcribed with the
+             scores: list[float] | None = None, glossary: str = "") -> Simulated:
+    """When the endpointer decided turn ends (reason silence) and heard speech start. Each chunk is transcribed with the
     prompt a session gives it (`glossary`, the round's vocabulary, and the turn's earlier words). With a turn
     `model`, each pause's score reaches the endpointer as late as it would live (after the measured inference
     time); the scores are appended to `scores`."""
-    from app.voice.endpointing import Chunk, ChunkCancelled, Endpointer, TurnEnd
+    from app.voice.endpointing import Chunk, ChunkCancelled, Endpointer, SpeechStart, TurnEnd
     from app.voice.stt.base import Transcript, build_prompt
     from app.voice.vad import SileroVad
 
@@ -66,7 +77,7 @@ def simulate(case: Case, cfg, transcriber, context: dict | None = None, model=No
     texts: dict[tuple[int, int], Transcript] = {}
     hints: list[tuple[int, int, int]] = []  # (apply at sample, turn, index)
     rated: list[tuple[int, int, int, float]] = []  # (apply at sample, turn, index, score)
-    ends = []
+    ends, heard = [], []
     audio = case.pcm.astype(np.float32) / 32768
     for pos in range(0, len(audio), FRAME):
         for due in [h for h in hints if h[0] <= pos]:
@@ -97,20 +108,26 @@ def simulate(case: Case, cfg, transcriber, context: dict | None = None, model=No
                 texts.pop((ev.turn, ev.index), None)
             elif isinstance(ev, TurnEnd) and ev.reason == "silence":
                 ends.append(ev.decided_ms * RATE // 1000)
-    return ends
+            elif isinstance(ev, SpeechStart):
+                heard.append(pos + FRAME)
+    return Simulated(ends, heard)
 
 
-def score(all_cases: list[Case], decisions: list[list[int]], rejoin_ms: int = 0) -> dict:
+def score(all_cases: list[Case], decisions: list[Simulated], rejoin_ms: int = 0) -> dict:
+    """A paused answer is cut into when a turn ends before the endpointer heard the speech go on (the first speech
+    start it confirmed from the resumption on); before 5 Dec, evening, only before the speech went on."""
     cut = split = 0
     per_pause: dict[str, list[int]] = {}
     delays = []
     paused = [c for c in all_cases if c.resume is not None]
-    for case, ends in zip(all_cases, decisions, strict=True):
-        early = [e for e in ends if e < (case.resume if case.resume is not None else case.ends)]
+    for case, decided in zip(all_cases, decisions, strict=True):
+        ends = decided.ends
         if case.resume is not None:
+            resumed = min((h for h in decided.heard if h >= case.resume), default=case.resume)
+            early = [e for e in ends if e < resumed]
             hit = bool(early)
             cut += hit
-            split += hit and (case.resume - early[-1]) * 1000 / RATE > rejoin_ms
+            split += hit and (resumed - early[-1]) * 1000 / RATE > rejoin_ms
             per_pause.setdefault(f"{case.pause:.1f}", []).append(int(hit))
         after = [e for e in ends if e >= case.ends]
         if after:
@@ -118,7 +135,7 @@ def score(all_cases: list[Case], decisions: list[list[int]], rejoin_ms: int = 0)
     return {"false_cutoff_pct": round(100 * cut / max(1, len(paused)), 1), "paused_answers": len(paused),
             "split_pct": round(100 * split / max(1, len(paused)), 1),
             "cutoff_pct_by_pause_s": {k: round(100 * sum(v) / len(v)) for k, v in sorted(per_pause.items())},
-            "end_delay_ms": summary(delays), "missed_ends": sum(1 for d in decisions if not d)}
+            "end_delay_ms": summary(delays), "missed_ends": sum(1 for d in decisions if not d.ends)}
 
 
 def run(transcriber, speech_dir: Path, turn_silence_ms: int = 700, word_wait_ms: int = 300,

@@ -43,7 +43,8 @@ CONTINUATIONS = frozenset(
     whose that um uh er erm ah hmm mm like well also plus basically actually meaning i'd i'm we'd
     a an the to of in on for with by from at into onto about via per my our your their its this these
     those is are was were be been being am will would could should can may might must have has had do
-    does did not no very more most less such as e.g. i.e. etc let's""".split()
+    does did not no very more most less such as e.g. i.e. etc let's within across between toward towards among
+    during upon beyond until including""".split()  # (not "before", "after", "through", "over": they end clauses)
 )
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'.]*)\W*$")
 _WORDS = re.compile(r"[a-z0-9']+")
@@ -55,14 +56,22 @@ LIST_TAIL_WORDS = 3  # words after the marker that still count as "just announce
 # A modal right before the last word: the verb's object is still to come ("for consistency I would use").
 MODALS = frozenset("would will could should can might must shall i'd we'd you'd they'd i'll we'll".split())
 PATIENT_WORDS = 25  # with an open question in play, a "complete" sentence this short is rarely the answer
+# ... and one this short is held however sure the recogniser is that it ended: a claim whose reason follows ("The
+# time complexity is O of n log n." | "Because of the sort ..."). On bench/turn_model.py's sets (strict count,
+# below) it took 37 cut-ins of 662 paused answers to 32 for 13 ms more mean wait at the real ends.
+SHORT_WORDS = 10
 # Thinking pauses run to 1.5 s and more. Mid-thought ("... because", "the first thing is") the candidate is
 # surely going on: wait past such a pause. After a short "complete" sentence with an open question in play,
 # wait past a 1 s pause (the turn model ends a turn that sounds finished sooner: EndpointConfig.complete_at).
+# "Past" as the endpointer hears a pause: from the end of speech the voice detector saw to the resumed speech
+# it has confirmed (start_windows), a pause of 1.0 s measures 1.04-1.23 s and one of 1.5 s 1.52-1.84 s (p95
+# 1.69 s; 645 pauses of bench/turn_model.py's Piper and LibriVox sets). A turn closed in that margin is closed
+# after the candidate went on.
 DANGLING_HOLD_MS = 2000
-PATIENT_HOLD_MS = 1100
+PATIENT_HOLD_MS = 1250
 # Words that look finished but that the recogniser hears as cut off: past a 1.5 s thinking pause, not as long
 # as after "and" (a real end that merely sounds unsure waits this long).
-DOUBT_HOLD_MS = 1600
+DOUBT_HOLD_MS = 1750
 
 
 def _list_open(lowered: str) -> bool:
@@ -105,7 +114,7 @@ class EndSense:
     57 real answer ends, 56 and 50."""
 
     unfinished_below: float = 0.75  # under this the words are taken as mid-thought, whatever their punctuation
-    sure_at: float = 0.85  # at or above this a finished sentence needs no patience
+    sure_at: float = 0.85  # at or above this a finished sentence of SHORT_WORDS or more needs no patience
 
 
 def heard_finished(text: str, end_p: float | None, sense: EndSense = EndSense()) -> bool:
@@ -133,8 +142,8 @@ def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float 
     Mid-thought (a conjunction, a filler, an article, a comma, a list in progress) or a pause announced ("let me
     think"): DANGLING_HOLD_MS (at least twice the base); words the recogniser hears as cut off: DOUBT_HOLD_MS. A
     complete sentence: sooner, unless an open question is in play (`patient`: a design question invites long
-    answers with pauses), the answer is still short and the recogniser is not sure it ended: then
-    PATIENT_HOLD_MS. A closing or a question put to the interviewer (app/voice/handover.py): soonest, whatever
+    answers with pauses) and the answer is still short (under SHORT_WORDS, or under PATIENT_WORDS and the
+    recogniser is not sure it ended): then PATIENT_HOLD_MS. A closing or a question put to the interviewer (app/voice/handover.py): soonest, whatever
     the recogniser's punctuation and P(sentence end).
     """
     if text is None or not text.strip():
@@ -152,7 +161,8 @@ def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float 
         return max(DOUBT_HOLD_MS, base_ms)  # sounds cut off: likely going on
     if stripped.endswith((".", "?", "!")):
         sure = end_p is not None and end_p >= sense.sure_at
-        if patient and not sure and len(_WORDS.findall(stripped.lower())) < PATIENT_WORDS:
+        words = len(_WORDS.findall(stripped.lower()))
+        if patient and (words < SHORT_WORDS or (not sure and words < PATIENT_WORDS)):
             return max(PATIENT_HOLD_MS, base_ms)
         return soon
     return base_ms

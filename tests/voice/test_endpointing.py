@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from app.voice.endpointing import (
+    DOUBT_HOLD_MS,
+    PATIENT_HOLD_MS,
     Chunk,
     ChunkCancelled,
     EndpointConfig,
@@ -50,9 +52,14 @@ def make(**cfg) -> Endpointer:
     ("For consistency I would use.", 2000),  # a modal and its verb: the object is still to come
     ("and then we'd pick", 2000),
     ("We would use a quorum of two.", 420),
+    ("And if a follower doesn't hear one within", 2000),  # a preposition without its object
+    ("The retries back off between", 2000),
 ])
 def test_hold_time_follows_the_words(text, expected):
     assert hold_ms(text, 700) == expected
+
+
+PATIENT, DOUBT = PATIENT_HOLD_MS, DOUBT_HOLD_MS  # (the tables below read best with short names)
 
 
 @pytest.mark.parametrize(("text", "plain", "patient"), [
@@ -61,8 +68,8 @@ def test_hold_time_follows_the_words(text, expected):
     ("So the first thing is", 2000, 2000),
     # the item said and the sentence ended: a list does not hold the turn open (the bench's last answer was
     # held 2 s after "... second a sliding window.")
-    ("There are two options here, first a token bucket per user, second a sliding window.", 420, 1100),
-    ("We keep the counters in Redis.", 420, 1100),  # short and "complete": an open question waits past 1 s
+    ("There are two options here, first a token bucket per user, second a sliding window.", 420, PATIENT),
+    ("We keep the counters in Redis.", 420, PATIENT),  # short and "complete": an open question waits past 1 s
     ("First I want to agree on the requirements. We expect about ten thousand requests per second at peak, "
      "mostly reads. Each order is written once and read many times.", 420, 420),  # long enough: answer soon
 ])
@@ -73,18 +80,19 @@ def test_lists_in_progress_and_the_question_in_play_hold_longer(text, plain, pat
 
 @pytest.mark.parametrize(("text", "end_p", "plain", "patient"), [
     # the recogniser hears a cut: likely going on, however the fragment is punctuated
-    ("We store the sessions in Redis.", 0.6, 1600, 1600),
-    ("The migration took about three weeks", 0.6, 1600, 1600),  # no sentence end and heard as cut: held
+    ("We store the sessions in Redis.", 0.6, DOUBT, DOUBT),
+    ("The migration took about three weeks", 0.6, DOUBT, DOUBT),  # no sentence end and heard as cut: held
     ("The migration took about three weeks", 0.8, 700, 700),  # no sentence end, heard as one: the base
-    ("We store the sessions in Redis.", 0.8, 420, 1100),  # heard as an end, not surely: as the words say
-    ("We store the sessions in Redis.", 0.9, 420, 420),  # surely an end: no patience needed
-    ("We store the sessions in Redis.", None, 420, 1100),  # not known (a remote recogniser): the words alone
+    ("We store the sessions in Redis.", 0.8, 420, PATIENT),  # heard as an end, not surely: as the words say
+    ("We store the sessions in Redis with a one hour expiry on each key.", 0.9, 420, 420),  # surely an end
+    ("We store the sessions in Redis.", 0.9, 420, PATIENT),  # ... but under ten words: its reason may follow
+    ("We store the sessions in Redis.", None, 420, PATIENT),  # not known (a remote recogniser): the words alone
     ("We store the sessions in Redis and", 0.99, 2000, 2000),  # dangling words are never shortened
     ("This greatly simplifies the", 0.3, 2000, 2000),
     # a last word that often dangles, in a sentence the recogniser ends and hears as ended
     ("Was that the kind of example you were looking for?", 0.97, 420, 420),
-    ("Let me know if you want me to talk about monitoring as well.", 0.8, 420, 1100),
-    ("Is that the kind of design you had in mind", 0.6, 1600, 1600),  # unpunctuated and heard as cut
+    ("Let me know if you want me to talk about monitoring as well.", 0.8, 420, PATIENT),
+    ("Is that the kind of design you had in mind", 0.6, DOUBT, DOUBT),  # unpunctuated and heard as cut
     ("I'd shard the orders by the", 0.6, 2000, 2000),  # heard as cut and dangling
     ("So the first thing I would do is...", 0.97, 2000, 2000),  # trailing dots are not a sentence end
 ])

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from app.voice import smart_turn
-from app.voice.endpointing import Chunk, EndpointConfig, Endpointer, TurnEnd, dangling, finished
+from app.voice.endpointing import DOUBT_HOLD_MS, Chunk, EndpointConfig, Endpointer, TurnEnd, dangling, finished
 from app.voice.smart_turn import RecentAudio, SmartTurn, TurnModelMissing, TurnScorer, last_window, log_mel
 from tests.voice.fakes import EnergyDetector, silence, tone
 
@@ -169,7 +169,7 @@ def test_a_confident_score_does_not_end_a_turn_whose_words_end_on_a_comma():
 def test_a_confident_score_does_not_end_a_turn_the_recogniser_hears_as_cut_off():
     # held-out pauses: the turn model scored >= 0.9 on 20 of 44 fragments whose words looked finished; the
     # recogniser's P(sentence end) put most such fragments under 0.75 (bench/turn_model.py)
-    assert _wait(_paused(0.99, "I'd probably add an index on the core.", end_p=0.6)) >= 1600
+    assert _wait(_paused(0.99, "I'd probably add an index on the core.", end_p=0.6)) >= DOUBT_HOLD_MS
     assert _wait(_paused(0.99, "I'd probably add an index on the core.", end_p=0.97)) < 300
 
 
