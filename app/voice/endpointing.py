@@ -44,7 +44,8 @@ CONTINUATIONS = frozenset(
     a an the to of in on for with by from at into onto about via per my our your their its this these
     those is are was were be been being am will would could should can may might must have has had do
     does did not no very more most less such as e.g. i.e. etc let's within across between toward towards among
-    during upon beyond until including""".split()  # (not "before", "after", "through", "over": they end clauses)
+    during upon beyond until including i we they he she""".split()  # (not "before", "after", "through", "over":
+    # they end clauses; a subject pronoun without its verb, "... And we", does not)
 )
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'.]*)\W*$")
 _WORDS = re.compile(r"[a-z0-9']+")
@@ -143,8 +144,8 @@ def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float 
     think"): DANGLING_HOLD_MS (at least twice the base); words the recogniser hears as cut off: DOUBT_HOLD_MS. A
     complete sentence: sooner, unless an open question is in play (`patient`: a design question invites long
     answers with pauses) and the answer is still short (under SHORT_WORDS, or under PATIENT_WORDS and the
-    recogniser is not sure it ended): then PATIENT_HOLD_MS. A closing or a question put to the interviewer (app/voice/handover.py): soonest, whatever
-    the recogniser's punctuation and P(sentence end).
+    recogniser is not sure it ended): then PATIENT_HOLD_MS. A closing or a question put to the interviewer
+    (app/voice/handover.py): soonest, whatever the recogniser's punctuation and P(sentence end).
     """
     if text is None or not text.strip():
         return base_ms

@@ -54,6 +54,7 @@ def make(**cfg) -> Endpointer:
     ("We would use a quorum of two.", 420),
     ("And if a follower doesn't hear one within", 2000),  # a preposition without its object
     ("The retries back off between", 2000),
+    ("I was the tech lead on the payments team. And we", 2000),  # a subject without its verb
 ])
 def test_hold_time_follows_the_words(text, expected):
     assert hold_ms(text, 700) == expected
