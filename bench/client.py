@@ -70,7 +70,7 @@ class AnswerResult:
 
     @property
     def spoke_in_pause(self) -> bool:
-        """The interviewer's voice arrived while the candidate was only pausing (before 5 Dec, evening: only up
+        """The interviewer's voice arrived while the candidate was only pausing (before 5 Dec, night: only up
         to the moment they went on)."""
         return any(a <= t <= until for a, _, until in self._pauses_until_heard() for t in self.audio_at)
 

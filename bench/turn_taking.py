@@ -115,7 +115,7 @@ def simulate(case: Case, cfg, transcriber, context: dict | None = None, model=No
 
 def score(all_cases: list[Case], decisions: list[Simulated], rejoin_ms: int = 0) -> dict:
     """A paused answer is cut into when a turn ends before the endpointer heard the speech go on (the first speech
-    start it confirmed from the resumption on); before 5 Dec, evening, only before the speech went on."""
+    start it confirmed from the resumption on); before 5 Dec, night, only before the speech went on."""
     cut = split = 0
     per_pause: dict[str, list[int]] = {}
     delays = []

@@ -58,8 +58,9 @@ LIST_TAIL_WORDS = 3  # words after the marker that still count as "just announce
 MODALS = frozenset("would will could should can might must shall i'd we'd you'd they'd i'll we'll".split())
 PATIENT_WORDS = 25  # with an open question in play, a "complete" sentence this short is rarely the answer
 # ... and one this short is held however sure the recogniser is that it ended: a claim whose reason follows ("The
-# time complexity is O of n log n." | "Because of the sort ..."). On bench/turn_model.py's sets (strict count,
-# below) it took 37 cut-ins of 662 paused answers to 32 for 13 ms more mean wait at the real ends.
+# time complexity is O of n log n." | "Because of the sort ..."). Over the pauses of bench/turn_model.py's sets (a
+# cut-in counted until the speech is heard going on) it took 37 cut-ins of 662 to 32, for 13 ms more mean wait at
+# real ends.
 SHORT_WORDS = 10
 # Thinking pauses run to 1.5 s and more. Mid-thought ("... because", "the first thing is") the candidate is
 # surely going on: wait past such a pause. After a short "complete" sentence with an open question in play,
