@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -93,10 +94,12 @@ def piper_voice(cache: Path):
         import hashlib
 
         out = cache / f"{hashlib.sha1(text.encode()).hexdigest()[:16]}.wav"
-        if not out.exists():
-            raw = cache / "raw.wav"
+        if not out.exists():  # (through files of this process's own: benches may share the cache)
+            raw, part = out.with_suffix(f".{os.getpid()}.raw.wav"), out.with_suffix(f".{os.getpid()}.part.wav")
             raw.write_bytes(speaker.wav(text))
-            subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
+            subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(part)], check=True)
+            part.replace(out)
+            raw.unlink()
         return read_wav(out)
 
     return voice

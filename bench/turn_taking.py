@@ -62,12 +62,14 @@ def cases(speech_dir: Path) -> list[Case]:
 
 
 def simulate(case: Case, cfg, transcriber, context: dict | None = None, model=None,
-             scores: list[float] | None = None, glossary: str = "") -> Simulated:
+             scores: list[float] | None = None, glossary: str = "", pauses: list[dict] | None = None) -> Simulated:
     """When the endpointer decided turn ends (reason silence) and heard speech start. Each chunk is transcribed with the
     prompt a session gives it (`glossary`, the round's vocabulary, and the turn's earlier words). With a turn
     `model`, each pause's score reaches the endpointer as late as it would live (after the measured inference
-    time); the scores are appended to `scores`."""
-    from app.voice.endpointing import Chunk, ChunkCancelled, Endpointer, SpeechStart, TurnEnd
+    time); the scores are appended to `scores`. Each pause is appended to `pauses`: the sample where the voice
+    detector ended the speech (`end`), the turn's words then, P(sentence end), the turn model's score, and the
+    sample at which resumed speech was heard (`heard`; absent: none followed)."""
+    from app.voice.endpointing import Chunk, ChunkCancelled, Endpointer, SpeechEnd, SpeechStart, TurnEnd
     from app.voice.stt.base import Transcript, build_prompt
     from app.voice.vad import SileroVad
 
@@ -104,12 +106,21 @@ def simulate(case: Case, cfg, transcriber, context: dict | None = None, model=No
                     rated.append((pos + FRAME + int((time.perf_counter() - t) * RATE), ev.turn, ev.index, p))
                     if scores is not None:
                         scores.append(p)
+                    if pauses:
+                        pauses[-1]["score"] = p
+                if ev.speculative and pauses:
+                    parts = [texts.get((ev.turn, i)) for i in range(ev.index + 1)]
+                    pauses[-1].update(text=" ".join(p.text for p in parts if p and p.text), end_p=parts[-1].end_p)
             elif isinstance(ev, ChunkCancelled):
                 texts.pop((ev.turn, ev.index), None)
             elif isinstance(ev, TurnEnd) and ev.reason == "silence":
                 ends.append(ev.decided_ms * RATE // 1000)
             elif isinstance(ev, SpeechStart):
                 heard.append(pos + FRAME)
+                if pauses and "heard" not in pauses[-1]:
+                    pauses[-1]["heard"] = pos + FRAME
+            elif isinstance(ev, SpeechEnd) and pauses is not None:
+                pauses.append({"end": ev.at_ms * RATE // 1000})
     return Simulated(ends, heard)
 
 
