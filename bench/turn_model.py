@@ -186,19 +186,24 @@ def cut_cases(voice, transcriber, halves: list[tuple[str, str]], endings: list[s
     return out + [_ending_case(voice(text)) for text in endings]
 
 
-def after_a_sentence(cases: list[Case], breath_s: float = 0.35) -> list[Case]:
-    """Each paused answer said after an ending's whole sentence and a short breath: the thinking pause then
-    falls in the turn's second chunk, which the recogniser reads primed with the first sentence (its P(sentence
-    end) runs lower there, at real ends and at cuts alike). An end decided in the breath counts as a cut-in."""
+def after_a_sentence(cases: list[Case], breath_s: float = 0.35, sentences: int = 1) -> list[Case]:
+    """Each paused answer said after `sentences` of the endings' whole sentences, each followed by a short breath:
+    the thinking pause then falls in a later chunk, which the recogniser reads primed with what was said (its
+    P(sentence end) runs lower there, at real ends and at cuts alike), and deep into a long turn (a design answer
+    runs to minutes). An end decided in a breath counts as a cut-in."""
     paused, endings = [c for c in cases if c.resume is not None], [c for c in cases if c.resume is None]
     lead, breath, out = int(LEAD * RATE), silence(breath_s), []
     for j, case in enumerate(paused):
-        ending = endings[j % len(endings)]
-        said, first = ending.pcm[lead:ending.ends], case.pcm[lead:case.resume - int(case.pause * RATE)]
-        pcm = np.concatenate([case.pcm[:lead], said, breath, first, silence(case.pause), case.pcm[case.resume:]])
-        resume = lead + len(said) + len(breath) + len(first) + int(case.pause * RATE)
+        said = [part for k in range(sentences) for part in (_said(endings[(j * sentences + k) % len(endings)]), breath)]
+        first = case.pcm[lead:case.resume - int(case.pause * RATE)]
+        pcm = np.concatenate([case.pcm[:lead], *said, first, silence(case.pause), case.pcm[case.resume:]])
+        resume = lead + sum(len(part) for part in said) + len(first) + int(case.pause * RATE)
         out.append(Case(pcm, resume, case.pause, resume + case.ends - case.resume))
     return out
+
+
+def _said(ending: Case) -> np.ndarray:
+    return ending.pcm[int(LEAD * RATE):ending.ends]
 
 
 def independent_texts(name: str = "independent") -> tuple[list[tuple[str, str]], list[str]]:
@@ -294,6 +299,8 @@ def main() -> int:
     parser.add_argument("--round", default="system_design", help="whose vocabulary primes the recogniser ('': none)")
     parser.add_argument("--after-a-sentence", action="store_true",
                         help="each set's paused answers also after a first sentence (the pause in a later chunk)")
+    parser.add_argument("--after-sentences", type=int, default=0,
+                        help="... and after this many sentences (the pause deep into a long answer)")
     args = parser.parse_args()
     global HOLD_MS, WORDS_AFTER_S, GLOSSARY
     HOLD_MS = args.hold_ms
@@ -333,9 +340,14 @@ def main() -> int:
     for name, nth in later.items():
         if voice is not None and name in wanted:
             sets[f"{nth} independent set, Piper, paused inside"] = cut_cases(voice, stt, *independent_texts(name))
+    with_endings = {name: cases for name, cases in sets.items() if any(c.resume is None for c in cases)}
     if args.after_a_sentence:
-        sets.update({f"{name}, after a first sentence": after_a_sentence(cases) for name, cases in list(sets.items())
-                     if any(c.resume is None for c in cases)})
+        sets.update({f"{name}, after a first sentence": after_a_sentence(cases)
+                     for name, cases in with_endings.items()})
+    if args.after_sentences:
+        n = args.after_sentences
+        sets.update({f"{name}, after {n} sentences": after_a_sentence(cases, sentences=n)
+                     for name, cases in with_endings.items()})
     result = {name: evaluate(cases, stt, model, args.complete_at, context) for name, cases in sets.items()}
     result["settings"] = {"complete_at": args.complete_at, "pauses_s": list(PAUSES_S), "context": context}
     print(json.dumps(result, indent=1))

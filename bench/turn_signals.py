@@ -17,7 +17,7 @@ on the held-out author's (leave one author out). The second table replays the ho
 against the held-out regression's score mapped to the same holds, the words arriving `--words-ms` after the
 voice detector's end of speech (bench/turn_model.py measures the endpointer itself; this replay is close to it).
 
-    PYTHONPATH=. python bench/turn_signals.py [--sets independent,...,independent7] [--after-a-sentence]
+    PYTHONPATH=. python bench/turn_signals.py [--sets independent,...] [--after-a-sentence] [--after-sentences 3]
 """
 
 from __future__ import annotations
@@ -133,6 +133,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sets", default=SETS)
     parser.add_argument("--after-a-sentence", action="store_true")
+    parser.add_argument("--after-sentences", type=int, default=0, help="... and after this many (a long answer)")
     parser.add_argument("--gap-ms", type=int, default=450)
     parser.add_argument("--words-ms", type=int, default=530)
     args = parser.parse_args()
@@ -158,8 +159,11 @@ def main() -> int:
         sets[name] = pauses_of(cases, stt, model, glossary)
         if args.after_a_sentence:
             sets[f"{name}+"] = pauses_of(turn_model.after_a_sentence(cases), stt, model, glossary)
+        if args.after_sentences:
+            sets[f"{name}+{args.after_sentences}"] = pauses_of(
+                turn_model.after_a_sentence(cases, sentences=args.after_sentences), stt, model, glossary)
 
-    rows = [(name.rstrip("+"), p) for name, cases in sets.items() for case in cases for p in case
+    rows = [(name.split("+")[0], p) for name, cases in sets.items() for case in cases for p in case
             if undecided(p["text"]) and (p["last"] or (p["heard"] - p["end"]) * 1000 / RATE >= args.gap_ms)]
     y = np.array([float(p["last"]) for _, p in rows])
     groups = np.array([g for g, _ in rows])
