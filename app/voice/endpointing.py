@@ -56,11 +56,14 @@ _LIST_MARK = re.compile(r"\b(first(ly)?|second(ly)?|third(ly)?|next|number (one|
 LIST_TAIL_WORDS = 3  # words after the marker that still count as "just announced"
 # A modal right before the last word: the verb's object is still to come ("for consistency I would use").
 MODALS = frozenset("would will could should can might must shall i'd we'd you'd they'd i'll we'll".split())
-PATIENT_WORDS = 25  # with an open question in play, a "complete" sentence this short is rarely the answer
-# ... and one this short is held however sure the recogniser is that it ended: a claim whose reason follows ("The
-# time complexity is O of n log n." | "Because of the sort ..."). Over the pauses of bench/turn_model.py's sets (a
-# cut-in counted until the speech is heard going on) it took 37 cut-ins of 662 to 32, for 13 ms more mean wait at
-# real ends.
+# With an open question in play, a "complete" sentence the recogniser is not sure ended is held past a 1 s pause,
+# however long the answer already is: deep into a long answer a thinking pause follows a finished sentence as often
+# as the end does (bench/turn_model.py --after-sentences 3: the turn's length no longer tells them apart; until
+# 5 Dec, late night, an answer of 25 words or more was answered soon, and 14 % of such pauses were cut into).
+# A sentence under SHORT_WORDS is held however sure the recogniser is: a claim whose reason follows ("The time
+# complexity is O of n log n." | "Because of the sort ..."; over the pauses of bench/turn_model.py's sets, a cut-in
+# counted until the speech is heard going on, it took 37 cut-ins of 662 to 32, for 13 ms more mean wait at real
+# ends).
 SHORT_WORDS = 10
 # Thinking pauses run to 1.5 s and more. Mid-thought ("... because", "the first thing is") the candidate is
 # surely going on: wait past such a pause. After a short "complete" sentence with an open question in play,
@@ -144,8 +147,8 @@ def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float 
     Mid-thought (a conjunction, a filler, an article, a comma, a list in progress) or a pause announced ("let me
     think"): DANGLING_HOLD_MS (at least twice the base); words the recogniser hears as cut off: DOUBT_HOLD_MS. A
     complete sentence: sooner, unless an open question is in play (`patient`: a design question invites long
-    answers with pauses) and the answer is still short (under SHORT_WORDS, or under PATIENT_WORDS and the
-    recogniser is not sure it ended): then PATIENT_HOLD_MS. A closing or a question put to the interviewer
+    answers with pauses) and the answer is still short (under SHORT_WORDS) or the recogniser is not sure it ended
+    (or has no say: a remote recogniser): then PATIENT_HOLD_MS. A closing or a question put to the interviewer
     (app/voice/handover.py): soonest, whatever the recogniser's punctuation and P(sentence end).
     """
     if text is None or not text.strip():
@@ -164,7 +167,7 @@ def hold_ms(text: str | None, base_ms: int, patient: bool = False, end_p: float 
     if stripped.endswith((".", "?", "!")):
         sure = end_p is not None and end_p >= sense.sure_at
         words = len(_WORDS.findall(stripped.lower()))
-        if patient and (words < SHORT_WORDS or (not sure and words < PATIENT_WORDS)):
+        if patient and (words < SHORT_WORDS or not sure):
             return max(PATIENT_HOLD_MS, base_ms)
         return soon
     return base_ms
