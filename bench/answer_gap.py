@@ -6,7 +6,7 @@ where the pause goes, `--shape halves` speaks its halves alone) and answers that
 brain, tiny.en) in 20 ms frames at real time. Measured at the client: how often the interviewer's voice
 arrives inside a thinking pause (it starts speaking), and from the end of an answer's speech to the
 interviewer's first audio frame. Run once with the turn model and once without (VIVA_TURN_MODEL=off).
-`--texts independent2` (or independent, independent3 ... independent7) speaks the answers another author wrote,
+`--texts independent2` (or independent, independent3 ... independent8) speaks the answers another author wrote,
 that no rule was tuned on (bench/turn_model.py), instead of the team's own; 16 answers per interview, one after
 another.
 

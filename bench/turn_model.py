@@ -15,8 +15,8 @@ answers that really end:
   endings: nobody on the team wrote them or chose where the pause goes;
 - independent answers (`--sets independent`, bench/paused_independent.json): 40 interview answers with a
   thinking pause and 24 endings, written by an author who had seen neither the code nor the other sets, spoken
-  whole by Piper and cut where the author put the pause; `--sets independent2` ... `independent7`
-  (bench/paused_independent_2.json ... _7.json): the same from a second to a seventh author, each written after
+  whole by Piper and cut where the author put the pause; `--sets independent2` ... `independent8`
+  (bench/paused_independent_2.json ... _8.json): the same from a second to an eighth author, each written after
   the rules it tests were set.
 
 Each case runs through Viva's endpointer with the real Silero VAD and the real transcriber (as in
@@ -321,7 +321,7 @@ def main() -> int:
     if "espeak" in wanted:
         sets["espeak-ng"] = synthetic_cases(lambda text: say(text, work))
     spoken = {"piper", "piper-whole", "saf", "independent", "independent2", "independent3", "independent4",
-              "independent5", "independent6", "independent7"}
+              "independent5", "independent6", "independent7", "independent8"}
     voice = piper_voice(work / "piper") if spoken & set(wanted) else None
     if voice is not None and "piper" in wanted:
         sets["piper joe-medium"] = synthetic_cases(voice)
@@ -335,7 +335,7 @@ def main() -> int:
         sets["independent answers, Piper, paused inside"] = cut_cases(voice, stt, *independent_texts())
     later = {"independent2": "second", "independent3": "third", "independent4": "fourth",
              "independent5": "fifth", "independent6": "sixth",
-             "independent7": "seventh"}  # other authors, each
+             "independent7": "seventh", "independent8": "eighth"}  # other authors, each
     # after the rules it tests were set
     for name, nth in later.items():
         if voice is not None and name in wanted:
