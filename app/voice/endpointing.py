@@ -59,7 +59,7 @@ MODALS = frozenset("would will could should can might must shall i'd we'd you'd 
 # With an open question in play, a "complete" sentence the recogniser is not sure ended is held past a 1 s pause,
 # however long the answer already is: deep into a long answer a thinking pause follows a finished sentence as often
 # as the end does (bench/turn_model.py --after-sentences 3: the turn's length no longer tells them apart; until
-# 5 Dec, late night, an answer of 25 words or more was answered soon, and 14 % of such pauses were cut into).
+# 5 Dec, late night, an answer of 25 words or more was answered soon, and 13 % of such pauses were cut into).
 # A sentence under SHORT_WORDS is held however sure the recogniser is: a claim whose reason follows ("The time
 # complexity is O of n log n." | "Because of the sort ..."; over the pauses of bench/turn_model.py's sets, a cut-in
 # counted until the speech is heard going on, it took 37 cut-ins of 662 to 32, for 13 ms more mean wait at real
