@@ -101,7 +101,7 @@ def main() -> int:
                              "intonation of a pause inside a sentence); halves: each half spoken alone (the pause "
                              "follows a sentence's falling pitch)")
     parser.add_argument("--texts", default="team",
-                        choices=("team", "independent", *(f"independent{n}" for n in range(2, 7))),
+                        choices=("team", "independent", *(f"independent{n}" for n in range(2, 9))),
                         help="team: bench/texts.py (each paused answer twice); independentN: the answers another "
                              "author wrote for bench/turn_model.py (each once)")
     args = parser.parse_args()
