@@ -139,7 +139,7 @@ def main() -> int:
     args = parser.parse_args()
     from app.hearing.embedder import MiniLM
     from app.interviewer.intents import last_sentence
-    from app.voice.endpointing import EndpointConfig, hold_ms
+    from app.voice.endpointing import DOUBT_HOLD_MS, PATIENT_HOLD_MS, EndpointConfig, hold_ms, soon_ms
     from app.voice.smart_turn import SmartTurn
     from app.voice.stt import WhisperTranscriber
     from app.voice.stt.model_path import bundled_model_path
@@ -190,9 +190,7 @@ def main() -> int:
     cut, paused, waits = replay(sets, rules, args.words_ms)
     print(f"| the endpointer's rules | {cut} / {paused} ({100 * cut / paused:.1f} %) | {waits['mean']:.0f} / "
           f"{waits['p95']:.0f} |")
-    from app.voice.endpointing import DOUBT_HOLD_MS, PATIENT_HOLD_MS
-
-    soon = max(base * 6 // 10, 300)
+    soon = soon_ms(base)
     for label in ("P(end) + last sentence + '?'", "... + turn length, sentences"):
         by_pause = {id(p): s for (_, p), s in zip(rows, scored[label], strict=True)}
         for sure, unsure in ((0.8, 0.5), (0.85, 0.5), (0.9, 0.5)):
